@@ -1,0 +1,96 @@
+"""Every Telegram handler, registered in one ordered list (STYLE 2).
+
+Each entry wraps a step (`async def step(turn)`) with `base.handler`, which opens the
+update's transaction. Nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from . import (
+    errors,
+    invites,
+    language,
+    member_status,
+    menu,
+    onboarding,
+    orgs,
+    roster,
+    roster_add,
+    router,
+)
+from .base import handler
+
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+
+
+def callback(prefix: str, step: Any) -> CallbackQueryHandler[Any, Any]:
+    """A button handler for callback data `prefix:...`."""
+    return CallbackQueryHandler(handler(step), pattern=f"^{prefix}(:|$)")
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    # Note: order matters. Deep links (/start <code>) before plain /start; commands before
+    # the catch-all text router; group commands only in groups.
+    return [
+        # Onboarding and groups
+        CommandHandler("start", handler(onboarding.start_with_code), filters=PRIVATE & filters.Regex(r"^/start(@\w+)?\s+\S")),
+        CommandHandler("start", handler(menu.start), filters=PRIVATE),
+        CommandHandler(["link", "start"], handler(onboarding.link_group), filters=GROUPS),
+        CommandHandler("unlink", handler(onboarding.unlink_group), filters=GROUPS),
+        CommandHandler("help", handler(onboarding.group_help), filters=GROUPS),
+        ChatMemberHandler(handler(onboarding.bot_membership), ChatMemberHandler.MY_CHAT_MEMBER),
+        # Private commands
+        CommandHandler("help", handler(menu.help_command), filters=PRIVATE),
+        CommandHandler("cancel", handler(menu.cancel), filters=PRIVATE),
+        CommandHandler("language", handler(language.ask), filters=PRIVATE),
+        CommandHandler("members", handler(roster.open_roster), filters=PRIVATE),
+        CommandHandler("org", handler(orgs.open_orgs), filters=PRIVATE),
+        # Buttons (callback data prefix:action:ids)
+        callback("lang", language.choose),
+        callback("ros:l", roster.list_page),
+        callback("ros:m", roster.member_card),
+        callback("ros:rn", roster.ask_rename),
+        callback("ms:s", member_status.choose_status),
+        callback("ms:p", member_status.picked_status),
+        callback("ms:d", member_status.date_button),
+        callback("ms:(ok|no)", member_status.confirm),
+        callback("add:(one|paste|file)", roster_add.start_add),
+        callback("add:st", roster_add.picked_status),
+        callback("add:d", roster_add.today_button),
+        callback("imp:(ok|no)", roster_add.confirm_import),
+        callback("org:o", orgs.view),
+        callback("org:add", orgs.ask_new_cell),
+        callback("org:ct", orgs.picked_type),
+        callback("org:rn", orgs.ask_rename),
+        callback("org:mv", orgs.choose_parent),
+        callback("org:mt", orgs.move_to),
+        callback("inv:r", invites.choose_role),
+        callback("inv:c", invites.create),
+        callback("inv:g", invites.group_code),
+        callback("inv:l", invites.open_list),
+        callback("inv:x", invites.withdraw),
+        # Files and free text in private chats (last: the catch-all)
+        MessageHandler(PRIVATE & filters.Document.ALL, handler(roster_add.document)),
+        MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, handler(router.on_text)),
+        MessageHandler(PRIVATE & filters.COMMAND, handler(menu.unknown_command)),
+        # Any other button (old versions, forged data): a polite "out of date".
+        CallbackQueryHandler(handler(menu.unknown_button)),
+    ]
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handlers(handlers())
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,66 @@
+"""Who may act on what (issue #2: roles). Pure: fed with the caller's role rows.
+
+An admin of a node manages and sees its whole subtree; a secretary or deputy keeps
+their own cell; a delegate may log meetings for a cell. Every handler asks here before
+touching an id, including ids that arrive inside callback data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.model import ROSTER_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    org_id: int
+    org_path: str  # materialised path of the node, e.g. "/1/5/"
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: int
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def is_known(self) -> bool:
+        """Has any role at all (unknown users only see how to get an invite)."""
+        return bool(self.grants)
+
+    def _covers(self, grant: Grant, path: str) -> bool:
+        return path.startswith(grant.org_path)
+
+    def is_admin_of(self, path: str) -> bool:
+        """Admin of the node at `path` or of one of its ancestors."""
+        return any(g.role == Role.ADMIN and self._covers(g, path) for g in self.grants)
+
+    def holds(self, org_id: int, roles: frozenset[Role]) -> bool:
+        return any(g.org_id == org_id and g.role in roles for g in self.grants)
+
+    def can_keep_roster(self, cell_id: int, cell_path: str) -> bool:
+        return self.holds(cell_id, ROSTER_ROLES) or self.is_admin_of(cell_path)
+
+    def can_log_meetings(self, cell_id: int, cell_path: str) -> bool:
+        return self.holds(cell_id, ROSTER_ROLES | {Role.DELEGATE}) or self.is_admin_of(cell_path)
+
+    def can_see(self, org_id: int, path: str) -> bool:
+        return self.is_admin_of(path) or any(g.org_id == org_id for g in self.grants)
+
+    @property
+    def admin_grants(self) -> list[Grant]:
+        return [g for g in self.grants if g.role == Role.ADMIN]
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.admin_grants)
+
+    @property
+    def cell_ids(self) -> list[int]:
+        """Cells where the user holds a cell role (not admin), in grant order."""
+        seen: list[int] = []
+        for g in self.grants:
+            if g.role != Role.ADMIN and g.org_id not in seen:
+                seen.append(g.org_id)
+        return seen

@@ -1,0 +1,103 @@
+"""The application factory (STYLE 1): settings in, a wired PTB Application out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeAlias, cast
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults, ExtBot
+from telegram.request import BaseRequest
+
+from bot.context import BotContext, BotData, system_clock
+from bot.i18n import SUPPORTED_LOCALES, translator
+from bot.settings import Settings
+from storage.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
+
+ChiboApp: TypeAlias = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any
+]
+
+_DEFAULT = object()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    engine: AsyncEngine | None = None,
+    clock: Callable[[], datetime] = system_clock,
+    rate_limiter: BaseRateLimiter[Any] | None | object = _DEFAULT,
+) -> ChiboApp:
+    """Build the bot. Tests pass a fake `request` (the offline Bot API) and a `clock`."""
+    from handlers import register  # handlers import bot.*, so import late
+
+    if not settings.token:
+        raise ValueError("a bot token is required")
+    engine = engine or make_engine(settings.database_url)
+    bot_data = partial(BotData, settings, engine, make_sessionmaker(engine), clock)
+    context_types = ContextTypes(context=BotContext, bot_data=cast(type[BotData], bot_data))
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .context_types(context_types)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limiter is _DEFAULT:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    elif rate_limiter is not None:
+        builder = builder.rate_limiter(cast(BaseRateLimiter[Any], rate_limiter))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = cast(ChiboApp, builder.build())
+    register(app)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """STYLE 10: check the database, learn our username, publish the command menus."""
+    data: BotData = app.bot_data
+    async with data.engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    data.bot_username = app.bot.username
+    await publish_commands(app)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    data: BotData = app.bot_data
+    await data.engine.dispose()
+
+
+async def publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """setMyCommands per language; the default (no language) list is Vietnamese."""
+    from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
+
+    for locale in (None, *SUPPORTED_LOCALES):
+        t = translator(locale or data_default(app))
+        private = [BotCommand(name, t.gettext(desc)) for name, desc in PRIVATE_COMMANDS]
+        group = [BotCommand(name, t.gettext(desc)) for name, desc in GROUP_COMMANDS]
+        await app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=locale)
+        await app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats(), language_code=locale)
+
+
+def data_default(app: Application[Any, Any, Any, Any, Any, Any]) -> str:
+    data: BotData = app.bot_data
+    return data.settings.default_locale

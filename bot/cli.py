@@ -1,0 +1,269 @@
+"""The `chibo` command: run the bot, migrate, bootstrap, import an organisation tree.
+
+Settings are read once from the environment (STYLE 9); each subcommand is a small
+function. Database work runs in one transaction per command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator, translator
+from bot.invites import deep_link
+from bot.logs import setup_logging
+from bot.model import OrgKind, Role
+from bot.settings import Settings, SettingsError
+from storage import invites, orgs, users
+from storage.db import make_engine, make_sessionmaker
+from storage.migrate import upgrade
+
+log = logging.getLogger("chibo")
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """A problem to print as one sentence (no traceback) with exit status 2."""
+
+
+def _db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Migrate, then run `work` in one transaction."""
+
+    async def go() -> T:
+        engine = make_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+            async with make_sessionmaker(engine).begin() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def _bot_username(settings: Settings) -> str | None:
+    """The bot's @username for deep links: configured, or asked from Telegram."""
+    if settings.bot_username:
+        return settings.bot_username
+    if not settings.token:
+        return None
+    from telegram import Bot
+
+    async def ask() -> str | None:
+        try:
+            async with Bot(settings.token or "", base_url=settings.base_url) as bot:
+                return bot.username
+        except Exception:  # offline, wrong token: fall back to the /start form
+            return None
+
+    return asyncio.run(ask())
+
+
+def _print_code(t: Translator, settings: Settings, code: str, group: bool = False) -> None:
+    username = _bot_username(settings)
+    if username:
+        print(deep_link(username, code, group=group))
+    else:
+        print(
+            t.gettext("Send this to the bot in Telegram: {command}").format(
+                command=f"/{'link' if group else 'start'} {code}"
+            )
+        )
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    if not settings.token:
+        raise CliError(
+            t.gettext(
+                "No bot token: create a bot with @BotFather in Telegram (/newbot) and start chibo "
+                "with TELEGRAM_BOT_TOKEN=<token> chibo run."
+            )
+        )
+    from bot.app import build_application
+
+    engine = make_engine(settings.database_url)
+
+    async def migrate() -> None:
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())
+    app = build_application(settings)
+    log.info("chibo is starting (database: %s)", "SQLite" if settings.is_sqlite else "PostgreSQL")
+    app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    async def noop(session: AsyncSession) -> None:
+        return None
+
+    _db(settings, noop)
+    print(t.gettext("The database is up to date."))
+    return 0
+
+
+def cmd_init(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """Create the root node and print a one-time link that makes its opener the admin."""
+
+    async def work(session: AsyncSession) -> str:
+        root = await orgs.find_child(session, None, args.name)
+        if root is None:
+            root = await orgs.create(
+                session, name=args.name, kind=OrgKind(args.kind), parent=None, actor_id=None, source="cli"
+            )
+        code, _invite = await invites.create(
+            session,
+            org=root,
+            purpose="role",
+            role=Role.ADMIN,
+            actor_id=None,
+            now=_now(),
+            ttl=timedelta(days=settings.invite_ttl_days),
+            source="cli",
+        )
+        return code
+
+    code = _db(settings, work)
+    print(t.gettext("Open this link in Telegram to become the admin of {name}:").format(name=args.name))
+    _print_code(t, settings, code)
+    return 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _one_org(session: AsyncSession, name: str, t: Translator) -> orgs.Org:
+    found = await orgs.find_by_name(session, name)
+    if not found:
+        raise CliError(t.gettext("No organisation is named {name!r}.").format(name=name))
+    if len(found) > 1:
+        raise CliError(t.gettext("Several organisations are named {name!r}; rename one first.").format(name=name))
+    return found[0]
+
+
+def cmd_admin_add(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    async def work(session: AsyncSession) -> str:
+        org = await _one_org(session, args.org, t)
+        await users.grant_role(session, user_id=args.telegram_id, org=org, role=Role.ADMIN, actor_id=None, source="cli")
+        return org.name
+
+    name = _db(settings, work)
+    print(t.gettext("{user} is now an admin of {name}.").format(user=args.telegram_id, name=name))
+    return 0
+
+
+def cmd_invite(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    async def work(session: AsyncSession) -> str:
+        org = await _one_org(session, args.org, t)
+        role = Role(args.role)
+        if role != Role.ADMIN and not org.is_cell:
+            raise CliError(t.gettext("Only a cell has secretaries, deputies and delegates."))
+        code, _inv = await invites.create(
+            session, org=org, purpose="role", role=role, actor_id=None, now=_now(),
+            ttl=timedelta(days=settings.invite_ttl_days), source="cli",
+        )
+        return code
+
+    _print_code(t, settings, _db(settings, work))
+    return 0
+
+
+def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    from bot.org_import import guess_org_kind, parse_org_csv
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(t.gettext("There is no file {path}.").format(path=path))
+    parsed = parse_org_csv(path.read_bytes())
+
+    async def work(session: AsyncSession) -> tuple[int, int, int]:
+        created = updated = 0
+        root = await _one_org(session, args.under, t) if args.under else None
+        for row in parsed.rows:
+            parent = await orgs.find_child(session, root, row.parent_name) if root else None
+            if parent is None:
+                matches = await orgs.find_by_name(session, row.parent_name, within=root)
+                parent = matches[0] if matches else None
+            if parent is None:
+                parent = await orgs.create(
+                    session, name=row.parent_name, kind=guess_org_kind(row.parent_name),
+                    parent=root, actor_id=None, source="cli",
+                )
+            cell = await orgs.find_child(session, parent, row.name)
+            fields = {"cell_type": row.cell_type, "meeting_day": row.meeting_day}
+            if row.meeting_time is not None:
+                fields["meeting_time"] = row.meeting_time
+            if cell is None:
+                await orgs.create(session, name=row.name, kind=OrgKind.CELL, parent=parent, actor_id=None, source="cli", **fields)  # type: ignore[arg-type]
+                created += 1
+            elif any(getattr(cell, k) != v for k, v in fields.items()):
+                await orgs.update_fields(session, cell, actor_id=None, source="cli", **fields)
+                updated += 1
+        return created, updated, len(parsed.rejected)
+
+    created, updated, rejected = _db(settings, work)
+    print(
+        t.gettext("Cells created: {created}, updated: {updated}, rows rejected: {rejected}.").format(
+            created=created, updated=updated, rejected=rejected
+        )
+    )
+    for problem in parsed.rejected:
+        print(f"  row {problem.row}: {problem.reason.code} {problem.reason.params}", file=sys.stderr)
+    return 0 if not parsed.rejected else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chibo", description="chibo: the cell secretary's Telegram companion")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="apply migrations and run the bot (long polling)").set_defaults(fn=cmd_run)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
+    init = sub.add_parser("init", help="create the top organisation and print its admin link")
+    init.add_argument("--name", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')
+    init.add_argument("--kind", default="commune", choices=[k.value for k in OrgKind if k != OrgKind.CELL])
+    init.set_defaults(fn=cmd_init)
+    admin = sub.add_parser("admin", help="manage admins").add_subparsers(dest="admin_command", required=True)
+    add = admin.add_parser("add", help="make a Telegram user an admin of an organisation")
+    add.add_argument("telegram_id", type=int)
+    add.add_argument("--org", required=True)
+    add.set_defaults(fn=cmd_admin_add)
+    inv = sub.add_parser("invite", help="print a one-time invite link")
+    inv.add_argument("--org", required=True)
+    inv.add_argument("--role", default="secretary", choices=[r.value for r in Role])
+    inv.set_defaults(fn=cmd_invite)
+    org = sub.add_parser("org", help="organisation tree").add_subparsers(dest="org_command", required=True)
+    imp = org.add_parser("import", help="load cells from a CSV file")
+    imp.add_argument("file")
+    imp.add_argument("--under", help="the organisation the file's upper committees belong under")
+    imp.set_defaults(fn=cmd_org_import)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.token)
+    t = translator(settings.default_locale)
+    try:
+        result: int = args.fn(settings, args, t)
+        return result
+    except CliError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

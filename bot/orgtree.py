@@ -1,0 +1,25 @@
+"""Pure helpers about the organisation tree (O1-O3, M7)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import time
+from typing import Protocol
+
+
+class MeetingDefaults(Protocol):
+    meeting_day: int | None
+    meeting_time: time | None
+
+
+def effective_meeting(org: MeetingDefaults, chain: Sequence[MeetingDefaults], default_day: int, default_time: time) -> tuple[int, time]:
+    """M7: a cell's meeting day/time, inherited from the nearest ancestor that sets it.
+
+    `chain` is the list of ancestors from the root down (storage.orgs.ancestors).
+    """
+    day: int | None = org.meeting_day
+    at: time | None = org.meeting_time
+    for node in reversed(chain):
+        day = day if day is not None else node.meeting_day
+        at = at if at is not None else node.meeting_time
+    return (day if day is not None else default_day, at if at is not None else default_time)

@@ -1,0 +1,107 @@
+"""Settings: read once from the environment into a frozen object (no globals read at import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_API_ROOT = "https://api.telegram.org"
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message says which and why."""
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key} must be a whole number, not {raw!r}") from exc
+
+
+def _time(env: Mapping[str, str], key: str, default: time) -> time:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        hours, minutes = raw.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise SettingsError(f"{key} must be a time like 19:30, not {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one running chibo. See .env.example for each key."""
+
+    token: str | None = None
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    api_root: str = DEFAULT_API_ROOT
+    bot_username: str | None = None
+    default_locale: str = "vi"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))  # L1
+    invite_ttl_days: int = 7
+    default_meeting_day: int = 3  # M7: "ngày 3 hằng tháng"
+    default_meeting_time: time = time(19, 30)
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            url = f"sqlite+aiosqlite:///{(self.data_dir / 'chibo.sqlite3').as_posix()}"
+            object.__setattr__(self, "database_url", url)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("CHIBO_DATA_DIR", "").strip() or "data")
+        locale = env.get("CHIBO_LOCALE", "vi").strip() or "vi"
+        if locale not in ("vi", "en"):
+            raise SettingsError(f"CHIBO_LOCALE must be vi or en, not {locale!r}")
+        tz_name = env.get("CHIBO_TIMEZONE", "").strip() or "Asia/Ho_Chi_Minh"
+        return cls(
+            token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            data_dir=data_dir,
+            database_url=env.get("DATABASE_URL", "").strip(),
+            api_root=_api_root(env.get("TELEGRAM_BASE_URL", "")),
+            bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@") or None,
+            default_locale=locale,
+            timezone=ZoneInfo(tz_name),
+            invite_ttl_days=_int(env, "CHIBO_INVITE_TTL_DAYS", 7),
+            default_meeting_day=_int(env, "CHIBO_MEETING_DAY", 3),
+            default_meeting_time=_time(env, "CHIBO_MEETING_TIME", time(19, 30)),
+            log_level=env.get("CHIBO_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def base_url(self) -> str:
+        """PTB's base_url: the API root followed by /bot (PTB appends the token)."""
+        return f"{self.api_root}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_root}/file/bot"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _api_root(raw: str) -> str:
+    """Accept "http://host:8081", "http://host:8081/" or "http://host:8081/bot"."""
+    root = raw.strip().rstrip("/")
+    if not root:
+        return DEFAULT_API_ROOT
+    if root.endswith("/bot"):
+        root = root[: -len("/bot")]
+    return root

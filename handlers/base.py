@@ -1,0 +1,247 @@
+"""What every handler shares: one transaction per update, the caller, their language.
+
+A handler is `async def step(turn: Turn) -> None` wrapped by `@handler`. The wrapper
+opens the update's transaction (STYLE 5), records the caller, resolves their language
+(STYLE 8) and turns the expected refusals into polite answers, rolling back anything
+the step had written.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest
+
+from bot.access import Access
+from bot.context import BotContext
+from bot.i18n import Translator, resolve_locale, translator
+from storage import flows, users
+from storage.models import FlowState, User
+
+log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+Button = tuple[str, str]  # (label, callback data)
+
+
+class Refused(Exception):
+    """The caller may not act on what they asked for (nothing is changed, nothing shown)."""
+
+
+class Stale(Exception):
+    """A button from an older message, or callback data that does not parse."""
+
+
+def esc(text: str) -> str:
+    """Escape user-entered text for Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows if row]
+    )
+
+
+@dataclass
+class Turn:
+    """One update being handled: who, in which language, inside which transaction."""
+
+    update: Update
+    ctx: BotContext
+    session: AsyncSession
+    user: User | None
+    access: Access
+    t: Translator
+    _answered: bool = field(default=False, init=False)
+    _flow: FlowState | None = field(default=None, init=False)
+    _flow_loaded: bool = field(default=False, init=False)
+
+    # --- who and where ---------------------------------------------------------
+    @property
+    def user_id(self) -> int:
+        assert self.update.effective_user is not None
+        return self.update.effective_user.id
+
+    @property
+    def chat_id(self) -> int:
+        assert self.update.effective_chat is not None
+        return self.update.effective_chat.id
+
+    @property
+    def is_private(self) -> bool:
+        chat = self.update.effective_chat
+        return chat is not None and chat.type == "private"
+
+    @property
+    def now(self) -> datetime:
+        return self.ctx.bot_data.now()
+
+    @property
+    def today(self) -> date:
+        return self.ctx.bot_data.today()
+
+    @property
+    def text(self) -> str:
+        msg = self.update.effective_message
+        return (msg.text or "") if msg else ""
+
+    # --- language --------------------------------------------------------------
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def n_(self, singular: str, plural: str, n: int) -> str:
+        return self.t.ngettext(singular, plural, n)
+
+    # --- callback data ---------------------------------------------------------
+    @property
+    def data(self) -> list[str]:
+        query = self.update.callback_query
+        return (query.data or "").split(":") if query else []
+
+    def arg(self, index: int) -> str:
+        parts = self.data
+        if index >= len(parts):
+            raise Stale
+        return parts[index]
+
+    def int_arg(self, index: int) -> int:
+        try:
+            return int(self.arg(index))
+        except ValueError:
+            raise Stale from None
+
+    # --- flow state ------------------------------------------------------------
+    async def flow(self) -> FlowState | None:
+        if not self._flow_loaded:
+            self._flow = await flows.get(self.session, self.user_id, self.chat_id)
+            self._flow_loaded = True
+        return self._flow
+
+    async def start_flow(self, flow: str, step: str, **data: Any) -> FlowState:
+        self._flow = await flows.start(self.session, self.user_id, self.chat_id, flow, step, data)
+        self._flow_loaded = True
+        return self._flow
+
+    async def advance(self, flow: str, step: str, **changes: Any) -> FlowState:
+        """Move the caller's `flow` to `step`, keeping what was entered (merged with changes)."""
+        state = await self.flow_for(flow)
+        await flows.advance(self.session, state, step, **changes)
+        return state
+
+    async def finish_flow(self) -> None:
+        await flows.finish(self.session, self.user_id, self.chat_id)
+        self._flow, self._flow_loaded = None, True
+
+    async def flow_for(self, flow: str, token: str | None = None) -> FlowState:
+        """The caller's current flow, which must be `flow` (and carry `token`): else Stale."""
+        state = await self.flow()
+        if state is None or state.flow != flow or (token is not None and state.token != token):
+            raise Stale
+        return state
+
+    # --- answering -------------------------------------------------------------
+    async def reply(self, text: str, markup: Markup = None) -> Message:
+        return await self.ctx.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Edit the message a button was pressed on; otherwise send a new one."""
+        query = self.update.callback_query
+        if query is not None and query.message is not None and query.message.is_accessible:
+            try:
+                await self.ctx.bot.edit_message_text(
+                    text, chat_id=self.chat_id, message_id=query.message.message_id, reply_markup=markup
+                )
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message:
+                    return
+                if "not found" not in exc.message and "can't be edited" not in exc.message:
+                    raise
+        await self.reply(text, markup)
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        query = self.update.callback_query
+        if query is not None and not self._answered:
+            self._answered = True
+            await query.answer(text, show_alert=alert)
+
+    async def say(self, text: str) -> None:
+        """A short notice: an alert on a button press, a message otherwise."""
+        if self.update.callback_query is not None:
+            await self.answer(text, alert=True)
+        else:
+            await self.reply(text)
+
+    def require(self, allowed: bool) -> None:
+        if not allowed:
+            raise Refused
+
+
+Step = Callable[[Turn], Awaitable[None]]
+
+
+async def open_turn(update: Update, ctx: BotContext, session: AsyncSession) -> Turn:
+    """Record the caller and resolve their language and roles."""
+    tg_user = update.effective_user
+    settings = ctx.bot_data.settings
+    if tg_user is None or tg_user.is_bot:
+        return Turn(update, ctx, session, None, Access(0), translator(settings.default_locale))
+    user = await users.touch_user(
+        session,
+        tg_user.id,
+        first_name=tg_user.first_name,
+        last_name=tg_user.last_name,
+        username=tg_user.username,
+        language_code=tg_user.language_code,
+    )
+    access = await users.load_access(session, tg_user.id)
+    locale = resolve_locale(user.locale, tg_user.language_code, settings.default_locale)
+    return Turn(update, ctx, session, user, access, translator(locale))
+
+
+def handler(step: Step) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """Run `step` in one transaction; Refused and Stale become polite answers."""
+
+    @functools.wraps(step)
+    async def run(update: Update, ctx: BotContext) -> None:
+        refusal: Exception | None = None
+        async with ctx.bot_data.sessions() as session:
+            turn: Turn | None = None
+            try:
+                async with session.begin():
+                    turn = await open_turn(update, ctx, session)
+                    await step(turn)
+            except (Refused, Stale) as exc:
+                refusal = exc  # the transaction is rolled back: nothing half-written
+            if turn is None:
+                return
+            if refusal is not None:
+                await _refuse(turn, refusal)
+            await turn.answer()  # a button press always gets its spinner stopped
+
+    return run
+
+
+async def _refuse(turn: Turn, exc: Exception) -> None:
+    _ = turn._
+    if isinstance(exc, Stale):
+        text = _("This message is out of date. Please use the newest one, or open the menu again.")
+    else:
+        text = _("Sorry, you cannot do that here.")
+        log.info("refused %s for user %s", turn.update.callback_query and "callback" or "message", turn.user_id)
+    await turn.say(text)

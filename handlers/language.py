@@ -1,0 +1,31 @@
+"""/language: each person chooses Vietnamese or English (stored, STYLE 8)."""
+
+from __future__ import annotations
+
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, translator
+from storage import users
+
+from .base import Stale, Turn, inline
+from .menu import main_keyboard
+
+
+async def ask(turn: Turn) -> None:
+    """Offer the languages."""
+    _ = turn._
+    buttons = [[(LANGUAGE_NAMES[loc], f"lang:{loc}") for loc in SUPPORTED_LOCALES]]
+    await turn.reply(_("Choose your language:"), inline(buttons))
+
+
+async def choose(turn: Turn) -> None:
+    """lang:<code> — store the choice and answer in the new language."""
+    locale = turn.arg(1)
+    if locale not in SUPPORTED_LOCALES or turn.user is None:
+        raise Stale
+    await users.set_locale(turn.session, turn.user, locale)
+    turn.t = translator(locale)
+    _ = turn._
+    await turn.show(_("Language: {name}").format(name=LANGUAGE_NAMES[locale]))
+    await turn.reply(
+        _("From now on I will write to you in English."),
+        main_keyboard(turn) if turn.access.is_known else None,
+    )
