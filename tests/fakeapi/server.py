@@ -1,0 +1,1236 @@
+"""An offline fake of the Telegram Bot API that plugs into PTB as its request backend.
+
+``FakeTelegram`` is a :class:`telegram.request.BaseRequest`: PTB serialises every Bot API call
+into a :class:`~telegram.request.RequestData` and hands it to :meth:`FakeTelegram.do_request`,
+which answers with the status code and JSON body Telegram would send. PTB then raises its
+real exceptions (``BadRequest``, ``Forbidden``, ``RetryAfter``, ``ChatMigrated``...) exactly as
+in production. The fake keeps what every chat currently shows (:class:`ChatView`) so tests can
+assert on the user's screen rather than on call logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from telegram import BotCommandScope
+from telegram._utils.types import ODVInput
+from telegram.constants import ChatAction
+from telegram.request import BaseRequest, RequestData
+
+from .html import HtmlParseError, ParsedText, parse_html, utf16_len
+
+__all__ = [
+    "ApiCall",
+    "Button",
+    "CallbackAnswer",
+    "ChatView",
+    "FakeTelegram",
+    "Msg",
+    "SendStats",
+    "StoredFile",
+]
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8
+INLINE_BUTTON_LIMIT = 100
+CALLBACK_ANSWER_LIMIT = 200
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+#: Methods that count as "sends" for rate limiting and :attr:`FakeTelegram.stats`.
+SEND_METHODS = frozenset(
+    m.lower()
+    for m in (
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+    )
+)
+_POSTING_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto"})
+_BLOCKABLE_METHODS = SEND_METHODS | {"sendchataction"}
+_FAULTS = ("retry_after", "forbidden", "migrated", "server_error")
+_MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
+_CHAT_ACTIONS = frozenset(action.value for action in ChatAction)
+_RESTRICTED_PERMISSIONS = (  # noqa: SIM905 - a word list reads better than 15 lines
+    "can_change_info can_invite_users can_pin_messages can_send_messages can_send_polls "
+    "can_send_other_messages can_add_web_page_previews can_manage_topics can_send_audios "
+    "can_send_documents can_send_photos can_send_videos can_send_video_notes "
+    "can_send_voice_notes can_edit_tag can_react_to_messages"
+).split()
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
+)
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors, parameters, call log
+# ---------------------------------------------------------------------------------------------
+class ApiError(Exception):
+    """An unsuccessful Bot API answer: HTTP status plus Telegram's ``description``."""
+
+    def __init__(self, code: int, description: str, **parameters: int) -> None:
+        super().__init__(description)
+        self.code, self.description, self.parameters = code, description, parameters
+
+    def payload(self) -> bytes:
+        body: dict[str, Any] = {"ok": False, "error_code": self.code}
+        body["description"] = self.description
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return _dumps(body)
+
+
+def bad_request(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+def _dumps(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return None
+
+
+class Params:
+    """Typed access to one call's parameters (PTB passes Python values; raw strings also work)."""
+
+    def __init__(
+        self, values: dict[str, Any], files: dict[str, tuple[str, bytes, str | None]]
+    ) -> None:
+        self.values, self.files = values, files
+
+    @classmethod
+    def from_request(cls, data: RequestData | None) -> Params:
+        if data is None:
+            return cls({}, {})
+        files: dict[str, tuple[str, bytes, str | None]] = {}
+        for name, (file_name, content, mime) in data.multipart_data.items():
+            raw = content if isinstance(content, bytes) else content.read()
+            files[name] = (file_name, raw, mime)
+        return cls(dict(data.parameters), files)
+
+    def text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return None if value is None else str(value)
+
+    def integer(self, name: str) -> int | None:
+        value = self.values.get(name)
+        if value is None:
+            return None
+        number = _as_int(value)
+        if number is None:
+            raise bad_request(f"invalid {name} specified")
+        return number
+
+    def flag(self, name: str) -> bool:
+        value = self.values.get(name)
+        return value is True or (isinstance(value, str) and value.lower() == "true")
+
+    def obj(self, name: str) -> Any:
+        value = self.values.get(name)
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise bad_request(f"can't parse {name} JSON object") from None
+        return value
+
+
+@dataclass
+class ApiCall:
+    """One request received by the fake; ``status`` is the HTTP status it was answered with."""
+
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def chat_id(self) -> int | None:
+        return _as_int(self.params.get("chat_id"))
+
+    @property
+    def text(self) -> str | None:
+        value = self.params.get("text", self.params.get("caption"))
+        return None if value is None else str(value)
+
+
+@dataclass
+class SendStats:
+    """Outcome counts for :data:`SEND_METHODS` calls (sends and edits)."""
+
+    accepted: int = 0
+    rejected: int = 0
+    rejected_by_code: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.accepted + self.rejected
+
+    def record_rejection(self, code: int) -> None:
+        self.rejected += 1
+        self.rejected_by_code[code] = self.rejected_by_code.get(code, 0) + 1
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    """What the bot answered to a callback query (``answerCallbackQuery``)."""
+
+    query_id: str
+    user_id: int
+    text: str | None
+    show_alert: bool
+    url: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# What the chats show
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredFile:
+    """A file known to the fake; ``content`` is what ``getFile`` + download serve back."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes = field(repr=False)
+    file_name: str | None = None
+    mime_type: str | None = None
+
+    def document_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
+        doc["file_size"] = len(self.content)
+        if self.file_name:
+            doc["file_name"] = self.file_name
+        if self.mime_type:
+            doc["mime_type"] = self.mime_type
+        return doc
+
+    def photo_json(self) -> list[dict[str, Any]]:
+        return [{**self.document_json(), "width": 800, "height": 600}]
+
+
+@dataclass
+class Button:
+    """An inline keyboard button as the user sees it; ``raw`` is the Bot API JSON."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(eq=False)
+class Msg:
+    """One message in a chat. ``text`` is plain text after HTML parsing; ``html`` is as sent."""
+
+    message_id: int
+    chat: ChatView = field(repr=False)
+    sender: dict[str, Any] = field(repr=False)
+    date: int
+    from_bot: bool
+    text: str | None = None
+    html: str | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    caption: str | None = None
+    caption_html: str | None = None
+    caption_entities: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    inline_keyboard: list[list[Button]] = field(default_factory=list)
+    document: StoredFile | None = None
+    photo_file: StoredFile | None = None
+    reply_to: int | None = None
+    edit_date: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def chat_id(self) -> int:
+        return self.chat.id
+
+    @property
+    def photo(self) -> bytes | None:
+        return None if self.photo_file is None else self.photo_file.content
+
+    @property
+    def buttons(self) -> list[Button]:
+        return [button for row in self.inline_keyboard for button in row]
+
+    @property
+    def labels(self) -> list[str]:
+        return [button.text for button in self.buttons]
+
+    def to_api(self) -> dict[str, Any]:
+        """The Bot API ``Message`` JSON for this message."""
+        data: dict[str, Any] = {"message_id": self.message_id, "date": self.date}
+        data.update({"chat": self.chat.to_api(), "from": self.sender})
+        if self.text is not None:
+            data["text"] = self.text
+            if self.entities:
+                data["entities"] = self.entities
+        if self.document is not None:
+            data["document"] = self.document.document_json()
+        if self.photo_file is not None:
+            data["photo"] = self.photo_file.photo_json()
+        if self.caption:
+            data["caption"] = self.caption
+            if self.caption_entities:
+                data["caption_entities"] = self.caption_entities
+        if self.inline_keyboard:
+            data["reply_markup"] = {
+                "inline_keyboard": [[b.raw for b in row] for row in self.inline_keyboard]
+            }
+        replied = self.chat.find(self.reply_to) if self.reply_to is not None else None
+        if replied is not None:
+            data["reply_to_message"] = replied.to_api()
+        if self.edit_date is not None:
+            data["edit_date"] = self.edit_date
+        data.update(self.extra)
+        return data
+
+
+@dataclass(eq=False)
+class ChatView:
+    """What a chat currently shows: its messages (deleted ones removed) and reply keyboard."""
+
+    id: int
+    type: str
+    title: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    username: str | None = None
+    messages: list[Msg] = field(default_factory=list, repr=False)
+    #: Rows of labels of the latest ReplyKeyboardMarkup, ``None`` after ReplyKeyboardRemove.
+    reply_keyboard: list[list[str]] | None = None
+    #: Member statuses set by tests/helpers (``"member"``, ``"administrator"``, ``"left"``...).
+    members: dict[int, str] = field(default_factory=dict, repr=False)
+    menu_button: dict[str, Any] | None = None
+    registered: bool = False
+    started: bool = False  # a user wrote in it (private chats)
+    last_message_id: int = field(default=0, repr=False)
+
+    @classmethod
+    def for_id(cls, chat_id: int) -> ChatView:
+        if chat_id > 0:
+            return cls(chat_id, "private", first_name=f"User {chat_id}")
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        return cls(chat_id, kind, title=f"Chat {chat_id}")
+
+    def to_api(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        for key in ("title", "first_name", "last_name", "username"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+    def next_message_id(self) -> int:
+        self.last_message_id += 1
+        return self.last_message_id
+
+    def find(self, message_id: int | None) -> Msg | None:
+        return next((m for m in self.messages if m.message_id == message_id), None)
+
+    def bot_messages(self) -> list[Msg]:
+        return [m for m in self.messages if m.from_bot]
+
+    @property
+    def last_message(self) -> Msg | None:
+        return self.messages[-1] if self.messages else None
+
+    @property
+    def last_bot_message(self) -> Msg | None:
+        bot_messages = self.bot_messages()
+        return bot_messages[-1] if bot_messages else None
+
+    def bot_texts(self) -> list[str]:
+        """Texts (or captions) of the bot's messages still shown, oldest first."""
+        return [m.text if m.text is not None else m.caption or "" for m in self.bot_messages()]
+
+    def visible_buttons(self) -> list[str]:
+        """Labels of inline buttons on messages still shown, newest message first."""
+        return [label for m in reversed(self.messages) for label in m.labels]
+
+    @property
+    def reply_labels(self) -> list[str]:
+        return [label for row in self.reply_keyboard or [] for label in row]
+
+
+def member_json(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ``ChatMember`` JSON with every field PTB requires for ``status``."""
+    data: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        data["is_anonymous"] = False
+    elif status == "administrator":
+        data.update(_ADMIN_RIGHTS)
+    elif status == "restricted":
+        data.update(dict.fromkeys(_RESTRICTED_PERMISSIONS, False), is_member=True, until_date=0)
+    elif status == "kicked":
+        data["until_date"] = 0
+    return data
+
+
+@dataclass
+class _Markup:
+    inline: list[list[Button]] | None = None
+    reply: list[list[str]] | None = None
+    remove: bool = False
+
+
+def _parse_markup(raw: Any) -> _Markup | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    if "inline_keyboard" in raw:
+        return _Markup(inline=_inline_keyboard(raw["inline_keyboard"]))
+    if "keyboard" in raw:
+        rows = [
+            [b.get("text", "") if isinstance(b, dict) else str(b) for b in row]
+            for row in raw["keyboard"]
+        ]
+        return _Markup(reply=rows)
+    return _Markup(remove=bool(raw.get("remove_keyboard")))
+
+
+def _inline_keyboard(rows: list[list[dict[str, Any]]]) -> list[list[Button]]:
+    if sum(len(row) for row in rows) > INLINE_BUTTON_LIMIT:
+        raise bad_request("reply markup is too long")
+    keyboard = []
+    for row in rows:
+        buttons = []
+        for raw in row:
+            data, url = raw.get("callback_data"), raw.get("url")
+            if len(raw.keys() - {"text"}) == 0:
+                raise bad_request(
+                    "can't parse inline keyboard button: "
+                    "Text buttons are unallowed in the inline keyboard"
+                )
+            if not raw.get("text"):
+                raise bad_request("BUTTON_TEXT_INVALID")
+            if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
+                raise bad_request("BUTTON_DATA_INVALID")
+            if url is not None and not re.match(r"(https?|tg)://\w", str(url)):
+                raise bad_request("BUTTON_URL_INVALID")
+            buttons.append(Button(str(raw["text"]), data, url, dict(raw)))
+        keyboard.append(buttons)
+    return keyboard
+
+
+# ---------------------------------------------------------------------------------------------
+# Fault injection and rate limiting
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class _Fault:
+    method: str | None
+    chat_id: int | None
+    error: str
+    retry_after: int
+    migrate_to_chat_id: int | None
+    remaining: int
+
+    def matches(self, method: str, chat_id: int | None) -> bool:
+        if self.method is None and method == "getupdates":
+            return False
+        if self.method is not None and self.method != method:
+            return False
+        return self.chat_id is None or self.chat_id == chat_id
+
+    def to_error(self, chat_id: int | None) -> ApiError:
+        if self.error == "retry_after":
+            description = f"Too Many Requests: retry after {self.retry_after}"
+            return ApiError(429, description, retry_after=self.retry_after)
+        if self.error == "forbidden":
+            return ApiError(403, "Forbidden: bot was blocked by the user")
+        if self.error == "migrated":
+            target = self.migrate_to_chat_id or int(f"-100{abs(chat_id or 1234567890)}")
+            description = "Bad Request: group chat was upgraded to a supergroup chat"
+            return ApiError(400, description, migrate_to_chat_id=target)
+        return ApiError(500, "Internal Server Error")
+
+
+@dataclass
+class _RateLimit:
+    per_second: float
+    per_chat_per_second: float | None
+    clock: Callable[[], float]
+    recent: list[float] = field(default_factory=list)
+    recent_by_chat: dict[object, list[float]] = field(default_factory=dict)
+
+    @staticmethod
+    def _wait(stamps: list[float], limit: float, now: float) -> int | None:
+        stamps[:] = [t for t in stamps if t > now - 1.0]
+        if len(stamps) + 1 <= limit:
+            return None
+        return max(1, int(-(-(stamps[0] + 1.0 - now) // 1)))  # ceil, at least 1 s
+
+    def retry_after(self, chat: object) -> int | None:
+        now = self.clock()
+        wait = self._wait(self.recent, self.per_second, now)
+        if wait is None and self.per_chat_per_second is not None:
+            stamps = self.recent_by_chat.setdefault(chat, [])
+            wait = self._wait(stamps, self.per_chat_per_second, now)
+        return wait
+
+    def record(self, chat: object) -> None:
+        now = self.clock()
+        self.recent.append(now)
+        self.recent_by_chat.setdefault(chat, []).append(now)
+
+
+def _scope_key(scope: Any, language_code: str | None) -> tuple[str, str]:
+    if isinstance(scope, BotCommandScope):
+        scope = scope.to_dict()
+    scope = dict(scope or {"type": "default"})
+    for key in ("chat_id", "user_id"):
+        if key in scope and _as_int(scope[key]) is not None:
+            scope[key] = _as_int(scope[key])
+    return json.dumps(scope, sort_keys=True), language_code or ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The fake server
+# ---------------------------------------------------------------------------------------------
+class FakeTelegram(BaseRequest):
+    """Fake Bot API. Pass it to ``ApplicationBuilder().request(fake).get_updates_request(fake)``.
+
+    Args:
+        token: the bot token; learnt from the first request URL when omitted.
+        bot_id: the bot's user id; defaults to the numeric part of the token.
+        date_clock: wall clock (epoch seconds) used for message dates.
+        strict_chats: answer ``chat not found`` for chats nobody registered and
+            ``bot can't initiate conversation with a user`` for private chats where the user
+            never wrote, as Telegram does. Off by default so ad-hoc chat ids just work.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        bot_id: int | None = None,
+        username: str = "chibo_test_bot",
+        first_name: str = "Chibo",
+        date_clock: Callable[[], float] = time.time,
+        strict_chats: bool = False,
+    ) -> None:
+        self.token, self._bot_id = token, bot_id
+        self.username, self.first_name = username, first_name
+        self.date_clock, self.strict_chats = date_clock, strict_chats
+        self.calls: list[ApiCall] = []
+        self.stats = SendStats()
+        self.users: dict[int, dict[str, Any]] = {}
+        self.callback_answers: dict[str, CallbackAnswer] = {}
+        self.webhook: dict[str, Any] | None = None
+        self.default_menu_button: dict[str, Any] | None = None
+        self.initialized = False
+        self._chats: dict[int, ChatView] = {}
+        self._files: dict[str, StoredFile] = {}
+        self._queries: dict[str, int] = {}  # callback query id -> user id
+        self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._new_updates = asyncio.Event()
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._faults: list[_Fault] = []
+        self._blocked: set[int] = set()
+        self._rate: _RateLimit | None = None
+        self._handlers: dict[str, Callable[[Params], Any]] = {
+            name.removeprefix("_api_").lower(): getattr(self, name)
+            for name in dir(type(self))
+            if name.startswith("_api_")
+        }
+
+    # -- BaseRequest -----------------------------------------------------------------------
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        self.initialized = True
+
+    async def shutdown(self) -> None:
+        self.initialized = False
+        self._new_updates.set()  # release a pending long poll
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        path = unquote(urlsplit(url).path)
+        if "/file/bot" in path:
+            return self._download(path.split("/file/bot", 1)[1].partition("/")[2])
+        segments = path.rstrip("/").split("/")
+        if self.token is None and len(segments) >= 2 and segments[-2].startswith("bot"):
+            self.token = segments[-2].removeprefix("bot")
+        params = Params.from_request(request_data)
+        call = ApiCall(segments[-1], params.values)
+        self.calls.append(call)
+        call.status, body = await self._answer(segments[-1].lower(), params)
+        return call.status, body
+
+    async def _answer(self, method: str, params: Params) -> tuple[int, bytes]:
+        handler = self._handlers.get(method)
+        chat_key = params.values.get("chat_id")
+        chat_id = _as_int(chat_key)
+        is_send = method in SEND_METHODS
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            self._inject_faults(method, chat_id)
+            if method in _BLOCKABLE_METHODS and chat_id in self._blocked:
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if is_send and self._rate is not None:
+                wait = self._rate.retry_after(chat_key)
+                if wait is not None:
+                    raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+            result = handler(params)
+            if inspect.isawaitable(result):
+                result = await result
+        except ApiError as err:
+            if is_send:
+                self.stats.record_rejection(err.code)
+            return err.code, err.payload()
+        if is_send:
+            self.stats.accepted += 1
+            if self._rate is not None:
+                self._rate.record(chat_key)
+        return 200, _dumps({"ok": True, "result": result})
+
+    def _download(self, file_path: str) -> tuple[int, bytes]:
+        self.calls.append(ApiCall("download", {"file_path": file_path}))
+        stored = next((f for f in self._files.values() if f.file_path == file_path), None)
+        if stored is None:
+            self.calls[-1].status = 404
+            return 404, _dumps({"ok": False, "error_code": 404, "description": "Not Found"})
+        return 200, stored.content
+
+    # -- test controls ---------------------------------------------------------------------
+    def fail_next(
+        self,
+        method: str | None = None,
+        *,
+        chat_id: int | None = None,
+        error: str,
+        retry_after: int = 1,
+        migrate_to_chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` matching calls fail with ``error`` (one of
+        ``retry_after``, ``forbidden``, ``migrated``, ``server_error``). ``method=None`` matches
+        every method except ``getUpdates``; ``chat_id`` narrows to calls for that chat."""
+        if error not in _FAULTS:
+            raise ValueError(f"error must be one of {_FAULTS}, not {error!r}")
+        method_key = method.lower() if method else None
+        fault = _Fault(method_key, chat_id, error, retry_after, migrate_to_chat_id, times)
+        self._faults.append(fault)
+
+    def _inject_faults(self, method: str, chat_id: int | None) -> None:
+        for fault in self._faults:
+            if fault.matches(method, chat_id):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                raise fault.to_error(chat_id)
+
+    def block(self, user_id: int) -> None:
+        """The user blocked the bot: every send to their chat answers 403."""
+        self._blocked.add(user_id)
+
+    def unblock(self, user_id: int) -> None:
+        self._blocked.discard(user_id)
+
+    def set_rate_limit(
+        self,
+        per_second: float | None,
+        *,
+        per_chat_per_second: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Answer 429 once more than ``per_second`` sends (and optionally more than
+        ``per_chat_per_second`` to one chat) fall in a sliding one-second window of ``clock``.
+        ``None`` switches rate limiting off."""
+        self._rate = (
+            None if per_second is None else _RateLimit(per_second, per_chat_per_second, clock)
+        )
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        if status not in _MEMBER_STATUSES:
+            raise ValueError(f"status must be one of {sorted(_MEMBER_STATUSES)}")
+        self.chat(chat_id).members[user_id] = status
+
+    def member_status(self, chat_id: int, user_id: int) -> str:
+        chat = self.chat(chat_id)
+        if user_id in chat.members:
+            return chat.members[user_id]
+        if chat.type == "private":
+            return "member" if user_id in (chat.id, self.bot_id) else "left"
+        return "member" if user_id == self.bot_id else "left"
+
+    def clear_calls(self) -> None:
+        """Forget the call log and the send statistics (the chats' state stays)."""
+        self.calls.clear()
+        self.stats = SendStats()
+
+    # -- inspection ------------------------------------------------------------------------
+    @property
+    def bot_id(self) -> int:
+        if self._bot_id is not None:
+            return self._bot_id
+        prefix = (self.token or "").partition(":")[0]
+        return int(prefix) if prefix.isdigit() else 1_000_001
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+        }
+
+    def now(self) -> int:
+        return int(self.date_clock())
+
+    def chat(self, chat_id: int) -> ChatView:
+        """The state of a chat (created empty on first use)."""
+        if chat_id not in self._chats:
+            self._chats[chat_id] = ChatView.for_id(chat_id)
+        return self._chats[chat_id]
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method.lower() == method.lower()]
+
+    def sent_to(self, chat_id: int) -> list[ApiCall]:
+        """Accepted sendMessage/sendDocument/sendPhoto calls to ``chat_id``, in order."""
+        return [
+            c
+            for c in self.calls
+            if c.ok and c.method.lower() in _POSTING_METHODS and c.chat_id == chat_id
+        ]
+
+    def commands(
+        self, scope: Mapping[str, Any] | BotCommandScope | None = None, language_code: str = ""
+    ) -> list[tuple[str, str]]:
+        """Commands stored by setMyCommands for exactly this scope and language."""
+        stored = self._commands.get(_scope_key(scope, language_code), [])
+        return [(c["command"], c["description"]) for c in stored]
+
+    def visible_commands(
+        self, chat_id: int, user_id: int | None = None, language_code: str = ""
+    ) -> list[tuple[str, str]]:
+        """The command menu a user would see, using Telegram's scope/language fallback."""
+        chat = self.chat(chat_id)
+        scopes: list[dict[str, Any]] = []
+        if chat.type == "private":
+            scopes += [{"type": "chat", "chat_id": chat_id}, {"type": "all_private_chats"}]
+        else:
+            admin = user_id is not None and self.member_status(chat_id, user_id) in (
+                "creator",
+                "administrator",
+            )
+            if user_id is not None:
+                scopes.append({"type": "chat_member", "chat_id": chat_id, "user_id": user_id})
+            if admin:
+                scopes.append({"type": "chat_administrators", "chat_id": chat_id})
+            scopes.append({"type": "chat", "chat_id": chat_id})
+            if admin:
+                scopes.append({"type": "all_chat_administrators"})
+            scopes.append({"type": "all_group_chats"})
+        scopes.append({"type": "default"})
+        for scope in scopes:
+            for lang in dict.fromkeys((language_code, "")):
+                if _scope_key(scope, lang) in self._commands:
+                    return self.commands(scope, lang)
+        return []
+
+    def callback_answer(self, query_id: str) -> CallbackAnswer | None:
+        return self.callback_answers.get(query_id)
+
+    def file(self, file_id: str) -> StoredFile | None:
+        return self._files.get(file_id)
+
+    # -- hooks for the user-playing helpers ------------------------------------------------
+    def register_user(self, user: Mapping[str, Any]) -> None:
+        self.users[int(user["id"])] = dict(user)
+
+    def register_chat(self, chat_id: int, chat_type: str, **names: str | None) -> ChatView:
+        chat = self.chat(chat_id)
+        chat.type, chat.registered = chat_type, True
+        for key, value in names.items():
+            setattr(chat, key, value)
+        return chat
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def new_callback_query(self, user_id: int) -> str:
+        query_id = f"{user_id}{next(self._query_ids):08d}"
+        self._queries[query_id] = user_id
+        return query_id
+
+    def queue_update(self, update: Mapping[str, Any]) -> dict[str, Any]:
+        """Queue an Update JSON for getUpdates (an ``update_id`` is assigned if missing)."""
+        data = dict(update)
+        data.setdefault("update_id", self.next_update_id())
+        self._updates.append(data)
+        self._new_updates.set()
+        return data
+
+    def store_file(
+        self,
+        content: bytes,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        kind: str = "documents",
+    ) -> StoredFile:
+        number = next(self._file_ids)
+        suffix = PurePosixPath(file_name).suffix if file_name else ""
+        stored = StoredFile(
+            file_id=f"BQACAgFake{kind[:5]}{number:06d}",
+            file_unique_id=f"AgADFake{number:06d}",
+            file_path=f"{kind}/file_{number}{suffix or ('.jpg' if kind == 'photos' else '')}",
+            content=content,
+            file_name=file_name,
+            mime_type=mime_type,
+        )
+        self._files[stored.file_id] = stored
+        return stored
+
+    def add_user_message(self, chat_id: int, sender: Mapping[str, Any], **fields: Any) -> Msg:
+        """Record a message a user sent (ids stay consistent with the bot's messages)."""
+        chat = self.chat(chat_id)
+        chat.started = True
+        self.register_user(sender)
+        msg = Msg(chat.next_message_id(), chat, dict(sender), self.now(), False, **fields)
+        chat.messages.append(msg)
+        return msg
+
+    # -- shared validation -----------------------------------------------------------------
+    def _target(self, p: Params) -> ChatView:
+        raw = p.values.get("chat_id")
+        if raw is None or raw == "":
+            raise bad_request("chat_id is empty")
+        if isinstance(raw, str) and raw.startswith("@"):
+            name = raw[1:].lower()
+            found = [c for c in self._chats.values() if (c.username or "").lower() == name]
+            if not found:
+                raise bad_request("chat not found")
+            return found[0]
+        chat_id = _as_int(raw)
+        known = chat_id in self._chats and self._chats[chat_id].registered
+        if chat_id is None or (self.strict_chats and not known):
+            raise bad_request("chat not found")
+        return self.chat(chat_id)
+
+    def _postable(self, p: Params) -> ChatView:
+        """The target chat of a new message, checking the bot may post there."""
+        chat = self._target(p)
+        if chat.type == "private":
+            if self.strict_chats and not chat.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+            return chat
+        status = chat.members.get(self.bot_id)
+        kind = "supergroup chat" if chat.type == "supergroup" else "group chat"
+        if status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {kind}")
+        if status == "left":
+            raise ApiError(403, f"Forbidden: bot is not a member of the {kind}")
+        return chat
+
+    @staticmethod
+    def _parse(raw: str | None, parse_mode: str | None, entities: Any) -> ParsedText:
+        if (parse_mode or "").upper() == "HTML":
+            try:
+                parsed = parse_html(raw or "")
+            except HtmlParseError as exc:
+                raise bad_request(f"can't parse entities: {exc}") from None
+        else:  # MarkdownV2/Markdown are not interpreted: the text is kept as sent
+            parsed = ParsedText(raw or "", tuple(entities or ()))
+        return parsed.stripped()
+
+    def _message_text(self, p: Params) -> ParsedText:
+        parsed = self._parse(p.text("text"), p.text("parse_mode"), p.obj("entities"))
+        if not parsed.text:
+            raise bad_request("message text is empty")
+        if utf16_len(parsed.text) > TEXT_LIMIT:
+            raise bad_request("message is too long")
+        return parsed
+
+    def _caption(self, p: Params) -> ParsedText:
+        parsed = self._parse(p.text("caption"), p.text("parse_mode"), p.obj("caption_entities"))
+        if utf16_len(parsed.text) > CAPTION_LIMIT:
+            raise bad_request("message caption is too long")
+        return parsed
+
+    @staticmethod
+    def _reply_to(chat: ChatView, p: Params) -> int | None:
+        params = p.obj("reply_parameters") or {}
+        target = _as_int(params.get("message_id", p.values.get("reply_to_message_id")))
+        other_chat = _as_int(params.get("chat_id", chat.id)) != chat.id
+        if target is None or other_chat:  # replies across chats are not checked
+            return None
+        if chat.find(target) is None:
+            if params.get("allow_sending_without_reply"):
+                return None
+            raise bad_request("message to be replied not found")
+        return target
+
+    def _post(self, chat: ChatView, p: Params, markup: _Markup | None, **fields: Any) -> Any:
+        msg = Msg(chat.next_message_id(), chat, self.bot_user, self.now(), True, **fields)
+        msg.reply_to = self._reply_to(chat, p)
+        if markup is not None and markup.inline is not None:
+            msg.inline_keyboard = markup.inline
+        elif markup is not None and markup.reply is not None:
+            chat.reply_keyboard = markup.reply
+        elif markup is not None and markup.remove:
+            chat.reply_keyboard = None
+        chat.messages.append(msg)
+        return msg.to_api()
+
+    def _input_file(self, p: Params, name: str, kind: str) -> StoredFile:
+        ref = p.values.get(name)
+        upload = p.files.get(name)
+        if upload is None and isinstance(ref, str) and ref.startswith("attach://"):
+            upload = p.files.get(ref.removeprefix("attach://"))
+        if upload is not None:
+            file_name, content, mime_type = upload
+            if not content:
+                raise bad_request("file must be non-empty")
+            if len(content) > UPLOAD_LIMIT:
+                raise ApiError(413, "Request Entity Too Large")
+            stored_name = None if kind == "photos" else file_name
+            return self.store_file(content, file_name=stored_name, mime_type=mime_type, kind=kind)
+        if isinstance(ref, str) and ref in self._files:
+            return self._files[ref]
+        if isinstance(ref, str) and ref.startswith(("http://", "https://")):
+            return self.store_file(b"", file_name=ref.rsplit("/", 1)[-1] or None, kind=kind)
+        if ref is None:
+            raise bad_request(f"there is no {name} in the request")
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def _edit_target(self, p: Params) -> Msg:
+        if p.values.get("inline_message_id") is not None:
+            raise bad_request("MESSAGE_ID_INVALID (inline messages are not faked)")
+        chat = self._target(p)
+        message_id = p.integer("message_id")
+        if message_id is None:
+            raise bad_request("message identifier is not specified")
+        msg = chat.find(message_id)
+        if msg is None:
+            raise bad_request("message to edit not found")
+        if not msg.from_bot:
+            raise bad_request("message can't be edited")
+        return msg
+
+    @staticmethod
+    def _edit_keyboard(p: Params) -> list[list[Button]]:
+        """The keyboard after an edit: omitting reply_markup removes it, as in Telegram."""
+        markup = _parse_markup(p.obj("reply_markup"))
+        return markup.inline or [] if markup is not None else []
+
+    def _edited(self, msg: Msg) -> Any:
+        msg.edit_date = self.now()
+        return msg.to_api()
+
+    # -- Bot API methods (dispatched by lower-cased name) ----------------------------------
+    def _api_getMe(self, p: Params) -> Any:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    def _api_logOut(self, p: Params) -> Any:
+        return True
+
+    def _api_close(self, p: Params) -> Any:
+        return True
+
+    def _api_sendMessage(self, p: Params) -> Any:
+        chat = self._postable(p)
+        parsed = self._message_text(p)
+        markup = _parse_markup(p.obj("reply_markup"))
+        return self._post(
+            chat,
+            p,
+            markup,
+            text=parsed.text,
+            html=p.text("text"),
+            entities=list(parsed.entities),
+        )
+
+    def _send_media(self, p: Params, name: str, kind: str) -> Any:
+        chat = self._postable(p)
+        caption = self._caption(p)
+        markup = _parse_markup(p.obj("reply_markup"))
+        stored = self._input_file(p, name, kind)
+        media = {"photo_file": stored} if kind == "photos" else {"document": stored}
+        return self._post(
+            chat,
+            p,
+            markup,
+            caption=caption.text or None,
+            caption_html=p.text("caption"),
+            caption_entities=list(caption.entities),
+            **media,
+        )
+
+    def _api_sendDocument(self, p: Params) -> Any:
+        return self._send_media(p, "document", "documents")
+
+    def _api_sendPhoto(self, p: Params) -> Any:
+        return self._send_media(p, "photo", "photos")
+
+    def _api_editMessageText(self, p: Params) -> Any:
+        msg = self._edit_target(p)
+        if msg.text is None:
+            raise bad_request("there is no text in the message to edit")
+        parsed = self._message_text(p)
+        keyboard = self._edit_keyboard(p)
+        if (parsed.text, list(parsed.entities), keyboard) == (
+            msg.text,
+            msg.entities,
+            msg.inline_keyboard,
+        ):
+            raise bad_request(NOT_MODIFIED)
+        msg.text, msg.html, msg.entities = parsed.text, p.text("text"), list(parsed.entities)
+        msg.inline_keyboard = keyboard
+        return self._edited(msg)
+
+    def _api_editMessageCaption(self, p: Params) -> Any:
+        msg = self._edit_target(p)
+        if msg.document is None and msg.photo_file is None:
+            raise bad_request("there is no caption in the message to edit")
+        caption = self._caption(p)
+        keyboard = self._edit_keyboard(p)
+        current = (msg.caption or "", msg.caption_entities, msg.inline_keyboard)
+        if (caption.text, list(caption.entities), keyboard) == current:
+            raise bad_request(NOT_MODIFIED)
+        msg.caption, msg.caption_html = caption.text or None, p.text("caption")
+        msg.caption_entities, msg.inline_keyboard = list(caption.entities), keyboard
+        return self._edited(msg)
+
+    def _api_editMessageReplyMarkup(self, p: Params) -> Any:
+        msg = self._edit_target(p)
+        keyboard = self._edit_keyboard(p)
+        if keyboard == msg.inline_keyboard:
+            raise bad_request(NOT_MODIFIED)
+        msg.inline_keyboard = keyboard
+        return self._edited(msg)
+
+    def _api_deleteMessage(self, p: Params) -> Any:
+        chat = self._target(p)
+        msg = chat.find(p.integer("message_id"))
+        if msg is None:
+            raise bad_request("message to delete not found")
+        chat.messages.remove(msg)
+        return True
+
+    def _api_deleteMessages(self, p: Params) -> Any:
+        chat = self._target(p)
+        ids = {_as_int(i) for i in p.obj("message_ids") or []}
+        chat.messages[:] = [m for m in chat.messages if m.message_id not in ids]
+        return True
+
+    def _api_answerCallbackQuery(self, p: Params) -> Any:
+        query_id = p.text("callback_query_id") or ""
+        if query_id not in self._queries or query_id in self.callback_answers:
+            raise bad_request(QUERY_TOO_OLD)
+        text = p.text("text")
+        if text is not None and utf16_len(text) > CALLBACK_ANSWER_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
+        user_id = self._queries[query_id]
+        answer = CallbackAnswer(query_id, user_id, text, p.flag("show_alert"), p.text("url"))
+        self.callback_answers[query_id] = answer
+        return True
+
+    def _api_sendChatAction(self, p: Params) -> Any:
+        self._postable(p)
+        if p.text("action") not in _CHAT_ACTIONS:
+            raise bad_request("wrong parameter action in request")
+        return True
+
+    def _api_getChat(self, p: Params) -> Any:
+        chat = self._target(p)
+        return {
+            **chat.to_api(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": dict.fromkeys(
+                (
+                    "unlimited_gifts",
+                    "limited_gifts",
+                    "unique_gifts",
+                    "premium_subscription",
+                    "gifts_from_channels",
+                ),
+                False,
+            ),
+        }
+
+    def _api_getChatMember(self, p: Params) -> Any:
+        chat = self._target(p)
+        user_id = p.integer("user_id")
+        if user_id is None:
+            raise bad_request("user_id is empty")
+        if user_id == self.bot_id:
+            user = self.bot_user
+        elif user_id in self.users:
+            user = self.users[user_id]
+        elif user_id in chat.members:
+            user = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        else:
+            raise bad_request("user not found")
+        return member_json(user, self.member_status(chat.id, user_id))
+
+    def _api_leaveChat(self, p: Params) -> Any:
+        chat = self._target(p)
+        if chat.type != "private":
+            chat.members[self.bot_id] = "left"
+        return True
+
+    def _api_setChatMenuButton(self, p: Params) -> Any:
+        button = p.obj("menu_button") or {"type": "default"}
+        if p.values.get("chat_id") is None:
+            self.default_menu_button = button
+        else:
+            self._target(p).menu_button = button
+        return True
+
+    def _api_getChatMenuButton(self, p: Params) -> Any:
+        if p.values.get("chat_id") is None:
+            return self.default_menu_button or {"type": "commands"}
+        chat = self._target(p)
+        return chat.menu_button or self.default_menu_button or {"type": "commands"}
+
+    def _api_setMyCommands(self, p: Params) -> Any:
+        commands = p.obj("commands") or []
+        if len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command", ""))):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        language = p.text("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("invalid language code specified")
+        key = _scope_key(p.obj("scope"), language)
+        self._commands[key] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
+        return True
+
+    def _api_getMyCommands(self, p: Params) -> Any:
+        return self._commands.get(_scope_key(p.obj("scope"), p.text("language_code")), [])
+
+    def _api_deleteMyCommands(self, p: Params) -> Any:
+        self._commands.pop(_scope_key(p.obj("scope"), p.text("language_code")), None)
+        return True
+
+    def _api_getFile(self, p: Params) -> Any:
+        stored = self._files.get(p.text("file_id") or "")
+        if stored is None:
+            raise bad_request("invalid file_id")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
+
+    async def _api_getUpdates(self, p: Params) -> Any:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = p.integer("offset") or 0
+        if offset > 0:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        elif offset < 0:
+            self._updates = self._updates[offset:]
+        timeout = float(p.values.get("timeout") or 0)
+        if not self._updates and timeout > 0 and self.initialized:
+            self._new_updates.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_updates.wait(), timeout)
+        return self._updates[: p.integer("limit") or 100]
+
+    def _api_setWebhook(self, p: Params) -> Any:
+        url = p.text("url") or ""
+        if p.flag("drop_pending_updates"):
+            self._updates.clear()
+        if not url:
+            self.webhook = None
+            return True
+        if not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = {"url": url}
+        for key in ("secret_token", "max_connections", "allowed_updates", "ip_address"):
+            if p.values.get(key) is not None:
+                self.webhook[key] = p.obj(key)
+        return True
+
+    def _api_deleteWebhook(self, p: Params) -> Any:
+        self.webhook = None
+        if p.flag("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    def _api_getWebhookInfo(self, p: Params) -> Any:
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False}
+        if self.webhook is not None:
+            info.update({k: v for k, v in self.webhook.items() if k != "secret_token"})
+        info["pending_update_count"] = len(self._updates)
+        return info
