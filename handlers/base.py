@@ -51,6 +51,11 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def upfirst(text: str) -> str:
+    """Capitalise the first letter only ("huyện ủy/Quận ủy" keeps its second capital)."""
+    return text[:1].upper() + text[1:]
+
+
 def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows if row]

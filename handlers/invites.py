@@ -13,7 +13,7 @@ from bot.model import Role
 from storage import invites, orgs
 
 from . import labels
-from .base import Refused, Stale, Turn, esc, inline
+from .base import upfirst, Refused, Stale, Turn, esc, inline
 from .orgs import admin_node
 
 CELL_ROLES = (Role.SECRETARY, Role.DEPUTY, Role.DELEGATE, Role.ADMIN)
@@ -24,7 +24,7 @@ async def choose_role(turn: Turn) -> None:
     _ = turn._
     org = await admin_node(turn, turn.int_arg(2))
     roles = CELL_ROLES if org.is_cell else (Role.ADMIN,)
-    rows = [[(_(labels.ROLE[r]).capitalize(), f"inv:c:{org.id}:{r.value}")] for r in roles]
+    rows = [[(upfirst(_(labels.ROLE[r])), f"inv:c:{org.id}:{r.value}")] for r in roles]
     rows.append([("« " + _("Back"), f"org:o:{org.id}:0")])
     await turn.show(_("Invite someone to <b>{name}</b> as:").format(name=esc(org.name)), inline(rows))
 

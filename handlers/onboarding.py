@@ -106,8 +106,8 @@ def group_help_text(turn: Turn) -> str:
     return _(
         "This group is not linked with any organisation, so I post nothing here.\n\n"
         "An admin can create a link code in a private chat with me (🏛 Organisation → Link a "
-        "group) and send /link <code> here."
-    )
+        "group) and send {command} here."
+    ).format(command="<code>/link …</code>")
 
 
 async def group_help(turn: Turn) -> None:

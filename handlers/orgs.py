@@ -13,7 +13,7 @@ from storage import orgs
 from storage.models import Org
 
 from . import labels
-from .base import Button, Refused, Stale, Turn, esc, inline
+from .base import upfirst, Button, Refused, Stale, Turn, esc, inline
 
 PAGE_SIZE = 20
 
@@ -48,7 +48,7 @@ async def render_node(turn: Turn, org: Org, page: int) -> None:
     kids = await orgs.children(turn.session, org)
     pages = max((len(kids) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages - 1)
-    lines = [f"<b>{esc(org.name)}</b>", _(labels.ORG_KIND[org.kind]).capitalize()]
+    lines = [f"<b>{esc(org.name)}</b>", upfirst(_(labels.ORG_KIND[org.kind]))]
     if org.cell_type:
         lines[-1] += " · " + _(labels.CELL_TYPE[org.cell_type])
     lines.append(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Time,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -123,8 +124,8 @@ class RoleAssignment(Base):
             "org_id",
             "role",
             unique=True,
-            sqlite_where="revoked_at IS NULL",
-            postgresql_where="revoked_at IS NULL",
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
         ),
     )
 

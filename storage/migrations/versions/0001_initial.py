@@ -136,7 +136,7 @@ def upgrade() -> None:
     with op.batch_alter_table('role_assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_assignments_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_role_assignments_user_id'), ['user_id'], unique=False)
-        batch_op.create_index('uq_role_assignments_active', ['user_id', 'org_id', 'role'], unique=True, sqlite_where='revoked_at IS NULL', postgresql_where='revoked_at IS NULL')
+        batch_op.create_index('uq_role_assignments_active', ['user_id', 'org_id', 'role'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
 
     op.create_table('member_statuses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -163,7 +163,7 @@ def downgrade() -> None:
 
     op.drop_table('member_statuses')
     with op.batch_alter_table('role_assignments', schema=None) as batch_op:
-        batch_op.drop_index('uq_role_assignments_active', sqlite_where='revoked_at IS NULL', postgresql_where='revoked_at IS NULL')
+        batch_op.drop_index('uq_role_assignments_active', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_role_assignments_user_id'))
         batch_op.drop_index(batch_op.f('ix_role_assignments_org_id'))
 

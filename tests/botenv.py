@@ -1,0 +1,134 @@
+"""The real chibo Application on a fake Telegram, with a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import ChiboApp, build_application
+from bot.context import BotContext
+from bot.model import CellType, OrgKind, Role
+from bot.settings import Settings
+from storage import orgs, users
+from storage.db import make_sessionmaker
+from storage.models import Org
+
+from .fakeapi import FakeTelegram, TgGroup, TgUser
+
+TOKEN = "123456:TEST-token-for-the-offline-fake-api"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Clock:
+    """Injectable time: `clock()` is "now" in UTC; tests move it."""
+
+    def __init__(self, local: datetime) -> None:
+        self.now = local.replace(tzinfo=VN).astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def set_local(self, local: datetime) -> None:
+        self.now = local.replace(tzinfo=VN).astimezone(UTC)
+
+
+@dataclass
+class BotEnv:
+    app: ChiboApp
+    fake: FakeTelegram
+    engine: AsyncEngine
+    clock: Clock
+    errors: list[BaseException] = field(default_factory=list)
+    _users: dict[int, TgUser] = field(default_factory=dict)
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return make_sessionmaker(self.engine)
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions.begin() as session:
+            yield session
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str = "Hòa",
+        *,
+        last_name: str | None = None,
+        language_code: str | None = "vi",
+    ) -> TgUser:
+        if user_id not in self._users:
+            self._users[user_id] = TgUser(
+                self.app, self.fake, user_id, first_name, last_name, language_code=language_code
+            )
+        return self._users[user_id]
+
+    def group(self, chat_id: int, title: str) -> TgGroup:
+        return TgGroup(self.app, self.fake, chat_id, title)
+
+    async def count(self, model: Any, *where: Any) -> int:
+        async with self.db() as s:
+            return int(await s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    async def seed_tree(self) -> dict[str, Org]:
+        """A ward committee with two cells (ids are stable within a test)."""
+        async with self.db() as s:
+            ward = await orgs.create(
+                s, name="Đảng ủy phường Hòa Minh", kind=OrgKind.COMMUNE, parent=None, actor_id=None
+            )
+            kp5 = await orgs.create(
+                s,
+                name="Chi bộ Khu phố 5",
+                kind=OrgKind.CELL,
+                parent=ward,
+                actor_id=None,
+                cell_type=CellType.RESIDENTIAL,
+            )
+            tdp12 = await orgs.create(
+                s,
+                name="Chi bộ Tổ dân phố 12",
+                kind=OrgKind.CELL,
+                parent=ward,
+                actor_id=None,
+                cell_type=CellType.RESIDENTIAL,
+            )
+        return {"ward": ward, "kp5": kp5, "tdp12": tdp12}
+
+    async def grant(self, user: TgUser, org: Org, role: Role) -> None:
+        async with self.db() as s:
+            await users.grant_role(
+                s, user_id=user.id, org=org, role=role, actor_id=None, source="cli"
+            )
+
+
+async def start_env(engine: AsyncEngine, clock: Clock, fake: FakeTelegram | None = None) -> BotEnv:
+    """Build and initialise the application, as `chibo run` does (without polling)."""
+    fake = fake or FakeTelegram(date_clock=lambda: clock().timestamp())
+    settings = Settings(token=TOKEN, database_url=str(engine.url))
+    app = build_application(settings, request=fake, engine=engine, clock=clock, rate_limiter=None)
+    env = BotEnv(app, fake, engine, clock)
+
+    async def record(_update: object, ctx: BotContext) -> None:
+        if ctx.error is not None:
+            env.errors.append(ctx.error)
+
+    app.add_error_handler(record)
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    return env
+
+
+async def stop_env(env: BotEnv) -> None:
+    await env.app.shutdown()

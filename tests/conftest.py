@@ -1,0 +1,78 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the clock, the bot on a fake Telegram."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.db import make_sessionmaker
+
+from datetime import datetime
+
+from .botenv import BotEnv, Clock, start_env, stop_env
+from .db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.fixture(scope="session")
+def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    return prepare_sqlite(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_backend() -> Iterator[Backend]:
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        pytest.skip(
+            f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
+        )
+    # Set but unreachable is an error, not a skip: CI must not pass without PostgreSQL.
+    backend = prepare_postgres(url)
+    yield backend
+    drop_postgres(backend)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Every database test runs on both backends."""
+    value: Backend = request.getfixturevalue(f"{request.param}_backend")
+    return value
+
+
+@pytest.fixture
+async def engine(backend: Backend, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    eng, _url = backend.engine(tmp_path)
+    await empty_tables(eng, backend)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def samples() -> Path:
+    assert SAMPLES.is_dir(), f"shared samples not found at {SAMPLES}"
+    return SAMPLES
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 21, 9, 0))
+
+
+@pytest.fixture
+async def env(engine: AsyncEngine, clock: Clock) -> AsyncIterator[BotEnv]:
+    """The real application on the fake Bot API; fails the test if any handler raised."""
+    bot_env = await start_env(engine, clock)
+    yield bot_env
+    errors = list(bot_env.errors)
+    await stop_env(bot_env)
+    assert not errors, f"a handler raised: {errors[0]!r}"
