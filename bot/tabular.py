@@ -1,0 +1,231 @@
+"""Reading the spreadsheets secretaries send (CSV in any common encoding, XLSX) into rows.
+
+Shared by the roster and organisation importers: translatable problems, file-level
+errors, decoding, separator sniffing, header-cell matching. No Telegram, no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from bot.text import fold, normalize
+
+# A cell as read: CSV gives strings; XLSX also gives numbers and (date)times.
+Cell = str | int | float | date | None
+Row = list[Cell]
+
+# Hard limits, so that a huge or hostile file cannot hold the bot for long.
+MAX_BYTES = 5_000_000
+MAX_SCAN_ROWS = 20_000  # physical rows read before giving up (blank rows included)
+MAX_COLUMNS = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A translatable message: a code (documented in PROBLEM_CODES) and its parameters.
+
+    The bot translates the code; parameters are already formatted for display (dates
+    as dd/mm/yyyy, L2).
+    """
+
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was not imported: its number in the file, its text, and why."""
+
+    row: int
+    raw: str
+    reason: Problem
+
+
+class ImportFileError(Exception):
+    """The whole file cannot be used; `problem` says why (see FILE_PROBLEM_CODES)."""
+
+    def __init__(self, code: str, params: dict[str, str] | None = None) -> None:
+        super().__init__(code, params or {})
+        self.problem = Problem(code, params or {})
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    @property
+    def params(self) -> dict[str, str]:
+        return self.problem.params
+
+
+FILE_PROBLEM_CODES: dict[str, str] = {
+    "empty_file": "The file (or pasted text) contains nothing to import.",
+    "unsupported_file": "Only CSV and XLSX files can be read ({name}); save the sheet as XLSX.",
+    "unreadable_file": "The file is damaged or not what its name says ({name}).",
+    "file_too_large": "The file is larger than {limit} bytes.",
+    "no_header": "No header row with a name column ('Họ và tên', 'Tên chi bộ' …) was found.",
+    "no_data_rows": "The header was found (row {row}) but no data rows follow it.",
+    "too_many_rows": "The file has more than {limit} data rows.",
+}
+
+
+def cell_text(value: Cell) -> str:
+    """The display text of a cell, normalised (L5)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == time(0) else value
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalize(str(value))
+
+
+def raw_text(row: Row) -> str:
+    """A row for an error message: its non-empty cells, " | "-separated, shortened."""
+    text = " | ".join(t for t in (cell_text(c) for c in row) if t)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def is_blank(row: Row) -> bool:
+    return all(cell_text(c) == "" for c in row)
+
+
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+
+
+def header_key(value: Cell) -> str:
+    """A header cell reduced for matching: folded, "(…)" notes and stray marks removed.
+
+    "Họ và tên (1)", "HỌ VÀ TÊN:" and "Họ và tên *" all become "ho va ten".
+    """
+    key = _PARENTHESIS.sub(" ", fold(cell_text(value)))
+    key = re.sub(r"[^0-9a-z/ ]+", " ", key)
+    return " ".join(key.split())
+
+
+def _decode(data: bytes, name: str) -> str:
+    # BOMs first: Excel's "CSV UTF-8" writes one, "Unicode text" is UTF-16 with a BOM.
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    # UTF-16 without a BOM betrays itself by a NUL in every other byte of ASCII text.
+    sample = data[:2000]
+    if sample and sample.count(0) * 3 > len(sample):
+        codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Old Vietnamese Windows ("CSV" from Excel on a Vietnamese Windows) is cp1258; its
+    # tones are combining marks, which normalize() composes (L5).
+    try:
+        return data.decode("cp1258")
+    except UnicodeDecodeError:
+        raise ImportFileError("unreadable_file", {"name": name}) from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The separator that splits the most lines into the same number (> 1) of fields."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    best, best_score = ";", (0, 0)
+    for delimiter in (";", ",", "\t"):
+        counts = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1)
+        if counts:
+            width, lines_with_width = counts.most_common(1)[0]
+            score = (lines_with_width, width)
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(data: bytes, name: str) -> list[Row]:
+    text = _decode(data, name).replace("\x00", "")
+    delimiter = _sniff_delimiter(text)
+    try:
+        # newline="" lets the csv module handle CRLF, LF and CR, even mixed, and
+        # line breaks inside quoted cells.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[Row] = []
+        for record in reader:
+            rows.append(list(record[:MAX_COLUMNS]))
+            if len(rows) > MAX_SCAN_ROWS:
+                break
+    except csv.Error:
+        raise ImportFileError("unreadable_file", {"name": name}) from None
+    return rows
+
+
+def _read_xlsx(data: bytes, name: str) -> list[list[Row]]:
+    from openpyxl import load_workbook  # imported lazily: only XLSX needs it
+
+    try:
+        wb: Any = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, XML errors)
+        raise ImportFileError("unreadable_file", {"name": name}) from None
+    sheets: list[list[Row]] = []
+    try:
+        for ws in wb.worksheets:
+            if not hasattr(ws, "iter_rows"):  # chart sheets
+                continue
+            ws.reset_dimensions()  # some writers store wrong sizes; read what is there
+            rows: list[Row] = []
+            for values in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                rows.append([_xlsx_cell(v) for v in values])
+                if len(rows) > MAX_SCAN_ROWS:
+                    break
+            sheets.append(rows)
+    except Exception:
+        raise ImportFileError("unreadable_file", {"name": name}) from None
+    finally:
+        wb.close()
+    return sheets
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float | date):
+        return value
+    return str(value)  # times, timedeltas, errors ("#N/A")
+
+
+def read_sheets(file_name: str, data: bytes) -> tuple[str, list[list[Row]]]:
+    """The rows of each sheet of a CSV or XLSX file, and the kind read ("csv"/"xlsx").
+
+    Rows are physical: index i is row i + 1 of the file, so row numbers in messages
+    match what the secretary sees in Excel. Raises ImportFileError.
+    """
+    name = normalize(file_name)
+    lowered = name.lower()
+    if not data.strip():
+        raise ImportFileError("empty_file")
+    if len(data) > MAX_BYTES:
+        raise ImportFileError("file_too_large", {"limit": str(MAX_BYTES)})
+    is_zip = data.startswith(b"PK\x03\x04")
+    if lowered.endswith((".xlsx", ".xlsm")) or (is_zip and not lowered.endswith(".csv")):
+        if not is_zip or not _looks_like_xlsx(data):
+            code = "unsupported_file" if is_zip else "unreadable_file"
+            raise ImportFileError(code, {"name": name})
+        return "xlsx", _read_xlsx(data, name)
+    if lowered.endswith((".xls", ".ods", ".numbers", ".pdf", ".doc", ".docx")) or (
+        data.startswith(b"\xd0\xcf\x11\xe0") or data.startswith(b"%PDF")
+    ):
+        raise ImportFileError("unsupported_file", {"name": name})
+    return "csv", [_read_csv(data, name)]
+
+
+def _looks_like_xlsx(data: bytes) -> bool:
+    """A .docx or .ods is a ZIP too: an XLSX has the workbook part."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
