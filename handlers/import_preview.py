@@ -60,8 +60,11 @@ def problem_text(turn: Turn, problem: Problem) -> str:
     template = labels.PROBLEMS.get(problem.code)
     if template is None:
         return problem.code
+    params = dict(problem.params)
+    if params.get("status") in MemberStatus.__members__.values():
+        params["status"] = turn._(labels.STATUS_SHORT[MemberStatus(params["status"])])
     try:
-        return turn._(template).format(**problem.params)
+        return turn._(template).format(**params)
     except (KeyError, IndexError):
         return turn._(template)
 

@@ -22,8 +22,8 @@ from bot.text import normalize
 from storage import members
 
 from . import labels
-from .base import Stale, Turn, esc, inline
-from .import_preview import render_preview, stored_import
+from .base import Stale, Turn, esc, inline, upfirst
+from .import_preview import problem_text, render_preview, stored_import
 from .roster import render_list, roster_cell
 
 ADD_STATUSES = (
@@ -163,7 +163,11 @@ async def paste_text(turn: Turn) -> None:
         await turn.reply(turn._("Please use the buttons above, or /cancel."))
         return
     cell = await roster_cell(turn, int(state.data["cell_id"]))
-    result = parse_pasted(turn.text, today=turn.today)
+    try:
+        result = parse_pasted(turn.text, today=turn.today)
+    except RosterFileError as exc:
+        await turn.reply(upfirst(problem_text(turn, exc.problem)) + ".")
+        return
     await _preview(turn, cell.id, turn._("pasted list"), result)
 
 
@@ -203,8 +207,6 @@ async def document(turn: Turn) -> None:
     try:
         result = parse_roster_file(name, data, today=turn.today)
     except RosterFileError as exc:
-        from .import_preview import problem_text
-
         await turn.reply(
             _("I could not read this file: {reason}").format(reason=problem_text(turn, exc.problem))
         )
