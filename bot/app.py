@@ -10,9 +10,22 @@ from typing import Any, TypeAlias, cast
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults, ExtBot
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
 from telegram.request import BaseRequest
 
 from bot.context import BotContext, BotData, system_clock
@@ -35,7 +48,7 @@ def build_application(
     request: BaseRequest | None = None,
     engine: AsyncEngine | None = None,
     clock: Callable[[], datetime] = system_clock,
-    rate_limiter: BaseRateLimiter[Any] | None | object = _DEFAULT,
+    rate_limiter: BaseRateLimiter[Any] | object | None = _DEFAULT,
 ) -> ChiboApp:
     """Build the bot. Tests pass a fake `request` (the offline Bot API) and a `clock`."""
     from handlers import register  # handlers import bot.*, so import late
@@ -62,7 +75,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limiter is _DEFAULT:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(cast(BaseRateLimiter[Any], AIORateLimiter(max_retries=3)))
     elif rate_limiter is not None:
         builder = builder.rate_limiter(cast(BaseRateLimiter[Any], rate_limiter))
     if request is not None:
@@ -94,8 +107,12 @@ async def publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> No
         t = translator(locale or data_default(app))
         private = [BotCommand(name, t.gettext(desc)) for name, desc in PRIVATE_COMMANDS]
         group = [BotCommand(name, t.gettext(desc)) for name, desc in GROUP_COMMANDS]
-        await app.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=locale)
-        await app.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats(), language_code=locale)
+        await app.bot.set_my_commands(
+            private, scope=BotCommandScopeAllPrivateChats(), language_code=locale
+        )
+        await app.bot.set_my_commands(
+            group, scope=BotCommandScopeAllGroupChats(), language_code=locale
+        )
 
 
 def data_default(app: Application[Any, Any, Any, Any, Any, Any]) -> str:

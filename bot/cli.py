@@ -13,7 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,7 @@ from bot.settings import Settings, SettingsError
 from storage import invites, orgs, users
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
+from storage.models import Org
 
 log = logging.getLogger("chibo")
 T = TypeVar("T")
@@ -120,7 +121,12 @@ def cmd_init(settings: Settings, args: argparse.Namespace, t: Translator) -> int
         root = await orgs.find_child(session, None, args.name)
         if root is None:
             root = await orgs.create(
-                session, name=args.name, kind=OrgKind(args.kind), parent=None, actor_id=None, source="cli"
+                session,
+                name=args.name,
+                kind=OrgKind(args.kind),
+                parent=None,
+                actor_id=None,
+                source="cli",
             )
         code, _invite = await invites.create(
             session,
@@ -135,7 +141,11 @@ def cmd_init(settings: Settings, args: argparse.Namespace, t: Translator) -> int
         return code
 
     code = _db(settings, work)
-    print(t.gettext("Open this link in Telegram to become the admin of {name}:").format(name=args.name))
+    print(
+        t.gettext("Open this link in Telegram to become the admin of {name}:").format(
+            name=args.name
+        )
+    )
     _print_code(t, settings, code)
     return 0
 
@@ -144,20 +154,26 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _one_org(session: AsyncSession, name: str, t: Translator) -> orgs.Org:
+async def _one_org(session: AsyncSession, name: str, t: Translator) -> Org:
     found = await orgs.find_by_name(session, name)
     if not found:
         raise CliError(t.gettext("No organisation is named {name!r}.").format(name=name))
     if len(found) > 1:
-        raise CliError(t.gettext("Several organisations are named {name!r}; rename one first.").format(name=name))
+        raise CliError(
+            t.gettext("Several organisations are named {name!r}; rename one first.").format(
+                name=name
+            )
+        )
     return found[0]
 
 
 def cmd_admin_add(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     async def work(session: AsyncSession) -> str:
         org = await _one_org(session, args.org, t)
-        await users.grant_role(session, user_id=args.telegram_id, org=org, role=Role.ADMIN, actor_id=None, source="cli")
-        return org.name
+        await users.grant_role(
+            session, user_id=args.telegram_id, org=org, role=Role.ADMIN, actor_id=None, source="cli"
+        )
+        return str(org.name)
 
     name = _db(settings, work)
     print(t.gettext("{user} is now an admin of {name}.").format(user=args.telegram_id, name=name))
@@ -171,8 +187,14 @@ def cmd_invite(settings: Settings, args: argparse.Namespace, t: Translator) -> i
         if role != Role.ADMIN and not org.is_cell:
             raise CliError(t.gettext("Only a cell has secretaries, deputies and delegates."))
         code, _inv = await invites.create(
-            session, org=org, purpose="role", role=role, actor_id=None, now=_now(),
-            ttl=timedelta(days=settings.invite_ttl_days), source="cli",
+            session,
+            org=org,
+            purpose="role",
+            role=role,
+            actor_id=None,
+            now=_now(),
+            ttl=timedelta(days=settings.invite_ttl_days),
+            source="cli",
         )
         return code
 
@@ -198,15 +220,27 @@ def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) 
                 parent = matches[0] if matches else None
             if parent is None:
                 parent = await orgs.create(
-                    session, name=row.parent_name, kind=guess_org_kind(row.parent_name),
-                    parent=root, actor_id=None, source="cli",
+                    session,
+                    name=row.parent_name,
+                    kind=guess_org_kind(row.parent_name),
+                    parent=root,
+                    actor_id=None,
+                    source="cli",
                 )
             cell = await orgs.find_child(session, parent, row.name)
-            fields = {"cell_type": row.cell_type, "meeting_day": row.meeting_day}
+            fields: dict[str, Any] = {"cell_type": row.cell_type, "meeting_day": row.meeting_day}
             if row.meeting_time is not None:
                 fields["meeting_time"] = row.meeting_time
             if cell is None:
-                await orgs.create(session, name=row.name, kind=OrgKind.CELL, parent=parent, actor_id=None, source="cli", **fields)  # type: ignore[arg-type]
+                await orgs.create(
+                    session,
+                    name=row.name,
+                    kind=OrgKind.CELL,
+                    parent=parent,
+                    actor_id=None,
+                    source="cli",
+                    **fields,
+                )
                 created += 1
             elif any(getattr(cell, k) != v for k, v in fields.items()):
                 await orgs.update_fields(session, cell, actor_id=None, source="cli", **fields)
@@ -215,25 +249,35 @@ def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) 
 
     created, updated, rejected = _db(settings, work)
     print(
-        t.gettext("Cells created: {created}, updated: {updated}, rows rejected: {rejected}.").format(
-            created=created, updated=updated, rejected=rejected
-        )
+        t.gettext(
+            "Cells created: {created}, updated: {updated}, rows rejected: {rejected}."
+        ).format(created=created, updated=updated, rejected=rejected)
     )
     for problem in parsed.rejected:
-        print(f"  row {problem.row}: {problem.reason.code} {problem.reason.params}", file=sys.stderr)
+        print(
+            f"  row {problem.row}: {problem.reason.code} {problem.reason.params}", file=sys.stderr
+        )
     return 0 if not parsed.rejected else 1
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="chibo", description="chibo: the cell secretary's Telegram companion")
+    p = argparse.ArgumentParser(
+        prog="chibo", description="chibo: the cell secretary's Telegram companion"
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="apply migrations and run the bot (long polling)").set_defaults(fn=cmd_run)
+    sub.add_parser("run", help="apply migrations and run the bot (long polling)").set_defaults(
+        fn=cmd_run
+    )
     sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
     init = sub.add_parser("init", help="create the top organisation and print its admin link")
     init.add_argument("--name", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')
-    init.add_argument("--kind", default="commune", choices=[k.value for k in OrgKind if k != OrgKind.CELL])
+    init.add_argument(
+        "--kind", default="commune", choices=[k.value for k in OrgKind if k != OrgKind.CELL]
+    )
     init.set_defaults(fn=cmd_init)
-    admin = sub.add_parser("admin", help="manage admins").add_subparsers(dest="admin_command", required=True)
+    admin = sub.add_parser("admin", help="manage admins").add_subparsers(
+        dest="admin_command", required=True
+    )
     add = admin.add_parser("add", help="make a Telegram user an admin of an organisation")
     add.add_argument("telegram_id", type=int)
     add.add_argument("--org", required=True)
@@ -242,7 +286,9 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--org", required=True)
     inv.add_argument("--role", default="secretary", choices=[r.value for r in Role])
     inv.set_defaults(fn=cmd_invite)
-    org = sub.add_parser("org", help="organisation tree").add_subparsers(dest="org_command", required=True)
+    org = sub.add_parser("org", help="organisation tree").add_subparsers(
+        dest="org_command", required=True
+    )
     imp = org.add_parser("import", help="load cells from a CSV file")
     imp.add_argument("file")
     imp.add_argument("--under", help="the organisation the file's upper committees belong under")

@@ -6,11 +6,11 @@ Source strings are English; Vietnamese is the default language. The `.po` files 
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -27,7 +27,7 @@ DEFAULT_LOCALE = "vi"
 LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (translated where shown)."""
     return message
 
@@ -45,7 +45,9 @@ def _catalog(locale: str) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buf)
 
 
-def resolve_locale(chosen: str | None, language_code: str | None, default: str = DEFAULT_LOCALE) -> str:
+def resolve_locale(
+    chosen: str | None, language_code: str | None, default: str = DEFAULT_LOCALE
+) -> str:
     """STYLE 8: the stored choice, then Telegram's language_code, then the default (vi)."""
     for candidate in (chosen, (language_code or "").split("-")[0].lower() or None):
         if candidate in SUPPORTED_LOCALES:
@@ -66,16 +68,16 @@ class Translator:
         return _catalog(self.locale).ngettext(singular, plural, n)
 
     # L2: dd/mm/yyyy whatever the language, 24-hour times.
-    def date(self, value: date | datetime) -> str:
+    def date(self, value: dt.date | dt.datetime) -> str:
         return value.strftime("%d/%m/%Y")
 
-    def formal_date(self, value: date) -> str:
+    def formal_date(self, value: dt.date) -> str:
         """L2: "ngày 03 tháng 02 năm 2026" in Vietnamese documents."""
         if self.locale == "vi":
             return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
         return _format_date(value, format="long", locale=self.locale)
 
-    def time(self, value: time | datetime) -> str:
+    def time(self, value: dt.time | dt.datetime) -> str:
         return value.strftime("%H:%M")
 
     def month(self, year: int, month: int) -> str:

@@ -12,7 +12,9 @@ class MeetingDefaults(Protocol):
     meeting_time: time | None
 
 
-def effective_meeting(org: MeetingDefaults, chain: Sequence[MeetingDefaults], default_day: int, default_time: time) -> tuple[int, time]:
+def effective_meeting(
+    org: MeetingDefaults, chain: Sequence[MeetingDefaults], default_day: int, default_time: time
+) -> tuple[int, time]:
     """M7: a cell's meeting day/time, inherited from the nearest ancestor that sets it.
 
     `chain` is the list of ancestors from the root down (storage.orgs.ancestors).

@@ -46,7 +46,11 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     # the catch-all text router; group commands only in groups.
     return [
         # Onboarding and groups
-        CommandHandler("start", handler(onboarding.start_with_code), filters=PRIVATE & filters.Regex(r"^/start(@\w+)?\s+\S")),
+        CommandHandler(
+            "start",
+            handler(onboarding.start_with_code),
+            filters=PRIVATE & filters.Regex(r"^/start(@\w+)?\s+\S"),
+        ),
         CommandHandler("start", handler(menu.start), filters=PRIVATE),
         CommandHandler(["link", "start"], handler(onboarding.link_group), filters=GROUPS),
         CommandHandler("unlink", handler(onboarding.unlink_group), filters=GROUPS),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -58,7 +58,11 @@ def upfirst(text: str) -> str:
 
 def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows if row]
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in rows
+            if row
+        ]
     )
 
 
@@ -169,7 +173,10 @@ class Turn:
         if query is not None and query.message is not None and query.message.is_accessible:
             try:
                 await self.ctx.bot.edit_message_text(
-                    text, chat_id=self.chat_id, message_id=query.message.message_id, reply_markup=markup
+                    text,
+                    chat_id=self.chat_id,
+                    message_id=query.message.message_id,
+                    reply_markup=markup,
                 )
                 return
             except BadRequest as exc:
@@ -219,7 +226,7 @@ async def open_turn(update: Update, ctx: BotContext, session: AsyncSession) -> T
     return Turn(update, ctx, session, user, access, translator(locale))
 
 
-def handler(step: Step) -> Callable[[Update, BotContext], Awaitable[None]]:
+def handler(step: Step) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """Run `step` in one transaction; Refused and Stale become polite answers."""
 
     @functools.wraps(step)
@@ -248,5 +255,9 @@ async def _refuse(turn: Turn, exc: Exception) -> None:
         text = _("This message is out of date. Please use the newest one, or open the menu again.")
     else:
         text = _("Sorry, you cannot do that here.")
-        log.info("refused %s for user %s", turn.update.callback_query and "callback" or "message", turn.user_id)
+        log.info(
+            "refused %s for user %s",
+            (turn.update.callback_query and "callback") or "message",
+            turn.user_id,
+        )
     await turn.say(text)

@@ -19,8 +19,10 @@ async def on_error(update: object, ctx: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
-    t = translator(resolve_locale(None, user.language_code if user else None, ctx.settings.default_locale))
-    if isinstance(ctx.error, OperationalError | DBAPIError) or isinstance(ctx.error, OSError):
+    t = translator(
+        resolve_locale(None, user.language_code if user else None, ctx.settings.default_locale)
+    )
+    if isinstance(ctx.error, OperationalError | DBAPIError | OSError):
         text = t.gettext(
             "Sorry, the database is not answering right now. Nothing was saved from this step; "
             "please try again in a few minutes."

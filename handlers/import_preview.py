@@ -74,7 +74,9 @@ def _span_text(turn: Turn, spans: list[NewSpan]) -> str:
     if not spans:
         return ""
     last = spans[-1]
-    text = _("{status} from {date}").format(status=_(labels.STATUS_SHORT[last.status]), date=turn.t.date(last.start))
+    text = _("{status} from {date}").format(
+        status=_(labels.STATUS_SHORT[last.status]), date=turn.t.date(last.start)
+    )
     if last.end:
         text += " " + _("until {date}").format(date=turn.t.date(last.end))
     return text
@@ -87,7 +89,10 @@ def preview_text(turn: Turn, data: dict[str, Any], plan: ImportPlan, limit: int)
     lines = [
         _("<b>Preview: {source}</b>").format(source=esc(str(data["source"]))),
         _("New: {new} · Updated: {updated} · Unchanged: {same} · Rejected: {rejected}").format(
-            new=len(plan.new), updated=len(plan.updated), same=len(plan.unchanged), rejected=len(rejected)
+            new=len(plan.new),
+            updated=len(plan.updated),
+            same=len(plan.unchanged),
+            rejected=len(rejected),
         ),
     ]
 
@@ -103,7 +108,9 @@ def preview_text(turn: Turn, data: dict[str, Any], plan: ImportPlan, limit: int)
     section(
         _("Rejected (not saved):"),
         [
-            "• " + _("row {row}").format(row=row) + f": {esc(problem_text(turn, Problem(code, params)))}"
+            "• "
+            + _("row {row}").format(row=row)
+            + f": {esc(problem_text(turn, Problem(code, params)))}"
             for row, _raw, code, params in rejected
         ],
     )

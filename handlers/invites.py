@@ -13,7 +13,7 @@ from bot.model import Role
 from storage import invites, orgs
 
 from . import labels
-from .base import upfirst, Refused, Stale, Turn, esc, inline
+from .base import Refused, Stale, Turn, esc, inline, upfirst
 from .orgs import admin_node
 
 CELL_ROLES = (Role.SECRETARY, Role.DEPUTY, Role.DELEGATE, Role.ADMIN)
@@ -26,7 +26,9 @@ async def choose_role(turn: Turn) -> None:
     roles = CELL_ROLES if org.is_cell else (Role.ADMIN,)
     rows = [[(upfirst(_(labels.ROLE[r])), f"inv:c:{org.id}:{r.value}")] for r in roles]
     rows.append([("« " + _("Back"), f"org:o:{org.id}:0")])
-    await turn.show(_("Invite someone to <b>{name}</b> as:").format(name=esc(org.name)), inline(rows))
+    await turn.show(
+        _("Invite someone to <b>{name}</b> as:").format(name=esc(org.name)), inline(rows)
+    )
 
 
 async def create(turn: Turn) -> None:
@@ -41,7 +43,13 @@ async def create(turn: Turn) -> None:
         raise Stale
     ttl = timedelta(days=turn.ctx.settings.invite_ttl_days)
     code, invite = await invites.create(
-        turn.session, org=org, purpose="role", role=role, actor_id=turn.user_id, now=turn.now, ttl=ttl
+        turn.session,
+        org=org,
+        purpose="role",
+        role=role,
+        actor_id=turn.user_id,
+        now=turn.now,
+        ttl=ttl,
     )
     link = deep_link(turn.ctx.bot_data.bot_username, code)
     text = _(
@@ -63,7 +71,13 @@ async def group_code(turn: Turn) -> None:
     org = await admin_node(turn, turn.int_arg(2))
     ttl = timedelta(days=turn.ctx.settings.invite_ttl_days)
     code, invite = await invites.create(
-        turn.session, org=org, purpose="group", role=None, actor_id=turn.user_id, now=turn.now, ttl=ttl
+        turn.session,
+        org=org,
+        purpose="group",
+        role=None,
+        actor_id=turn.user_id,
+        now=turn.now,
+        ttl=ttl,
     )
     link = deep_link(turn.ctx.bot_data.bot_username, code, group=True)
     text = _(

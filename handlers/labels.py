@@ -62,7 +62,9 @@ ROLE = {
 # Import problems (bot.roster_import / bot.org_import PROBLEM_CODES), as the user reads them.
 PROBLEMS = {
     "empty_file": N_("the file or text contains nothing to import"),
-    "unsupported_file": N_("only CSV and Excel (.xlsx) files can be read; please save the sheet as .xlsx"),
+    "unsupported_file": N_(
+        "only CSV and Excel (.xlsx) files can be read; please save the sheet as .xlsx"
+    ),
     "unreadable_file": N_("the file is damaged or is not what its name says ({name})"),
     "file_too_large": N_("the file is too large"),
     "no_header": N_("no header row with a name column (e.g. “Họ và tên”) was found"),

@@ -31,7 +31,9 @@ async def choose_status(turn: Turn) -> None:
         for i in range(0, len(statuses), 2)
     ]
     rows.append([("« " + _("Back"), f"ros:m:{member.id}")])
-    await turn.show(_("New status for comrade {name}:").format(name=esc(member.full_name)), inline(rows))
+    await turn.show(
+        _("New status for comrade {name}:").format(name=esc(member.full_name)), inline(rows)
+    )
 
 
 async def picked_status(turn: Turn) -> None:
@@ -88,14 +90,20 @@ async def _take_date(turn: Turn, day: date | None) -> None:
     status = MemberStatus(state.data["status"])
     if state.step == "from":
         assert day is not None
-        await turn.advance(FLOW, "until" if status in TEMPORARY_STATUSES else "confirm", start=day.isoformat())
+        await turn.advance(
+            FLOW, "until" if status in TEMPORARY_STATUSES else "confirm", start=day.isoformat()
+        )
         if status in TEMPORARY_STATUSES:
             await ask_date(turn, state.token, "until")
             return
     else:
         start = date.fromisoformat(state.data["start"])
         if day is not None and day < start:
-            await turn.reply(_("The end date cannot be before the start date ({date}).").format(date=turn.t.date(start)))
+            await turn.reply(
+                _("The end date cannot be before the start date ({date}).").format(
+                    date=turn.t.date(start)
+                )
+            )
             return
         await turn.advance(FLOW, "confirm", until=day.isoformat() if day else None)
     await show_confirm(turn)

@@ -36,15 +36,21 @@ async def start_with_code(turn: Turn) -> None:
             ).format(code=esc(code))
         )
         return
-    state = invite_state(InviteFacts(invite.expires_at, invite.used_at, invite.revoked_at), turn.now)
+    state = invite_state(
+        InviteFacts(invite.expires_at, invite.used_at, invite.revoked_at), turn.now
+    )
     if state == InviteState.USED and invite.used_by == turn.user_id:
         await send_main_menu(turn, _("You have already accepted this invite."))
         return
     if state != InviteState.VALID:
         messages = {
             InviteState.USED: _("This invite has already been used. Invites work only once."),
-            InviteState.EXPIRED: _("This invite has expired. Please ask your upper committee for a new one."),
-            InviteState.REVOKED: _("This invite was withdrawn. Please ask your upper committee for a new one."),
+            InviteState.EXPIRED: _(
+                "This invite has expired. Please ask your upper committee for a new one."
+            ),
+            InviteState.REVOKED: _(
+                "This invite was withdrawn. Please ask your upper committee for a new one."
+            ),
         }
         await turn.reply(messages[state])
         return
@@ -53,11 +59,15 @@ async def start_with_code(turn: Turn) -> None:
         await turn.reply(_("This invite is no longer valid. Please ask for a new one."))
         return
     await invites.mark_used(turn.session, invite, user_id=turn.user_id, now=turn.now)
-    await users.grant_role(turn.session, user_id=turn.user_id, org=org, role=invite.role, actor_id=turn.user_id)
+    await users.grant_role(
+        turn.session, user_id=turn.user_id, org=org, role=invite.role, actor_id=turn.user_id
+    )
     await turn.finish_flow()
     turn.access = await users.load_access(turn.session, turn.user_id)
     title = _(ROLE_TITLES[Role(invite.role)]).format(org=f"<b>{esc(org.name)}</b>")
-    await send_main_menu(turn, _("Welcome, comrade! You are now {title} on chibo.").format(title=title))
+    await send_main_menu(
+        turn, _("Welcome, comrade! You are now {title} on chibo.").format(title=title)
+    )
 
 
 async def link_group(turn: Turn) -> None:
@@ -69,9 +79,13 @@ async def link_group(turn: Turn) -> None:
         return
     invite = await invites.find(turn.session, code) if looks_like_code(code) else None
     if invite is None or invite.purpose != "group":
-        await turn.reply(_("This code is not valid. Create a new one in chibo (🏛 Organisation → Link a group)."))
+        await turn.reply(
+            _("This code is not valid. Create a new one in chibo (🏛 Organisation → Link a group).")
+        )
         return
-    state = invite_state(InviteFacts(invite.expires_at, invite.used_at, invite.revoked_at), turn.now)
+    state = invite_state(
+        InviteFacts(invite.expires_at, invite.used_at, invite.revoked_at), turn.now
+    )
     if state != InviteState.VALID:
         await turn.reply(_("This code has expired or was already used. Please create a new one."))
         return

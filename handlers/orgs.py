@@ -13,7 +13,7 @@ from storage import orgs
 from storage.models import Org
 
 from . import labels
-from .base import upfirst, Button, Refused, Stale, Turn, esc, inline
+from .base import Button, Refused, Stale, Turn, esc, inline, upfirst
 
 PAGE_SIZE = 20
 
@@ -29,13 +29,17 @@ async def admin_node(turn: Turn, org_id: int) -> Org:
 async def open_orgs(turn: Turn) -> None:
     """🏛 Organisation / /org: the node the caller administers (or a choice)."""
     _ = turn._
-    nodes = [n for n in [await orgs.get(turn.session, g.org_id) for g in turn.access.admin_grants] if n]
+    nodes = [
+        n for n in [await orgs.get(turn.session, g.org_id) for g in turn.access.admin_grants] if n
+    ]
     if not nodes:
         raise Refused
     if len(nodes) == 1:
         await render_node(turn, nodes[0], 0)
         return
-    await turn.reply(_("Which organisation?"), inline([[(n.name, f"org:o:{n.id}:0")] for n in nodes]))
+    await turn.reply(
+        _("Which organisation?"), inline([[(n.name, f"org:o:{n.id}:0")] for n in nodes])
+    )
 
 
 async def view(turn: Turn) -> None:
@@ -51,11 +55,11 @@ async def render_node(turn: Turn, org: Org, page: int) -> None:
     lines = [f"<b>{esc(org.name)}</b>", upfirst(_(labels.ORG_KIND[org.kind]))]
     if org.cell_type:
         lines[-1] += " · " + _(labels.CELL_TYPE[org.cell_type])
-    lines.append(
-        _("Linked group: yes") if org.group_chat_id else _("Linked group: none")
-    )
+    lines.append(_("Linked group: yes") if org.group_chat_id else _("Linked group: none"))
     if kids:
-        lines.append(turn.n_("{n} unit beneath", "{n} units beneath", len(kids)).format(n=len(kids)))
+        lines.append(
+            turn.n_("{n} unit beneath", "{n} units beneath", len(kids)).format(n=len(kids))
+        )
     rows: list[list[Button]] = []
     shown = kids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     for i in range(0, len(shown), 2):
@@ -70,9 +74,16 @@ async def render_node(turn: Turn, org: Org, page: int) -> None:
         rows.append([(_("👥 Members"), f"ros:l:{org.id}:0")])
     else:
         rows.append([(_("➕ Add a cell"), f"org:add:{org.id}")])
-    can_move = org.parent_id is not None and turn.access.is_admin_of(org.path.rsplit("/", 2)[0] + "/")
-    rows.append([(_("✏️ Rename"), f"org:rn:{org.id}")] + ([(_("↪️ Move"), f"org:mv:{org.id}:0")] if can_move else []))
-    rows.append([(_("✉️ Invite someone"), f"inv:r:{org.id}"), (_("📋 Open invites"), f"inv:l:{org.id}")])
+    can_move = org.parent_id is not None and turn.access.is_admin_of(
+        org.path.rsplit("/", 2)[0] + "/"
+    )
+    rows.append(
+        [(_("✏️ Rename"), f"org:rn:{org.id}")]
+        + ([(_("↪️ Move"), f"org:mv:{org.id}:0")] if can_move else [])
+    )
+    rows.append(
+        [(_("✉️ Invite someone"), f"inv:r:{org.id}"), (_("📋 Open invites"), f"inv:l:{org.id}")]
+    )
     rows.append([(_("🔗 Link a group"), f"inv:g:{org.id}")])
     if org.parent_id is not None and can_move:
         rows.append([("⬆️ " + _("Up"), f"org:o:{org.parent_id}:0")])
@@ -109,7 +120,9 @@ async def org_text(turn: Turn) -> None:
         await turn.reply(_("Please use the buttons above, or /cancel."))
         return
     if await orgs.find_child(turn.session, parent, name) is not None:
-        await turn.reply(_("{parent} already has a unit with this name.").format(parent=esc(parent.name)))
+        await turn.reply(
+            _("{parent} already has a unit with this name.").format(parent=esc(parent.name))
+        )
         return
     await turn.advance("orgadd", "type", name=name)
     types = list(CellType)
@@ -162,9 +175,13 @@ async def choose_parent(turn: Turn) -> None:
         if top is None:
             continue
         for node in await orgs.subtree(turn.session, top):
-            if node.kind != OrgKind.CELL and not node.path.startswith(org.path) and node.id != org.parent_id:
-                if node not in targets:
-                    targets.append(node)
+            if (
+                node.kind != OrgKind.CELL
+                and not node.path.startswith(org.path)
+                and node.id != org.parent_id
+                and node not in targets
+            ):
+                targets.append(node)
     shown = targets[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     rows: list[list[Button]] = [[(n.name[:60], f"org:mt:{org.id}:{n.id}")] for n in shown]
     nav: list[Button] = []
@@ -174,7 +191,11 @@ async def choose_parent(turn: Turn) -> None:
         nav.append((_("Next") + " »", f"org:mv:{org.id}:{page + 1}"))
     rows.append(nav)
     rows.append([("« " + _("Back"), f"org:o:{org.id}:0")])
-    text = _("Move <b>{name}</b> under:").format(name=esc(org.name)) if targets else _("There is nowhere else to move it.")
+    text = (
+        _("Move <b>{name}</b> under:").format(name=esc(org.name))
+        if targets
+        else _("There is nowhere else to move it.")
+    )
     await turn.show(text, inline(rows))
 
 
@@ -186,5 +207,7 @@ async def move_to(turn: Turn) -> None:
     if target.is_cell or target.path.startswith(org.path):
         raise Refused
     await orgs.move(turn.session, org, target, actor_id=turn.user_id)
-    await turn.show(_("Moved {name} under {parent}.").format(name=esc(org.name), parent=esc(target.name)))
+    await turn.show(
+        _("Moved {name} under {parent}.").format(name=esc(org.name), parent=esc(target.name))
+    )
     await render_node(turn, org, 0)

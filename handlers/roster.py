@@ -41,7 +41,9 @@ def status_mark(turn: Turn, line: RosterLine) -> str:
 async def open_roster(turn: Turn) -> None:
     """👥 Members / /members: the roster of the caller's cell (or a choice of cells)."""
     _ = turn._
-    cells = [c for c in [await orgs.get(turn.session, i) for i in turn.access.cell_ids] if c is not None]
+    cells = [
+        c for c in [await orgs.get(turn.session, i) for i in turn.access.cell_ids] if c is not None
+    ]
     cells = [c for c in cells if c.is_cell and turn.access.can_keep_roster(c.id, c.path)]
     if len(cells) == 1:
         await render_list(turn, cells[0], 0)
@@ -72,7 +74,9 @@ async def render_list(turn: Turn, cell: Org, page: int) -> None:
     counts = status_counts(current)
     head = [f"<b>{esc(cell.name)}</b>"]
     if not lines:
-        head.append(_("No members yet. Add them one by one, paste a list, or send an Excel/CSV file."))
+        head.append(
+            _("No members yet. Add them one by one, paste a list, or send an Excel/CSV file.")
+        )
     else:
         summary = " · ".join(
             f"{_(labels.STATUS_SHORT[s])} {counts[s]}" for s in MemberStatus if counts.get(s)
@@ -95,14 +99,18 @@ async def render_list(turn: Turn, cell: Org, page: int) -> None:
     buttons: list[list[Button]] = []
     page_lines = lines[start : start + PAGE_SIZE]
     for i in range(0, len(page_lines), 2):
-        buttons.append([(ln.full_name[:40], f"ros:m:{ln.member_id}") for ln in page_lines[i : i + 2]])
+        buttons.append(
+            [(ln.full_name[:40], f"ros:m:{ln.member_id}") for ln in page_lines[i : i + 2]]
+        )
     nav: list[Button] = []
     if page > 0:
         nav.append(("« " + _("Previous"), f"ros:l:{cell.id}:{page - 1}"))
     if page < pages - 1:
         nav.append((_("Next") + " »", f"ros:l:{cell.id}:{page + 1}"))
     buttons.append(nav)
-    buttons.append([(_("➕ Add one"), f"add:one:{cell.id}"), (_("📋 Paste a list"), f"add:paste:{cell.id}")])
+    buttons.append(
+        [(_("➕ Add one"), f"add:one:{cell.id}"), (_("📋 Paste a list"), f"add:paste:{cell.id}")]
+    )
     buttons.append([(_("📎 Send an Excel/CSV file"), f"add:file:{cell.id}")])
     await turn.show(text, inline(buttons))
 
@@ -133,7 +141,10 @@ async def render_member(turn: Turn, member: Member) -> None:
         + history_text(turn, member)
     )
     buttons = [
-        [(_("🔄 Change status"), f"ms:s:{member.id}"), (_("✏️ Correct the name"), f"ros:rn:{member.id}")],
+        [
+            (_("🔄 Change status"), f"ms:s:{member.id}"),
+            (_("✏️ Correct the name"), f"ros:rn:{member.id}"),
+        ],
         [("« " + _("Back to the list"), f"ros:l:{member.cell_id}:0")],
     ]
     await turn.show(text, inline(buttons))
@@ -166,7 +177,9 @@ async def rename_text(turn: Turn) -> None:
         return
     clash = await members.find_by_name(turn.session, cell.id, name)
     if clash is not None and clash.id != member.id:
-        await turn.reply(_("Comrade {name} is already on the roster.").format(name=esc(clash.full_name)))
+        await turn.reply(
+            _("Comrade {name} is already on the roster.").format(name=esc(clash.full_name))
+        )
         return
     await members.rename(turn.session, member, name, actor_id=turn.user_id)
     await turn.finish_flow()

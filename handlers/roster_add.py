@@ -82,15 +82,18 @@ async def name_text(turn: Turn) -> None:
     twin = await members.find_by_name(turn.session, cell.id, name)
     await turn.advance("addone", "status", name=name)
     rows = [
-        [(_(labels.STATUS_SHORT[s]), f"add:st:{state.token}:{s.value}") for s in ADD_STATUSES[i : i + 2]]
+        [
+            (_(labels.STATUS_SHORT[s]), f"add:st:{state.token}:{s.value}")
+            for s in ADD_STATUSES[i : i + 2]
+        ]
         for i in range(0, len(ADD_STATUSES), 2)
     ]
     text = _("Status of comrade <b>{name}</b>?").format(name=esc(name))
     if twin is not None:
         text = (
-            _("Note: comrade {name} is already on the roster. Continue only if this is another person.").format(
-                name=esc(twin.full_name)
-            )
+            _(
+                "Note: comrade {name} is already on the roster. Continue only if this is another person."
+            ).format(name=esc(twin.full_name))
             + "\n\n"
             + text
         )
@@ -109,7 +112,9 @@ async def picked_status(turn: Turn) -> None:
         raise Stale
     await turn.advance("addone", "date", status=status.value)
     await turn.show(
-        _("Since when does the comrade attend this cell with this status? Type a date or press Today."),
+        _(
+            "Since when does the comrade attend this cell with this status? Type a date or press Today."
+        ),
         inline([[(_("Today"), f"add:d:{state.token}:today")]]),
     )
 
@@ -145,7 +150,11 @@ async def _save_one(turn: Turn, day: date) -> None:
     status = MemberStatus(state.data["status"])
     name = str(state.data["name"])
     await members.add_member(
-        turn.session, cell_id=cell.id, full_name=name, spans=[NewSpan(status, day)], actor_id=turn.user_id
+        turn.session,
+        cell_id=cell.id,
+        full_name=name,
+        spans=[NewSpan(status, day)],
+        actor_id=turn.user_id,
     )
     await turn.finish_flow()
     await turn.reply(
@@ -172,7 +181,9 @@ async def paste_text(turn: Turn) -> None:
 
 
 async def _preview(turn: Turn, cell_id: int, source: str, result: ParseResult) -> None:
-    state = await turn.start_flow("import", "confirm", cell_id=cell_id, **stored_import(source, result))
+    state = await turn.start_flow(
+        "import", "confirm", cell_id=cell_id, **stored_import(source, result)
+    )
     await render_preview(turn, state)
 
 
@@ -180,7 +191,8 @@ async def document(turn: Turn) -> None:
     """A file sent in private: a roster to import (into the cell being edited, or the only one)."""
     _ = turn._
     msg = turn.update.effective_message
-    assert msg is not None and msg.document is not None
+    assert msg is not None
+    assert msg.document is not None
     state = await turn.flow()
     cell_id: int | None = None
     if state is not None and state.flow == "upload":
@@ -191,7 +203,9 @@ async def document(turn: Turn) -> None:
             cell_id = mine[0]
     if cell_id is None:
         await turn.reply(
-            _("Which cell is this list for? Open 👥 Members, choose the cell, then press “Send an Excel/CSV file”.")
+            _(
+                "Which cell is this list for? Open 👥 Members, choose the cell, then press “Send an Excel/CSV file”."
+            )
             if turn.access.is_known
             else _("Sorry, you cannot do that here.")
         )
@@ -199,7 +213,9 @@ async def document(turn: Turn) -> None:
     cell = await roster_cell(turn, cell_id)
     doc = msg.document
     if doc.file_size and doc.file_size > MAX_FILE_BYTES:
-        await turn.reply(_("This file is too large (at most 2 MB). Please send only the member list."))
+        await turn.reply(
+            _("This file is too large (at most 2 MB). Please send only the member list.")
+        )
         return
     file = await doc.get_file()
     data = bytes(await file.download_as_bytearray())

@@ -22,7 +22,9 @@ async def start(
     state = await session.get(FlowState, (user_id, chat_id))
     token = secrets.token_hex(4)
     if state is None:
-        state = FlowState(user_id=user_id, chat_id=chat_id, flow=flow, step=step, token=token, data=data)
+        state = FlowState(
+            user_id=user_id, chat_id=chat_id, flow=flow, step=step, token=token, data=data
+        )
         session.add(state)
     else:
         state.flow, state.step, state.token, state.data = flow, step, token, data

@@ -45,7 +45,11 @@ async def create(
         entity="invite",
         entity_id=invite.id,
         org_id=org.id,
-        after={"purpose": purpose, "role": role.value if role else None, "expires_at": invite.expires_at.isoformat()},
+        after={
+            "purpose": purpose,
+            "role": role.value if role else None,
+            "expires_at": invite.expires_at.isoformat(),
+        },
         source=source,
     )
     return code, invite

@@ -19,7 +19,11 @@ from .models import Member, MemberStatusChange
 
 
 def _span_json(status: MemberStatus, start: date, end: date | None) -> dict[str, Any]:
-    return {"status": status.value, "from": start.isoformat(), "until": end.isoformat() if end else None}
+    return {
+        "status": status.value,
+        "from": start.isoformat(),
+        "until": end.isoformat() if end else None,
+    }
 
 
 async def list_members(session: AsyncSession, cell_id: int) -> list[Member]:
@@ -86,7 +90,10 @@ async def add_member(
         entity="member",
         entity_id=member.id,
         org_id=cell_id,
-        after={"full_name": full_name, "statuses": [_span_json(s.status, s.start, s.end) for s in spans]},
+        after={
+            "full_name": full_name,
+            "statuses": [_span_json(s.status, s.start, s.end) for s in spans],
+        },
         source=source,
     )
     return member
@@ -151,12 +158,22 @@ async def existing_index(
 
 
 async def apply_import(
-    session: AsyncSession, cell_id: int, plan: ImportPlan, *, actor_id: int | None, source: str = "bot"
+    session: AsyncSession,
+    cell_id: int,
+    plan: ImportPlan,
+    *,
+    actor_id: int | None,
+    source: str = "bot",
 ) -> tuple[int, int]:
     """Write a confirmed import plan; returns (added, updated)."""
     for full_name, spans in plan.new:
         await add_member(
-            session, cell_id=cell_id, full_name=full_name, spans=spans, actor_id=actor_id, source=source
+            session,
+            cell_id=cell_id,
+            full_name=full_name,
+            spans=spans,
+            actor_id=actor_id,
+            source=source,
         )
     updated = 0
     for member_id, _name, spans in plan.updated:

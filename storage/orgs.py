@@ -140,7 +140,9 @@ async def children(session: AsyncSession, org: Org) -> list[Org]:
 
 async def subtree(session: AsyncSession, org: Org, *, kind: OrgKind | None = None) -> list[Org]:
     """The node and everything beneath it (optionally one kind), by name."""
-    query = select(Org).where(Org.path.startswith(org.path, autoescape=True), Org.archived_at.is_(None))
+    query = select(Org).where(
+        Org.path.startswith(org.path, autoescape=True), Org.archived_at.is_(None)
+    )
     if kind is not None:
         query = query.where(Org.kind == kind)
     rows = await session.scalars(query.order_by(Org.path))
@@ -168,9 +170,7 @@ async def find_by_name(session: AsyncSession, name: str, *, within: Org | None =
 
 async def find_child(session: AsyncSession, parent: Org | None, name: str) -> Org | None:
     query = select(Org).where(Org.name_key == fold(name), Org.archived_at.is_(None))
-    query = query.where(
-        Org.parent_id.is_(None) if parent is None else Org.parent_id == parent.id
-    )
+    query = query.where(Org.parent_id.is_(None) if parent is None else Org.parent_id == parent.id)
     return await session.scalar(query.limit(1))
 
 
@@ -180,7 +180,9 @@ async def by_group_chat(session: AsyncSession, chat_id: int) -> Org | None:
     )
 
 
-async def link_group(session: AsyncSession, org: Org, chat_id: int, *, actor_id: int | None) -> None:
+async def link_group(
+    session: AsyncSession, org: Org, chat_id: int, *, actor_id: int | None
+) -> None:
     """Link a group chat to a node; a group serves one node, so any older link is removed."""
     previous = await by_group_chat(session, chat_id)
     if previous is not None and previous.id != org.id:

@@ -30,7 +30,7 @@ class Clock:
     """Injectable time: `clock()` is "now" in UTC; tests move it."""
 
     def __init__(self, local: datetime) -> None:
-        self.now = local.replace(tzinfo=VN).astimezone(UTC)
+        self.now = local.astimezone(UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -38,8 +38,8 @@ class Clock:
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
 
-    def set_local(self, local: datetime) -> None:
-        self.now = local.replace(tzinfo=VN).astimezone(UTC)
+    def set(self, local: datetime) -> None:
+        self.now = local.astimezone(UTC)
 
 
 @dataclass

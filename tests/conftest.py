@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import make_sessionmaker
 
-from datetime import datetime
-
-from .botenv import BotEnv, Clock, start_env, stop_env
+from .botenv import VN, BotEnv, Clock, start_env, stop_env
 from .db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -65,7 +64,7 @@ def samples() -> Path:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2026, 11, 21, 9, 0))
+    return Clock(datetime(2026, 11, 21, 9, 0, tzinfo=VN))
 
 
 @pytest.fixture

@@ -18,7 +18,13 @@ async def admin_invite(env: BotEnv, org: Org, role: Role = Role.ADMIN) -> str:
         node = await s.get(Org, org.id)
         assert node is not None
         code, _ = await invites.create(
-            s, org=node, purpose="role", role=role, actor_id=None, now=env.clock(), ttl=timedelta(days=7)
+            s,
+            org=node,
+            purpose="role",
+            role=role,
+            actor_id=None,
+            now=env.clock(),
+            ttl=timedelta(days=7),
         )
     return code
 
@@ -57,7 +63,9 @@ async def test_bootstrap_admin_then_invite_a_secretary(env: BotEnv) -> None:
     await admin.press("✉️ Gửi lời mời")
     await admin.press("Bí thư")
     invite_text = admin.chat.last_bot_message.text
-    link = next(w for w in invite_text.split() if w.startswith("https://t.me/chibo_test_bot?start="))
+    link = next(
+        w for w in invite_text.split() if w.startswith("https://t.me/chibo_test_bot?start=")
+    )
     secretary_code = link.split("=", 1)[1]
 
     secretary = env.user(200, "Hòa", last_name="Trần")
@@ -89,7 +97,9 @@ async def test_expired_and_withdrawn_invites_are_refused(env: BotEnv) -> None:
     await admin.press("📋 Lời mời còn hạn")
     await admin.press("🚫 Thu hồi #1")
     async with env.db() as s:
-        assert (await s.scalar(select(Invite.revoked_at).where(Invite.role == Role.DEPUTY))) is not None
+        assert (
+            await s.scalar(select(Invite.revoked_at).where(Invite.role == Role.DEPUTY))
+        ) is not None
     await late.command("start", code)
     assert "thu hồi" in late.chat.last_bot_message.text
 

@@ -34,10 +34,16 @@ async def roster(env: BotEnv, cell: Org) -> dict[str, Member]:
 async def test_add_one_member(env: BotEnv) -> None:
     sec, tree = await secretary_of(env)
     await sec.tap("👥 Đảng viên")
-    assert "Chưa có đảng viên" in sec.chat.last_bot_message.text or "Chi bộ Khu phố 5" in sec.chat.last_bot_message.text
+    assert (
+        "Chưa có đảng viên" in sec.chat.last_bot_message.text
+        or "Chi bộ Khu phố 5" in sec.chat.last_bot_message.text
+    )
     await sec.press("➕ Thêm một người")
     await sec.send("12345")  # not a name: a polite sentence, the flow goes on
-    assert "chỉ gồm chữ cái" in sec.chat.last_bot_message.text or "Nguyễn Thị Hòa" in sec.chat.last_bot_message.text
+    assert (
+        "chỉ gồm chữ cái" in sec.chat.last_bot_message.text
+        or "Nguyễn Thị Hòa" in sec.chat.last_bot_message.text
+    )
     await sec.send("  Hoàng   Minh  Ðạt ")  # look-alike Ð (U+00D0), odd spaces (L5)
     await sec.press("dự bị")
     await sec.press("Hôm nay")
@@ -55,8 +61,13 @@ async def test_add_one_member(env: BotEnv) -> None:
 async def test_duplicate_is_found_by_folded_name(env: BotEnv) -> None:
     sec, tree = await secretary_of(env)
     async with env.db() as s:
-        await members.add_member(s, cell_id=tree["kp5"].id, full_name="Trần Thị Hòa",
-                                 spans=[NewSpan(MemberStatus.OFFICIAL, date(1991, 5, 19))], actor_id=None)
+        await members.add_member(
+            s,
+            cell_id=tree["kp5"].id,
+            full_name="Trần Thị Hòa",
+            spans=[NewSpan(MemberStatus.OFFICIAL, date(1991, 5, 19))],
+            actor_id=None,
+        )
     await sec.command("members")
     await sec.press("➕ Thêm một người")
     await sec.send("Trần Thị Hoà")  # a different Unicode spelling of the same name
@@ -67,7 +78,9 @@ async def test_paste_a_list_preview_then_confirm(env: BotEnv) -> None:
     sec, tree = await secretary_of(env)
     await sec.command("members")
     await sec.press("📋 Dán danh sách")
-    await sec.send("1. Nguyễn Văn An\n2. Trần Thị Hòa - dự bị\n3. Phạm Thị Thuỷ - miễn SH từ 01/2024\n4. 12345")
+    await sec.send(
+        "1. Nguyễn Văn An\n2. Trần Thị Hòa - dự bị\n3. Phạm Thị Thuỷ - miễn SH từ 01/2024\n4. 12345"
+    )
     preview = sec.chat.last_bot_message.text
     assert "Mới: 3" in preview and "Bị loại: 1" in preview and "dòng 4" in preview
     assert await env.count(Member) == 0  # nothing is written before confirming
@@ -93,13 +106,19 @@ async def test_import_sample_csv(env: BotEnv, samples: Path) -> None:
     assert status_on(got["Hoàng Minh Đạt"].statuses, TODAY) == MemberStatus.PROBATIONARY
     assert status_on(got["Đặng Văn Dũng"].statuses, TODAY) == MemberStatus.TEMP_ELSEWHERE
     # L4: the list is sorted by given name, Vietnamese collation.
-    names = [line.split(". ", 1)[1].split(" (")[0] for line in sec.chat.last_bot_message.text.splitlines()
-             if line[:1].isdigit()]
+    names = [
+        line.split(". ", 1)[1].split(" (")[0]
+        for line in sec.chat.last_bot_message.text.splitlines()
+        if line[:1].isdigit()
+    ]
     assert names.index("Nguyễn Văn An") < names.index("Ngô Thị Ân") < names.index("Dương Văn Ẩn")
     assert names.index("Hoàng Minh Đạt") < names.index("Bùi Thị Yến")
     # The same file again changes nothing.
     await sec.upload("danh-sach-dang-vien-khu-pho-5.csv", data, "text/csv")
-    assert "Không thay đổi: 18" in sec.chat.last_bot_message.text or "Không có gì để lưu" in sec.chat.last_bot_message.text
+    assert (
+        "Không thay đổi: 18" in sec.chat.last_bot_message.text
+        or "Không có gì để lưu" in sec.chat.last_bot_message.text
+    )
     assert await env.count(MemberStatusChange) == sum(len(m.statuses) for m in got.values())
 
 
@@ -119,8 +138,13 @@ async def test_import_sample_xlsx_with_warnings(env: BotEnv, samples: Path) -> N
 async def test_change_status_keeps_history(env: BotEnv) -> None:
     sec, tree = await secretary_of(env)
     async with env.db() as s:
-        await members.add_member(s, cell_id=tree["kp5"].id, full_name="Nguyễn Văn An",
-                                 spans=[NewSpan(MemberStatus.OFFICIAL, date(1981, 2, 3))], actor_id=None)
+        await members.add_member(
+            s,
+            cell_id=tree["kp5"].id,
+            full_name="Nguyễn Văn An",
+            spans=[NewSpan(MemberStatus.OFFICIAL, date(1981, 2, 3))],
+            actor_id=None,
+        )
     await sec.command("members")
     await sec.press("Nguyễn Văn An")
     await sec.press("🔄 Đổi tình trạng")
@@ -129,7 +153,10 @@ async def test_change_status_keeps_history(env: BotEnv) -> None:
     assert "không đọc được" in sec.chat.last_bot_message.text.lower()
     await sec.send("1/12/2026")
     await sec.send("30-11-26")  # before the start: refused politely
-    assert "không thể" in sec.chat.last_bot_message.text.lower() or "trước" in sec.chat.last_bot_message.text
+    assert (
+        "không thể" in sec.chat.last_bot_message.text.lower()
+        or "trước" in sec.chat.last_bot_message.text
+    )
     await sec.send("31/12/2027")
     assert "miễn công tác và sinh hoạt đảng" in sec.chat.last_bot_message.text
     await sec.press("✅ Lưu")
@@ -144,8 +171,13 @@ async def test_change_status_keeps_history(env: BotEnv) -> None:
 async def test_forged_and_stale_buttons_change_nothing(env: BotEnv) -> None:
     sec, tree = await secretary_of(env, "tdp12")
     async with env.db() as s:
-        other = await members.add_member(s, cell_id=tree["kp5"].id, full_name="Bùi Thị Yến",
-                                         spans=[NewSpan(MemberStatus.OFFICIAL, date(1999, 3, 8))], actor_id=None)
+        other = await members.add_member(
+            s,
+            cell_id=tree["kp5"].id,
+            full_name="Bùi Thị Yến",
+            spans=[NewSpan(MemberStatus.OFFICIAL, date(1999, 3, 8))],
+            actor_id=None,
+        )
     await sec.command("members")
     screen = sec.chat.last_bot_message
     # A modified client sends ids of another cell: refused, nothing shown.
@@ -189,8 +221,13 @@ async def test_a_200_member_cell_pages(env: BotEnv) -> None:
     given = ["An", "Ân", "Bình", "Cường", "Dũng", "Đạt", "Hòa", "Lan", "Yến", "Ánh"]
     async with env.db() as s:
         for i in range(200):
-            await members.add_member(s, cell_id=tree["kp5"].id, full_name=f"Nguyễn Văn {given[i % 10]} {chr(65 + i // 10)}",
-                                     spans=[NewSpan(MemberStatus.OFFICIAL, date(2000, 1, 1))], actor_id=None)
+            await members.add_member(
+                s,
+                cell_id=tree["kp5"].id,
+                full_name=f"Nguyễn Văn {given[i % 10]} {chr(65 + i // 10)}",
+                spans=[NewSpan(MemberStatus.OFFICIAL, date(2000, 1, 1))],
+                actor_id=None,
+            )
     await sec.command("members")
     page1 = sec.chat.last_bot_message
     assert "Trang 1/7" in page1.text and len(page1.labels) <= 100 and len(page1.text) <= 4096
@@ -198,11 +235,14 @@ async def test_a_200_member_cell_pages(env: BotEnv) -> None:
     assert "Trang 2/7" in sec.chat.last_bot_message.text
     for _ in range(5):
         await sec.press("Trang sau »")
-    assert "Trang 7/7" in sec.chat.last_bot_message.text and "Trang sau »" not in sec.chat.last_bot_message.labels
+    assert (
+        "Trang 7/7" in sec.chat.last_bot_message.text
+        and "Trang sau »" not in sec.chat.last_bot_message.labels
+    )
 
 
 async def test_cancel_works_in_every_flow(env: BotEnv) -> None:
-    sec, tree = await secretary_of(env)
+    sec, _tree = await secretary_of(env)
     await sec.command("members")
     await sec.press("📋 Dán danh sách")
     await sec.command("cancel")

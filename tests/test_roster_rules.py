@@ -8,7 +8,15 @@ from fractions import Fraction
 
 from bot.access import Access, Grant
 from bot.i18n import resolve_locale, translator
-from bot.invites import InviteFacts, InviteState, deep_link, hash_code, invite_state, looks_like_code, new_code
+from bot.invites import (
+    InviteFacts,
+    InviteState,
+    deep_link,
+    hash_code,
+    invite_state,
+    looks_like_code,
+    new_code,
+)
 from bot.logs import RedactTokens
 from bot.model import MemberStatus as S
 from bot.model import Role
@@ -84,7 +92,9 @@ def test_admin_sees_the_subtree_only() -> None:
 
 
 def test_secretary_keeps_own_cell_only() -> None:
-    access = Access(2, (Grant(Role.SECRETARY, 23, "/1/5/23/"), Grant(Role.DELEGATE, 24, "/1/5/24/")))
+    access = Access(
+        2, (Grant(Role.SECRETARY, 23, "/1/5/23/"), Grant(Role.DELEGATE, 24, "/1/5/24/"))
+    )
     assert access.can_keep_roster(23, "/1/5/23/")
     assert not access.can_keep_roster(24, "/1/5/24/")  # a delegate logs meetings, not rosters
     assert access.can_log_meetings(24, "/1/5/24/")
@@ -122,6 +132,8 @@ def test_locale_resolution_style8() -> None:
 
 def test_token_never_reaches_logs() -> None:
     token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (token,), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (token,), None
+    )
     RedactTokens(token).filter(record)
     assert token not in record.getMessage() and "***" in record.getMessage()

@@ -1,6 +1,6 @@
 """Fill Vietnamese translations from a JSON file of {msgid: msgstr} (a translator's helper).
 
-    python tools/fill_vi.py translations.json
+python tools/fill_vi.py translations.json
 """
 
 from __future__ import annotations
