@@ -27,7 +27,7 @@ def main(path: str) -> int:
             message.flags.discard("fuzzy")
             filled += 1
     buf = BytesIO()
-    write_po(buf, catalog, width=100, sort_output=False)
+    write_po(buf, catalog, width=100, sort_output=False, include_lineno=False)
     PO.write_bytes(buf.getvalue())
     print(f"filled {filled} of {len(table)}")
     return 0 if filled == len(table) else 1

@@ -57,7 +57,7 @@ def _load(locale: str) -> Catalog:
 
 def _dump(catalog: Catalog, **kwargs: object) -> bytes:
     buf = BytesIO()
-    write_po(buf, catalog, width=100, sort_output=False, omit_header=False, **kwargs)  # type: ignore[arg-type]
+    write_po(buf, catalog, width=100, sort_output=False, include_lineno=False, **kwargs)  # type: ignore[arg-type]
     return buf.getvalue()
 
 
