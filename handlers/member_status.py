@@ -151,4 +151,4 @@ async def confirm(turn: Turn) -> None:
     await turn.finish_flow()
     await turn.session.refresh(member, ["statuses"])
     await turn.show(_("Saved."))
-    await render_member(turn, member)
+    await render_member(turn, member, fresh=True)

@@ -64,7 +64,8 @@ async def list_page(turn: Turn) -> None:
     await render_list(turn, cell, max(turn.int_arg(3), 0))
 
 
-async def render_list(turn: Turn, cell: Org, page: int) -> None:
+async def render_list(turn: Turn, cell: Org, page: int, *, fresh: bool = False) -> None:
+    """Show a page of the roster (edit the pressed message, or a new one if `fresh`)."""
     _ = turn._
     rows_db = await members.list_members(turn.session, cell.id)
     current, left = roster_on(((m.id, m.full_name, m.statuses) for m in rows_db), turn.today)
@@ -112,7 +113,10 @@ async def render_list(turn: Turn, cell: Org, page: int) -> None:
         [(_("➕ Add one"), f"add:one:{cell.id}"), (_("📋 Paste a list"), f"add:paste:{cell.id}")]
     )
     buttons.append([(_("📎 Send an Excel/CSV file"), f"add:file:{cell.id}")])
-    await turn.show(text, inline(buttons))
+    if fresh:
+        await turn.reply(text, inline(buttons))
+    else:
+        await turn.show(text, inline(buttons))
 
 
 def history_text(turn: Turn, member: Member) -> str:
@@ -126,7 +130,7 @@ def history_text(turn: Turn, member: Member) -> str:
     return "\n".join(out)
 
 
-async def render_member(turn: Turn, member: Member) -> None:
+async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> None:
     _ = turn._
     current, left = roster_on([(member.id, member.full_name, member.statuses)], turn.today)
     line = (current or left)[0]
@@ -147,7 +151,10 @@ async def render_member(turn: Turn, member: Member) -> None:
         ],
         [("« " + _("Back to the list"), f"ros:l:{member.cell_id}:0")],
     ]
-    await turn.show(text, inline(buttons))
+    if fresh:
+        await turn.reply(text, inline(buttons))
+    else:
+        await turn.show(text, inline(buttons))
 
 
 async def member_card(turn: Turn) -> None:
@@ -184,7 +191,7 @@ async def rename_text(turn: Turn) -> None:
     await members.rename(turn.session, member, name, actor_id=turn.user_id)
     await turn.finish_flow()
     await turn.reply(_("Saved."))
-    await render_member(turn, member)
+    await render_member(turn, member, fresh=True)
 
 
 def name_problem(turn: Turn, name: str) -> str | None:

@@ -162,7 +162,7 @@ async def _save_one(turn: Turn, day: date) -> None:
             name=esc(name), status=_(labels.STATUS[status]), date=turn.t.date(day)
         )
     )
-    await render_list(turn, cell, 0)
+    await render_list(turn, cell, 0, fresh=True)
 
 
 async def paste_text(turn: Turn) -> None:
@@ -246,4 +246,4 @@ async def confirm_import(turn: Turn) -> None:
     await turn.show(
         _("Saved: {added} added, {updated} updated.").format(added=added, updated=updated)
     )
-    await render_list(turn, cell, 0)
+    await render_list(turn, cell, 0, fresh=True)
