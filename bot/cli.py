@@ -99,10 +99,37 @@ def cmd_run(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
             await engine.dispose()
 
     asyncio.run(migrate())
+    _preflight(settings, t)
     app = build_application(settings)
     log.info("chibo is starting (database: %s)", "SQLite" if settings.is_sqlite else "PostgreSQL")
-    app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    # Telegram was reachable a moment ago: ride out later network trouble instead of exiting.
+    app.run_polling(
+        allowed_updates=["message", "callback_query", "my_chat_member"], bootstrap_retries=-1
+    )
     return 0
+
+
+def _preflight(settings: Settings, t: Translator) -> None:
+    """One getMe before starting, so a wrong token or URL is one clear sentence."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError
+
+    async def ask() -> None:
+        async with Bot(settings.token or "", base_url=settings.base_url) as bot:
+            await bot.get_me()
+
+    try:
+        asyncio.run(ask())
+    except InvalidToken as exc:
+        raise CliError(
+            t.gettext("Telegram did not accept the bot token; check TELEGRAM_BOT_TOKEN.")
+        ) from exc
+    except NetworkError as exc:  # includes TimedOut
+        raise CliError(
+            t.gettext(
+                "Cannot reach the Telegram Bot API at {url}; check the network or TELEGRAM_BASE_URL."
+            ).format(url=settings.api_root)
+        ) from exc
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
