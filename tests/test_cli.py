@@ -1,0 +1,87 @@
+"""The `chibo` command, run as a real process against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.invites import hash_code
+from bot.model import CellType, OrgKind, Role
+from storage.db import make_sessionmaker
+from storage.models import AuditEntry, Invite, Org, RoleAssignment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chibo(engine: AsyncEngine, *args: str, token: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "CHIBO_", "DATABASE_"))
+    }
+    env["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    env["TELEGRAM_BOT_USERNAME"] = "chibo_hoaminh_bot"
+    if token:
+        env["TELEGRAM_BOT_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_run_without_token_says_how_to_get_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env["CHIBO_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "@BotFather" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+async def test_init_import_admin_and_invite(engine: AsyncEngine, samples: Path) -> None:
+    done = chibo(engine, "init", "--name", "Đảng ủy phường Hòa Minh")
+    assert done.returncode == 0, done.stderr
+    link = done.stdout.strip().splitlines()[-1]
+    assert link.startswith("https://t.me/chibo_hoaminh_bot?start=")
+    code = link.rsplit("=", 1)[1]
+
+    done = chibo(engine, "org", "import", str(samples / "to-chuc-dang-bo-phuong-hoa-minh.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "12" in done.stdout
+    again = chibo(engine, "org", "import", str(samples / "to-chuc-dang-bo-phuong-hoa-minh.csv"))
+    assert again.returncode == 0, again.stderr  # importing twice creates nothing new
+
+    done = chibo(
+        engine, "admin", "add", "424242", "--org", "Đảng uỷ phường Hoà Minh"
+    )  # L5 spelling
+    assert done.returncode == 0, done.stderr
+    done = chibo(engine, "invite", "--org", "Chi bộ Khu phố 5", "--role", "secretary")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("https://t.me/chibo_hoaminh_bot?start=")
+    done = chibo(engine, "admin", "add", "1", "--org", "Không có")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+    async with make_sessionmaker(engine).begin() as s:
+        root = await s.scalar(select(Org).where(Org.parent_id.is_(None)))
+        assert root is not None and root.kind == OrgKind.COMMUNE
+        cells = list(await s.scalars(select(Org).where(Org.kind == OrgKind.CELL)))
+        assert len(cells) == 12 and all(c.parent_id == root.id for c in cells)
+        police = next(c for c in cells if c.name == "Chi bộ Công an phường")
+        assert police.cell_type == CellType.ARMED_FORCES and police.meeting_day == 5
+        invite = await s.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
+        assert invite is not None and invite.role == Role.ADMIN and invite.org_id == root.id
+        grant = await s.scalar(select(RoleAssignment).where(RoleAssignment.user_id == 424242))
+        assert grant is not None and grant.org_id == root.id
+        sources = set(await s.scalars(select(AuditEntry.source)))
+        assert sources == {"cli"}  # S4: CLI changes are attributed to the CLI
