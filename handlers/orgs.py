@@ -47,7 +47,7 @@ async def view(turn: Turn) -> None:
     await render_node(turn, await admin_node(turn, turn.int_arg(2)), max(turn.int_arg(3), 0))
 
 
-async def render_node(turn: Turn, org: Org, page: int) -> None:
+async def render_node(turn: Turn, org: Org, page: int, *, fresh: bool = False) -> None:
     _ = turn._
     kids = await orgs.children(turn.session, org)
     pages = max((len(kids) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -87,7 +87,10 @@ async def render_node(turn: Turn, org: Org, page: int) -> None:
     rows.append([(_("🔗 Link a group"), f"inv:g:{org.id}")])
     if org.parent_id is not None and can_move:
         rows.append([("⬆️ " + _("Up"), f"org:o:{org.parent_id}:0")])
-    await turn.show("\n".join(lines), inline(rows))
+    if fresh:
+        await turn.reply("\n".join(lines), inline(rows))
+    else:
+        await turn.show("\n".join(lines), inline(rows))
 
 
 async def ask_new_cell(turn: Turn) -> None:
@@ -113,7 +116,7 @@ async def org_text(turn: Turn) -> None:
         await orgs.update_fields(turn.session, org, actor_id=turn.user_id, name=name)
         await turn.finish_flow()
         await turn.reply(_("Renamed."))
-        await render_node(turn, org, 0)
+        await render_node(turn, org, 0, fresh=True)
         return
     parent = await admin_node(turn, int(state.data["parent_id"]))
     if state.step != "name":
@@ -154,7 +157,7 @@ async def picked_type(turn: Turn) -> None:
     )
     await turn.finish_flow()
     await turn.show(_("Created {name}.").format(name=esc(cell.name)))
-    await render_node(turn, cell, 0)
+    await render_node(turn, cell, 0, fresh=True)
 
 
 async def ask_rename(turn: Turn) -> None:
@@ -210,4 +213,4 @@ async def move_to(turn: Turn) -> None:
     await turn.show(
         _("Moved {name} under {parent}.").format(name=esc(org.name), parent=esc(target.name))
     )
-    await render_node(turn, org, 0)
+    await render_node(turn, org, 0, fresh=True)

@@ -1,0 +1,75 @@
+"""Admins add, rename and move cells in the bot; other branches' admins cannot."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.model import CellType, OrgKind, Role
+from storage import orgs
+from storage.models import AuditEntry, Org
+
+from .botenv import BotEnv
+
+
+async def test_admin_adds_renames_and_moves_a_cell(env: BotEnv) -> None:
+    tree = await env.seed_tree()
+    async with env.db() as s:
+        ward = await s.get(Org, tree["ward"].id)
+        party = await orgs.create(
+            s, name="Đảng bộ Khối cơ quan", kind=OrgKind.GRASSROOTS, parent=ward, actor_id=None
+        )
+    admin = env.user(100, "Lan")
+    await env.grant(admin, tree["ward"], Role.ADMIN)
+    await admin.command("start")
+    await admin.tap("🏛 Tổ chức")
+    await admin.press("➕ Thêm chi bộ")
+    await admin.send("Chi bộ  Khu phố 6")
+    await admin.press("dân cư")
+    assert "Đã tạo Chi bộ Khu phố 6." in admin.chat.bot_texts()
+    async with env.db() as s:
+        cell = await s.scalar(select(Org).where(Org.name == "Chi bộ Khu phố 6"))
+        assert (
+            cell is not None
+            and cell.kind == OrgKind.CELL
+            and cell.cell_type == CellType.RESIDENTIAL
+        )
+        assert cell.path == f"{tree['ward'].path}{cell.id}/"
+    await admin.press("✏️ Đổi tên")
+    await admin.send("Chi bộ Khu phố 6A")
+    await admin.press("↪️ Chuyển")
+    await admin.press("Đảng bộ Khối cơ quan")
+    async with env.db() as s:
+        moved = await s.get(Org, cell.id)
+        assert moved is not None and moved.name == "Chi bộ Khu phố 6A"
+        assert moved.parent_id == party.id and moved.path == f"{party.path}{cell.id}/"
+        actions = list(
+            await s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == cell.id))
+        )
+    assert actions == ["org.create", "org.update", "org.move"]  # S4
+
+
+async def test_admin_of_another_branch_is_refused(env: BotEnv) -> None:
+    tree = await env.seed_tree()
+    async with env.db() as s:
+        other_ward = await orgs.create(
+            s, name="Đảng ủy phường Hòa Bình", kind=OrgKind.COMMUNE, parent=None, actor_id=None
+        )
+    intruder = env.user(300, "Bình")
+    await env.grant(intruder, other_ward, Role.ADMIN)
+    await intruder.command("org")
+    screen = intruder.chat.last_bot_message
+    for data in (
+        f"org:o:{tree['ward'].id}:0",
+        f"org:rn:{tree['kp5'].id}",
+        f"org:mt:{tree['kp5'].id}:{other_ward.id}",
+        f"inv:c:{tree['kp5'].id}:secretary",
+        f"inv:g:{tree['ward'].id}",
+        f"ros:l:{tree['kp5'].id}:0",
+    ):
+        await intruder.press_data(data, screen.message_id)
+        assert intruder.last_alert and "không thể" in intruder.last_alert, data
+    assert all("Khu phố" not in t for t in intruder.chat.bot_texts())
+    async with env.db() as s:
+        kp5 = await s.get(Org, tree["kp5"].id)
+        assert kp5 is not None and kp5.parent_id == tree["ward"].id
+        assert await s.scalar(select(AuditEntry).where(AuditEntry.actor_id == 300)) is None
