@@ -155,17 +155,7 @@ def cmd_init(settings: Settings, args: argparse.Namespace, t: Translator) -> int
                 actor_id=None,
                 source="cli",
             )
-        code, _invite = await invites.create(
-            session,
-            org=root,
-            purpose="role",
-            role=Role.ADMIN,
-            actor_id=None,
-            now=_now(),
-            ttl=timedelta(days=settings.invite_ttl_days),
-            source="cli",
-        )
-        return code
+        return await _role_code(session, settings, root, Role.ADMIN)
 
     code = _db(settings, work)
     print(
@@ -179,6 +169,21 @@ def cmd_init(settings: Settings, args: argparse.Namespace, t: Translator) -> int
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+async def _role_code(session: AsyncSession, settings: Settings, org: Org, role: Role) -> str:
+    """A one-time invite created from the CLI (audited with source "cli")."""
+    code, _invite = await invites.create(
+        session,
+        org=org,
+        purpose="role",
+        role=role,
+        actor_id=None,
+        now=_now(),
+        ttl=timedelta(days=settings.invite_ttl_days),
+        source="cli",
+    )
+    return code
 
 
 async def _one_org(session: AsyncSession, name: str, t: Translator) -> Org:
@@ -213,17 +218,7 @@ def cmd_invite(settings: Settings, args: argparse.Namespace, t: Translator) -> i
         role = Role(args.role)
         if role != Role.ADMIN and not org.is_cell:
             raise CliError(t.gettext("Only a cell has secretaries, deputies and delegates."))
-        code, _inv = await invites.create(
-            session,
-            org=org,
-            purpose="role",
-            role=role,
-            actor_id=None,
-            now=_now(),
-            ttl=timedelta(days=settings.invite_ttl_days),
-            source="cli",
-        )
-        return code
+        return await _role_code(session, settings, org, role)
 
     _print_code(t, settings, _db(settings, work))
     return 0

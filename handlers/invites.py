@@ -11,6 +11,7 @@ from datetime import timedelta
 from bot.invites import deep_link
 from bot.model import Role
 from storage import invites, orgs
+from storage.models import Invite, Org
 
 from . import labels
 from .base import Refused, Stale, Turn, esc, inline, upfirst
@@ -31,8 +32,28 @@ async def choose_role(turn: Turn) -> None:
     )
 
 
+async def _issue(turn: Turn, org: Org, purpose: str, role: Role | None) -> tuple[str, str, Invite]:
+    """Create a single-use code valid for the configured days; (code, expiry date, row)."""
+    ttl = timedelta(days=turn.ctx.settings.invite_ttl_days)
+    code, invite = await invites.create(
+        turn.session,
+        org=org,
+        purpose=purpose,
+        role=role,
+        actor_id=turn.user_id,
+        now=turn.now,
+        ttl=ttl,
+    )
+    until = turn.t.date(invite.expires_at.astimezone(turn.ctx.settings.timezone))
+    return code, until, invite
+
+
+async def _send(turn: Turn, text: str, invite: Invite) -> None:
+    await turn.reply(text, inline([[(turn._("🚫 Withdraw"), f"inv:x:{invite.id}")]]))
+
+
 async def create(turn: Turn) -> None:
-    """inv:c:<node>:<role> — a single-use link, valid for the configured days."""
+    """inv:c:<node>:<role> — a single-use link for a role."""
     _ = turn._
     org = await admin_node(turn, turn.int_arg(2))
     try:
@@ -41,45 +62,24 @@ async def create(turn: Turn) -> None:
         raise Stale from None
     if role != Role.ADMIN and not org.is_cell:
         raise Stale
-    ttl = timedelta(days=turn.ctx.settings.invite_ttl_days)
-    code, invite = await invites.create(
-        turn.session,
-        org=org,
-        purpose="role",
-        role=role,
-        actor_id=turn.user_id,
-        now=turn.now,
-        ttl=ttl,
-    )
-    link = deep_link(turn.ctx.bot_data.bot_username, code)
+    code, until, invite = await _issue(turn, org, "role", role)
     text = _(
         "Invite for the {role} of <b>{org}</b>:\n{link}\n\n"
         "Send this link to that comrade only. It works once and expires on {date}."
     ).format(
         role=_(labels.ROLE[role]),
         org=esc(org.name),
-        link=link,
-        date=turn.t.date(invite.expires_at.astimezone(turn.ctx.settings.timezone)),
+        link=deep_link(turn.ctx.bot_data.bot_username, code),
+        date=until,
     )
-    await turn.reply(text, inline([[(_("🚫 Withdraw"), f"inv:x:{invite.id}")]]))
-    await turn.answer()
+    await _send(turn, text, invite)
 
 
 async def group_code(turn: Turn) -> None:
     """inv:g:<node> — a one-time code that links the committee's group chat."""
     _ = turn._
     org = await admin_node(turn, turn.int_arg(2))
-    ttl = timedelta(days=turn.ctx.settings.invite_ttl_days)
-    code, invite = await invites.create(
-        turn.session,
-        org=org,
-        purpose="group",
-        role=None,
-        actor_id=turn.user_id,
-        now=turn.now,
-        ttl=ttl,
-    )
-    link = deep_link(turn.ctx.bot_data.bot_username, code, group=True)
+    code, until, invite = await _issue(turn, org, "group", None)
     text = _(
         "To link a group chat with <b>{org}</b>, open this link and choose the group:\n{link}\n\n"
         "Or add me to the group yourself and send there:\n<code>/link {code}</code>\n\n"
@@ -87,12 +87,11 @@ async def group_code(turn: Turn) -> None:
         "The code works once and expires on {date}."
     ).format(
         org=esc(org.name),
-        link=link,
+        link=deep_link(turn.ctx.bot_data.bot_username, code, group=True),
         code=code,
-        date=turn.t.date(invite.expires_at.astimezone(turn.ctx.settings.timezone)),
+        date=until,
     )
-    await turn.reply(text, inline([[(_("🚫 Withdraw"), f"inv:x:{invite.id}")]]))
-    await turn.answer()
+    await _send(turn, text, invite)
 
 
 async def open_list(turn: Turn) -> None:
