@@ -86,6 +86,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("inv:g", invites.group_code),
         callback("inv:l", invites.open_list),
         callback("inv:x", invites.withdraw),
+        callback("inv:h", invites.holders),
+        callback("inv:rv", invites.revoke_role),
         # Files and free text in private chats (last: the catch-all)
         MessageHandler(PRIVATE & filters.Document.ALL, handler(roster_add.document)),
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, handler(router.on_text)),

@@ -1,7 +1,9 @@
-"""Admins invite people (one-time deep links) and create codes that link a group.
+"""Admins invite people (one-time deep links), create codes that link a group, and take
+roles back.
 
 inv:r:<node> choose a role · inv:c:<node>:<role> create · inv:g:<node> group code
 inv:l:<node> open invites · inv:x:<invite> withdraw
+inv:h:<node> who holds roles here · inv:rv:<grant> take a role back
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from datetime import timedelta
 
 from bot.invites import deep_link
 from bot.model import Role
-from storage import invites, orgs
+from storage import invites, orgs, users
 from storage.models import Invite, Org
 
 from . import labels
@@ -133,3 +135,38 @@ async def withdraw(turn: Turn) -> None:
     await invites.revoke(turn.session, invite, actor_id=turn.user_id, now=turn.now)
     await turn.answer(_("Withdrawn. The link no longer works."), alert=True)
     await turn.show(_("This invite was withdrawn."))
+
+
+async def holders(turn: Turn) -> None:
+    """inv:h:<node> — the people holding roles at the node, each with a take-back button."""
+    await _render_holders(turn, await admin_node(turn, turn.int_arg(2)))
+
+
+async def revoke_role(turn: Turn) -> None:
+    """inv:rv:<grant> — the person loses the role (the grant is kept, revoked, S4)."""
+    _ = turn._
+    grant = await users.get_grant(turn.session, turn.int_arg(2))
+    if grant is None:
+        raise Refused
+    org = await admin_node(turn, grant.org_id)
+    if grant.user_id == turn.user_id:
+        raise Refused  # an admin cannot lock themselves out by mistake
+    if grant.revoked_at is None:
+        await users.revoke_role(turn.session, grant, actor_id=turn.user_id, when=turn.now)
+    await turn.answer(_("The role was taken back."), alert=True)
+    await _render_holders(turn, org)
+
+
+async def _render_holders(turn: Turn, org: Org) -> None:
+    _ = turn._
+    grants = await users.grants_at(turn.session, org.id)
+    lines = [_("<b>Roles at {name}</b>").format(name=esc(org.name))]
+    rows = []
+    for number, (grant, person) in enumerate(grants, start=1):
+        lines.append(f"{number}. {esc(person.display_name)} — {_(labels.ROLE[grant.role])}")
+        if grant.user_id != turn.user_id:
+            rows.append([(_("➖ Take back #{n}").format(n=number), f"inv:rv:{grant.id}")])
+    if not grants:
+        lines.append(_("Nobody holds a role here yet."))
+    rows.append([("« " + _("Back"), f"org:o:{org.id}:0")])
+    await turn.show("\n".join(lines), inline(rows))

@@ -147,3 +147,18 @@ async def holders(session: AsyncSession, org_id: int, roles: frozenset[Role]) ->
         .order_by(RoleAssignment.id)
     )
     return list(rows.unique())
+
+
+async def grants_at(session: AsyncSession, org_id: int) -> list[tuple[RoleAssignment, User]]:
+    """Active role grants at one node, oldest first, with the people holding them."""
+    rows = await session.execute(
+        select(RoleAssignment, User)
+        .join(User, User.telegram_id == RoleAssignment.user_id)
+        .where(RoleAssignment.org_id == org_id, RoleAssignment.revoked_at.is_(None))
+        .order_by(RoleAssignment.id)
+    )
+    return [(grant, user) for grant, user in rows.tuples()]
+
+
+async def get_grant(session: AsyncSession, grant_id: int) -> RoleAssignment | None:
+    return await session.get(RoleAssignment, grant_id)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.model import CellType, OrgKind, Role
 from storage import orgs
-from storage.models import AuditEntry, Org
+from storage.models import AuditEntry, Org, RoleAssignment
 
 from .botenv import BotEnv
 
@@ -73,3 +73,22 @@ async def test_admin_of_another_branch_is_refused(env: BotEnv) -> None:
         kp5 = await s.get(Org, tree["kp5"].id)
         assert kp5 is not None and kp5.parent_id == tree["ward"].id
         assert await s.scalar(select(AuditEntry).where(AuditEntry.actor_id == 300)) is None
+
+
+async def test_admin_takes_a_role_back(env: BotEnv) -> None:
+    tree = await env.seed_tree()
+    admin = env.user(100, "Lan")
+    await env.grant(admin, tree["ward"], Role.ADMIN)
+    old_secretary = env.user(200, "Hòa", last_name="Trần")
+    await env.grant(old_secretary, tree["kp5"], Role.SECRETARY)
+    await old_secretary.command("start")
+    await admin.command("org")
+    await admin.press("Chi bộ Khu phố 5")
+    await admin.press("👤 Vai trò")
+    assert "Hòa Trần — bí thư" in admin.chat.last_bot_message.text
+    await admin.press("➖ Thu hồi #1")
+    async with env.db() as s:
+        grant = await s.scalar(select(RoleAssignment).where(RoleAssignment.user_id == 200))
+        assert grant is not None and grant.revoked_at is not None and grant.revoked_by == 100
+    await old_secretary.command("members")  # no longer sees the cell
+    assert "Khu phố 5" not in old_secretary.chat.last_bot_message.text
