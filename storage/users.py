@@ -157,7 +157,7 @@ async def grants_at(session: AsyncSession, org_id: int) -> list[tuple[RoleAssign
         .where(RoleAssignment.org_id == org_id, RoleAssignment.revoked_at.is_(None))
         .order_by(RoleAssignment.id)
     )
-    return [(grant, user) for grant, user in rows.tuples()]
+    return [(grant, user) for grant, user in rows.all()]
 
 
 async def get_grant(session: AsyncSession, grant_id: int) -> RoleAssignment | None:
