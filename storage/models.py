@@ -241,3 +241,83 @@ class FlowState(Base):
     token: Mapped[str] = mapped_column(String(12))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Meeting(Base):
+    """A cell meeting (M1-M9) — a draft while the secretary is entering it, then saved.
+
+    Attendance marks are rows of meeting_attendance; members without a row were present.
+    `version` grows with every change so buttons of older screens can be recognised.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index("ix_meetings_cell_held_on", "cell_id", "held_on"),
+        Index("ix_meetings_state_held_on", "state", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    state: Mapped[str] = mapped_column(String(10), default="draft")  # draft | saved | deleted
+    kind: Mapped[str] = mapped_column(String(16))  # bot.meetings.MeetingType value
+    held_on: Mapped[date | None] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    topic: Mapped[str | None] = mapped_column(String(200))
+    grade: Mapped[str | None] = mapped_column(String(12))
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    upper_attendee: Mapped[str | None] = mapped_column(String(200))  # "name – post"
+    version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MeetingMark(Base):
+    """R3: an absence (excused with a reason, or unexcused), or a voluntary attendance of an
+    exempted / elsewhere member (R2: never in the rate). Absent rows mean present."""
+
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    mark: Mapped[str] = mapped_column(String(12))  # excused | unexcused | voluntary
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class MeetingGuest(Base):
+    """A guest member from another cell or a visitor, listed apart (R1, R2)."""
+
+    __tablename__ = "meeting_guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class ZeroReport(Base):
+    """M8: "this month the cell did not meet", with a reason; not the same as not reporting."""
+
+    __tablename__ = "zero_reports"
+    __table_args__ = (
+        Index(
+            "uq_zero_reports_cell_month_active",
+            "cell_id",
+            "year",
+            "month",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    month: Mapped[int] = mapped_column(SmallInteger)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
