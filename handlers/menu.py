@@ -9,6 +9,7 @@ from bot.model import Role
 
 from .base import Turn, esc
 
+MENU_MEETING = N_("📝 Log a meeting")
 MENU_ROSTER = N_("👥 Members")
 MENU_ORGS = N_("🏛 Organisation")
 MENU_LANGUAGE = N_("🌐 Language")
@@ -17,6 +18,7 @@ MENU_HELP = N_("❓ Help")
 # (command, description) — published per language with setMyCommands.
 PRIVATE_COMMANDS = [
     ("start", N_("Main menu")),
+    ("meeting", N_("Log a cell meeting")),
     ("members", N_("The cell's members")),
     ("org", N_("Organisation, invites, linked group")),
     ("language", N_("Change language")),
@@ -41,6 +43,7 @@ def main_keyboard(turn: Turn) -> ReplyKeyboardMarkup:
     _ = turn._
     rows: list[list[str]] = []
     if turn.access.cell_ids:
+        rows.append([_(MENU_MEETING)])
         rows.append([_(MENU_ROSTER)])
     if turn.access.is_admin:
         rows.append([_(MENU_ORGS)])

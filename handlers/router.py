@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.i18n import all_translations
 
-from . import language, member_status, menu, orgs, roster, roster_add
+from . import language, meeting_log, member_status, menu, orgs, roster, roster_add
 from .base import Turn
 
 TextStep = Callable[[Turn], Awaitable[None]]
@@ -23,12 +23,14 @@ FLOW_TEXT: dict[str, TextStep] = {
     "paste": roster_add.paste_text,
     "orgadd": orgs.org_text,
     "orgrename": orgs.org_text,
+    "meeting": meeting_log.on_text,
 }
 
 
 def _menu_actions() -> dict[str, TextStep]:
     actions: dict[str, TextStep] = {}
     for label, step in (
+        (menu.MENU_MEETING, meeting_log.start),
         (menu.MENU_ROSTER, roster.open_roster),
         (menu.MENU_ORGS, orgs.open_orgs),
         (menu.MENU_LANGUAGE, language.ask),

@@ -1,0 +1,268 @@
+"""📝 Log a meeting, steps 3-5: attendance, the confirmation screen with the figures, saving.
+
+Everyone eligible starts present; a tap cycles present → excused → unexcused (R3).
+mt:a:<m>:<v>:<member>:<page> tap · mt:all:<m>:<v> all present · mt:pg:<m>:<v>:<page>
+mt:r:<m>:<v>:<member>:<reason> quick reason · mt:vol:<m>:<v>:<member>:<page> voluntary (R2)
+mt:next:<m>:<v> to the confirmation · mt:save:<m>:<v> · mt:back:<m>:<v>
+Figures come from bot.meetings (R1, R2, R4, M5); handlers only show them.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from bot.meetings import (
+    Attendance,
+    Flag,
+    MeetingType,
+    RuleProfile,
+    flags,
+    next_mark,
+    split_roster,
+    summary_line,
+    tally,
+)
+from storage import meetings, members
+from storage.models import Meeting, Member, Org
+
+from .base import Button, Stale, Turn, esc, inline
+from .meeting_log import FLOW, TYPE_LABELS, flow_meeting
+
+PAGE_SIZE = 40  # 20 rows of two: with controls well under Telegram's ~100 buttons
+MARK_ICON = {Attendance.PRESENT: "✅", Attendance.EXCUSED: "🟡", Attendance.UNEXCUSED: "❌"}
+REASONS = {"sick": N_("sick"), "trip": N_("on a work trip"), "family": N_("family matters")}
+FLAG_TEXT = {
+    Flag.BELOW_THRESHOLD: N_("⚠️ Attendance is below the required rate."),
+    Flag.UNEXCUSED_ABSENCE: N_("⚠️ There is an unexcused absence."),
+    Flag.TOO_SHORT: N_("⚠️ Shorter than the minimum of {minutes} minutes."),
+    Flag.NO_ELIGIBLE: N_("⚠️ Nobody was eligible on that day."),
+}
+
+
+async def _context(
+    turn: Turn, meeting: Meeting
+) -> tuple[list[Member], dict[int, Attendance], dict[int, str], set[int]]:
+    assert meeting.held_on is not None
+    roster = await members.list_members(turn.session, meeting.cell_id)
+    got = await meetings.marks(turn.session, meeting.id)
+    marks = {k: Attendance(m.mark) for k, m in got.items() if m.mark != "voluntary"}
+    reasons = {k: m.reason for k, m in got.items() if m.reason}
+    voluntary = {k for k, m in got.items() if m.mark == "voluntary"}
+    return roster, marks, reasons, voluntary
+
+
+async def render_attendance(
+    turn: Turn, meeting: Meeting, cell: Org, page: int, *, fresh: bool = False
+) -> None:
+    _ = turn._
+    assert meeting.held_on is not None
+    roster, marks, reasons, voluntary = await _context(turn, meeting)
+    split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
+    by_id = {m.id: m for m in roster}
+    eligible = [by_id[i] for i in split.eligible]
+    apart = [by_id[i] for i in split.exempted + split.elsewhere]
+    pages = max((len(eligible) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(page, 0), pages - 1)
+    t = tally(split, marks, voluntary)
+    key = f"{meeting.id}:{meeting.version}"
+    lines = [
+        f"<b>{esc(cell.name)}</b> · {_(TYPE_LABELS[MeetingType(meeting.kind)])} · {turn.t.date(meeting.held_on)}",
+        summary_line(t, turn.t),
+        _("Tap the absent: ✅ present → 🟡 excused → ❌ unexcused."),
+    ]
+    if pages > 1:
+        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
+    rows: list[list[Button]] = [[(_("✅ All present"), f"mt:all:{key}")]]
+    shown = eligible[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    for i in range(0, len(shown), 2):
+        rows.append(
+            [
+                (
+                    f"{MARK_ICON[marks.get(m.id, Attendance.PRESENT)]} {m.full_name}"[:60],
+                    f"mt:a:{key}:{m.id}:{page}",
+                )
+                for m in shown[i : i + 2]
+            ]
+        )
+    pending = [m for m in shown if marks.get(m.id) == Attendance.EXCUSED and m.id not in reasons]
+    if pending:
+        who = pending[0]
+        lines.append(
+            _("Reason for comrade {name}? Press one or type it.").format(name=esc(who.full_name))
+        )
+        rows.append([(_(label), f"mt:r:{key}:{who.id}:{code}") for code, label in REASONS.items()])
+    if apart and page == pages - 1:
+        lines.append(_("Exempted or attending elsewhere (not counted); tap if they came anyway:"))
+        rows += [
+            [
+                (
+                    ("☑️ " if m.id in voluntary else "☐ ") + m.full_name[:50],
+                    f"mt:vol:{key}:{m.id}:{page}",
+                )
+            ]
+            for m in apart
+        ]
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(("« " + _("Previous"), f"mt:pg:{key}:{page - 1}"))
+    if page < pages - 1:
+        nav.append((_("Next") + " »", f"mt:pg:{key}:{page + 1}"))
+    rows.append(nav)
+    rows.append([(_("➡️ Continue"), f"mt:next:{key}")])
+    text = "\n".join(lines)
+    if fresh:
+        await turn.reply(text, inline(rows))
+    else:
+        await turn.show(text, inline(rows))
+
+
+async def _step(turn: Turn) -> tuple[Meeting, Org]:
+    return await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
+
+
+async def tap(turn: Turn) -> None:
+    """mt:a:<m>:<v>:<member>:<page> — cycle one member's mark."""
+    meeting, cell = await _step(turn)
+    member_id = turn.int_arg(4)
+    assert meeting.held_on is not None
+    roster, marks, _reasons, _vol = await _context(turn, meeting)
+    split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
+    if member_id not in split.eligible:
+        raise Stale  # not on this meeting's list (forged, or the roster changed)
+    mark = next_mark(marks.get(member_id, Attendance.PRESENT))
+    await meetings.set_mark(
+        turn.session, meeting, member_id, None if mark == Attendance.PRESENT else mark.value
+    )
+    await render_attendance(turn, meeting, cell, turn.int_arg(5))
+
+
+async def all_present(turn: Turn) -> None:
+    """mt:all:<m>:<v>"""
+    meeting, cell = await _step(turn)
+    got = await meetings.marks(turn.session, meeting.id)
+    await meetings.clear_marks(turn.session, meeting, list(got))
+    await render_attendance(turn, meeting, cell, 0)
+
+
+async def page(turn: Turn) -> None:
+    """mt:pg:<m>:<v>:<page>"""
+    meeting, cell = await _step(turn)
+    await render_attendance(turn, meeting, cell, turn.int_arg(4))
+
+
+async def quick_reason(turn: Turn) -> None:
+    """mt:r:<m>:<v>:<member>:<reason>"""
+    meeting, cell = await _step(turn)
+    member_id, code = turn.int_arg(4), turn.arg(5)
+    got = await meetings.marks(turn.session, meeting.id)
+    if (
+        code not in REASONS
+        or member_id not in got
+        or got[member_id].mark != Attendance.EXCUSED.value
+    ):
+        raise Stale
+    await meetings.set_mark(
+        turn.session, meeting, member_id, Attendance.EXCUSED.value, turn._(REASONS[code])
+    )
+    await render_attendance(turn, meeting, cell, 0)
+
+
+async def reason_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
+    """Typed text on the attendance screen: the reason of the first excused member without one."""
+    got = await meetings.marks(turn.session, meeting.id)
+    waiting = [k for k, m in got.items() if m.mark == Attendance.EXCUSED.value and not m.reason]
+    if not waiting:
+        await turn.reply(turn._("Please use the buttons above, or /cancel."))
+        return
+    roster = {m.id: m for m in await members.list_members(turn.session, meeting.cell_id)}
+    first = min(waiting, key=lambda k: roster[k].sort_key if k in roster else "")
+    reason = " ".join(turn.text.split())[:200]
+    await meetings.set_mark(turn.session, meeting, first, Attendance.EXCUSED.value, reason)
+    await render_attendance(turn, meeting, cell, 0, fresh=True)
+
+
+async def voluntary(turn: Turn) -> None:
+    """mt:vol:<m>:<v>:<member>:<page> — an exempted / elsewhere member came anyway (R2)."""
+    meeting, cell = await _step(turn)
+    member_id = turn.int_arg(4)
+    assert meeting.held_on is not None
+    roster, _marks, _reasons, came = await _context(turn, meeting)
+    split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
+    if member_id not in split.exempted + split.elsewhere:
+        raise Stale
+    await meetings.set_mark(
+        turn.session, meeting, member_id, None if member_id in came else "voluntary"
+    )
+    await render_attendance(turn, meeting, cell, turn.int_arg(5))
+
+
+async def to_confirm(turn: Turn) -> None:
+    """mt:next:<m>:<v>"""
+    meeting, cell = await _step(turn)
+    await turn.advance(FLOW, "confirm")
+    await render_confirm(turn, meeting, cell)
+
+
+async def back(turn: Turn) -> None:
+    """mt:back:<m>:<v> — back to the attendance from the confirmation."""
+    meeting, cell = await _step(turn)
+    await turn.advance(FLOW, "attendance")
+    await render_attendance(turn, meeting, cell, 0)
+
+
+async def render_confirm(turn: Turn, meeting: Meeting, cell: Org) -> None:
+    _ = turn._
+    assert meeting.held_on is not None
+    roster, marks, reasons, came = await _context(turn, meeting)
+    split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
+    t = tally(split, marks, came)
+    profile = RuleProfile.from_settings(cell.settings or {})
+    kind = MeetingType(meeting.kind)
+    names = {m.id: m.full_name for m in roster}
+    lines = [
+        _("<b>Please check before saving</b>"),
+        f"{esc(cell.name)} · {_(TYPE_LABELS[kind])}",
+        _("{date}, from {start}, {minutes} minutes").format(
+            date=turn.t.date(meeting.held_on),
+            start=turn.t.time(meeting.start_time) if meeting.start_time else "…",
+            minutes=meeting.minutes or "…",
+        ),
+        summary_line(t, turn.t),
+    ]
+    for member_id in split.eligible:
+        if marks.get(member_id) == Attendance.EXCUSED:
+            lines.append(
+                "🟡 "
+                + esc(names[member_id])
+                + (f" ({esc(reasons[member_id])})" if member_id in reasons else "")
+            )
+        elif marks.get(member_id) == Attendance.UNEXCUSED:
+            lines.append("❌ " + esc(names[member_id]))
+    for flag in flags(t, kind, meeting.minutes or 0, profile):
+        minimum = (
+            profile.min_minutes_combined if kind == MeetingType.COMBINED else profile.min_minutes
+        )
+        lines.append(_(FLAG_TEXT[flag]).format(minutes=minimum))
+    key = f"{meeting.id}:{meeting.version}"
+    rows = [
+        [(_("💾 Save"), f"mt:save:{key}")],
+        [(_("✏️ Attendance"), f"mt:back:{key}")],
+    ]
+    await turn.show("\n".join(lines), inline(rows))
+
+
+async def save(turn: Turn) -> None:
+    """mt:save:<m>:<v>"""
+    _ = turn._
+    meeting, cell = await _step(turn)
+    if (await turn.flow_for(FLOW)).step != "confirm":
+        raise Stale
+    await meetings.save(turn.session, meeting, actor_id=turn.user_id)
+    await turn.finish_flow()
+    assert meeting.held_on is not None
+    await turn.show(
+        _("Saved: {what} of {date}, {cell}.").format(
+            what=_(TYPE_LABELS[MeetingType(meeting.kind)]),
+            date=turn.t.date(meeting.held_on),
+            cell=esc(cell.name),
+        )
+    )

@@ -1,0 +1,242 @@
+"""📝 Log a meeting, steps 1-2: the cell, the type, the date (M1-M5, M8).
+
+mt:cell:<cell> · mt:new:<cell>:<type> · mt:draft:<meeting>:go|drop
+mt:d:<meeting>:<version>:today|yesterday  (or a typed date in any common form, L3)
+The draft lives in the meetings table (state "draft"); the flow state only points at it.
+States: see meeting_log.mmd.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.dates import parse_date
+from bot.i18n import N_
+from bot.meetings import (
+    BEFORE_CELL,
+    FUTURE,
+    MeetingType,
+    month_of,
+    needs_regular_check,
+    validate_meeting_date,
+)
+from bot.orgtree import effective_meeting
+from storage import meetings, orgs
+from storage.models import Meeting, Org
+
+from .base import Refused, Stale, Turn, esc, inline
+
+FLOW = "meeting"
+
+TYPE_LABELS = {
+    MeetingType.REGULAR: N_("Regular (thường kỳ)"),
+    MeetingType.THEMATIC: N_("Thematic (chuyên đề)"),
+    MeetingType.COMBINED: N_("Regular + thematic"),
+    MeetingType.EXTRAORDINARY: N_("Extraordinary (bất thường)"),
+}
+
+
+async def log_cell(turn: Turn, cell_id: int) -> Org:
+    """The cell, if the caller may log its meetings (ids in callbacks can be forged)."""
+    org = await orgs.get(turn.session, cell_id)
+    if org is None or not org.is_cell or not turn.access.can_log_meetings(org.id, org.path):
+        raise Refused
+    return org
+
+
+async def flow_meeting(
+    turn: Turn, meeting_id: int, version: int | None = None
+) -> tuple[Meeting, Org]:
+    """The draft this button or text belongs to: the caller's current one, same version."""
+    state = await turn.flow_for(FLOW)
+    meeting = await meetings.get(turn.session, meeting_id)
+    if meeting is None or int(state.data["meeting_id"]) != meeting.id:
+        raise Stale
+    cell = await log_cell(turn, meeting.cell_id)
+    if meeting.state != "draft" or (version is not None and version != meeting.version):
+        raise Stale
+    return meeting, cell
+
+
+async def start(turn: Turn) -> None:
+    """📝 Log a meeting / /meeting: pick the cell (when there are several)."""
+    _ = turn._
+    cells = [
+        c for c in [await orgs.get(turn.session, i) for i in turn.access.cell_ids] if c is not None
+    ]
+    cells = [c for c in cells if c.is_cell and turn.access.can_log_meetings(c.id, c.path)]
+    if not cells:
+        await turn.reply(_("You do not log meetings for any cell."))
+        return
+    if len(cells) > 1:
+        await turn.reply(_("Which cell?"), inline([[(c.name, f"mt:cell:{c.id}")] for c in cells]))
+        return
+    await ask_type(turn, cells[0])
+
+
+async def picked_cell(turn: Turn) -> None:
+    """mt:cell:<cell>"""
+    await ask_type(turn, await log_cell(turn, turn.int_arg(2)))
+
+
+async def ask_type(turn: Turn, cell: Org) -> None:
+    _ = turn._
+    draft = await meetings.draft_of(turn.session, cell.id, turn.user_id)
+    if draft is not None:
+        await turn.start_flow(FLOW, "resume", meeting_id=draft.id)
+        what = _(TYPE_LABELS[MeetingType(draft.kind)])
+        when = turn.t.date(draft.held_on) if draft.held_on else "…"
+        await turn.reply(
+            _("You have an unfinished meeting record ({what}, {when}). Continue it?").format(
+                what=what, when=when
+            ),
+            inline(
+                [
+                    [
+                        (_("▶️ Continue"), f"mt:draft:{draft.id}:go"),
+                        (_("🗑 Discard it"), f"mt:draft:{draft.id}:drop"),
+                    ]
+                ]
+            ),
+        )
+        return
+    rows = [[(_(TYPE_LABELS[t]), f"mt:new:{cell.id}:{t.value}")] for t in MeetingType]
+    await turn.reply(_("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name)), inline(rows))
+
+
+async def resume(turn: Turn) -> None:
+    """mt:draft:<meeting>:go|drop — continue the stored draft after a break or a restart."""
+    _ = turn._
+    meeting, cell = await flow_meeting(turn, turn.int_arg(2))
+    if turn.arg(3) == "drop":
+        await meetings.discard(turn.session, meeting)
+        await turn.finish_flow()
+        await turn.show(_("The unfinished record was discarded."))
+        await ask_type(turn, cell)
+        return
+    from .meeting_attendance import render_attendance, render_confirm
+
+    if meeting.held_on is None:
+        await turn.advance(FLOW, "date")
+        await ask_date(turn, meeting)
+    elif (await turn.flow_for(FLOW)).step == "confirm":
+        await render_confirm(turn, meeting, cell)
+    else:
+        await turn.advance(FLOW, "attendance")
+        await render_attendance(turn, meeting, cell, 0)
+
+
+async def new_meeting(turn: Turn) -> None:
+    """mt:new:<cell>:<type> — a draft with the cell's default time and length (M5, M7)."""
+    cell = await log_cell(turn, turn.int_arg(2))
+    try:
+        kind = MeetingType(turn.arg(3))
+    except ValueError:
+        raise Stale from None
+    if await meetings.draft_of(turn.session, cell.id, turn.user_id) is not None:
+        raise Stale  # a draft was started meanwhile: the resume question is the newer screen
+    chain = await orgs.ancestors(turn.session, cell)
+    settings = turn.ctx.settings
+    _day, at = effective_meeting(
+        cell, chain, settings.default_meeting_day, settings.default_meeting_time
+    )
+    minutes = 120 if kind == MeetingType.COMBINED else 90
+    meeting = await meetings.create_draft(
+        turn.session,
+        cell_id=cell.id,
+        kind=kind.value,
+        user_id=turn.user_id,
+        start=at,
+        minutes=minutes,
+    )
+    await turn.start_flow(FLOW, "date", meeting_id=meeting.id)
+    await ask_date(turn, meeting)
+
+
+async def ask_date(turn: Turn, meeting: Meeting) -> None:
+    _ = turn._
+    rows = [
+        [
+            (_("Today"), f"mt:d:{meeting.id}:{meeting.version}:today"),
+            (_("Yesterday"), f"mt:d:{meeting.id}:{meeting.version}:yesterday"),
+        ]
+    ]
+    await turn.show(
+        _("{what}. On which day was it held? Press a button or type the date (e.g. 3/11).").format(
+            what=_(TYPE_LABELS[MeetingType(meeting.kind)])
+        ),
+        inline(rows),
+    )
+
+
+async def date_button(turn: Turn) -> None:
+    """mt:d:<meeting>:<version>:today|yesterday"""
+    meeting, cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
+    offsets = {"today": 0, "yesterday": 1}
+    if turn.arg(4) not in offsets:
+        raise Stale
+    await take_date(turn, meeting, cell, turn.today - timedelta(days=offsets[turn.arg(4)]))
+
+
+async def date_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
+    """A typed date: "3/2", "03/02/2026", "3-2-26", "hôm qua" … (L3)."""
+    day = parse_date(turn.text, today=turn.today)
+    if day is None:
+        await turn.reply(turn._("I could not read that date. Please type it like 03/02/2026."))
+        return
+    await take_date(turn, meeting, cell, day)
+
+
+async def take_date(turn: Turn, meeting: Meeting, cell: Org, day: date) -> None:
+    _ = turn._
+    founded = cell.founded_on or cell.created_at.astimezone(turn.ctx.settings.timezone).date()
+    problem = validate_meeting_date(day, today=turn.today, cell_founded=cell.founded_on)
+    if problem == FUTURE:
+        await turn.reply(
+            _("{date} is in the future. Please log a meeting once it has been held.").format(
+                date=turn.t.date(day)
+            )
+        )
+        return
+    if problem == BEFORE_CELL:
+        await turn.reply(
+            _("{date} is before the cell existed ({founded}).").format(
+                date=turn.t.date(day), founded=turn.t.date(founded)
+            )
+        )
+        return
+    kind = MeetingType(meeting.kind)
+    if needs_regular_check(kind):
+        year, month = month_of(day)
+        other = await meetings.regular_in_month(
+            turn.session, cell.id, year, month, besides=meeting.id
+        )
+        if other is not None and other.held_on is not None:
+            await turn.reply(
+                _(
+                    "The regular meeting of {month} is already logged (held on {date}). A cell holds one "
+                    "regular meeting a month: type another date, or /cancel and log it as an "
+                    "extraordinary meeting."
+                ).format(month=turn.t.month(year, month), date=turn.t.date(other.held_on))
+            )
+            return
+    meeting.held_on = day
+    meetings.touch(meeting)
+    from .meeting_attendance import render_attendance
+
+    await turn.advance(FLOW, "attendance")
+    await render_attendance(turn, meeting, cell, 0)
+
+
+async def on_text(turn: Turn) -> None:
+    """Typed text during the meeting flow: a date, or an absence reason."""
+    state = await turn.flow_for(FLOW)
+    meeting, cell = await flow_meeting(turn, int(state.data["meeting_id"]))
+    if state.step == "date":
+        await date_text(turn, meeting, cell)
+    elif state.step == "attendance":
+        from .meeting_attendance import reason_text
+
+        await reason_text(turn, meeting, cell)
+    else:
+        await turn.reply(turn._("Please use the buttons above, or /cancel."))

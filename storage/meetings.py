@@ -1,0 +1,176 @@
+"""Meetings (M1-M9): drafts, attendance marks, saving, and the checks that need the table."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import delete, extract, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from . import audit
+from .models import Meeting, MeetingGuest, MeetingMark, utcnow
+
+REGULAR_KINDS = ("regular", "combined")  # M3/M4: what counts as the month's regular meeting
+
+
+async def get(session: AsyncSession, meeting_id: int) -> Meeting | None:
+    meeting = await session.get(Meeting, meeting_id)
+    return meeting if meeting is not None and meeting.state != "deleted" else None
+
+
+async def draft_of(session: AsyncSession, cell_id: int, user_id: int) -> Meeting | None:
+    """The unfinished meeting this person was entering for the cell, if any."""
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.cell_id == cell_id, Meeting.created_by == user_id, Meeting.state == "draft")
+        .order_by(Meeting.id.desc())
+        .limit(1)
+    )
+
+
+async def create_draft(
+    session: AsyncSession, *, cell_id: int, kind: str, user_id: int, start: time, minutes: int
+) -> Meeting:
+    meeting = Meeting(
+        cell_id=cell_id,
+        kind=kind,
+        created_by=user_id,
+        start_time=start,
+        minutes=minutes,
+        state="draft",
+    )
+    session.add(meeting)
+    await session.flush()
+    return meeting
+
+
+def touch(meeting: Meeting) -> None:
+    """Every change makes older screens of this meeting stale."""
+    meeting.version += 1
+
+
+async def marks(session: AsyncSession, meeting_id: int) -> dict[int, MeetingMark]:
+    rows = await session.scalars(select(MeetingMark).where(MeetingMark.meeting_id == meeting_id))
+    return {m.member_id: m for m in rows}
+
+
+async def set_mark(
+    session: AsyncSession,
+    meeting: Meeting,
+    member_id: int,
+    mark: str | None,
+    reason: str | None = None,
+) -> None:
+    """Record an absence or voluntary attendance; None means present (no row)."""
+    row = await session.get(MeetingMark, (meeting.id, member_id))
+    if mark is None:
+        if row is not None:
+            await session.delete(row)
+    elif row is None:
+        session.add(
+            MeetingMark(meeting_id=meeting.id, member_id=member_id, mark=mark, reason=reason)
+        )
+    else:
+        row.mark, row.reason = mark, reason
+    touch(meeting)
+    await session.flush()
+
+
+async def clear_marks(session: AsyncSession, meeting: Meeting, member_ids: list[int]) -> None:
+    """ "All present": drop the absences of these members."""
+    if member_ids:
+        await session.execute(
+            delete(MeetingMark).where(
+                MeetingMark.meeting_id == meeting.id,
+                MeetingMark.member_id.in_(member_ids),
+                MeetingMark.mark != "voluntary",
+            )
+        )
+    touch(meeting)
+    await session.flush()
+
+
+async def guests(session: AsyncSession, meeting_id: int) -> list[MeetingGuest]:
+    rows = await session.scalars(
+        select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id).order_by(MeetingGuest.id)
+    )
+    return list(rows)
+
+
+async def add_guest(session: AsyncSession, meeting: Meeting, name: str, note: str | None) -> None:
+    session.add(MeetingGuest(meeting_id=meeting.id, name=name, note=note))
+    touch(meeting)
+    await session.flush()
+
+
+async def regular_in_month(
+    session: AsyncSession, cell_id: int, year: int, month: int, *, besides: int | None = None
+) -> Meeting | None:
+    """M1: the saved regular (or combined) meeting of that month, if one exists."""
+    query = select(Meeting).where(
+        Meeting.cell_id == cell_id,
+        Meeting.state == "saved",
+        Meeting.kind.in_(REGULAR_KINDS),
+        extract("year", Meeting.held_on) == year,
+        extract("month", Meeting.held_on) == month,
+    )
+    if besides is not None:
+        query = query.where(Meeting.id != besides)
+    return await session.scalar(query.order_by(Meeting.held_on).limit(1))
+
+
+async def snapshot(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
+    """What the audit log keeps of a meeting (S4): metadata and marks, no minutes text (S2)."""
+    got = await marks(session, meeting.id)
+    return {
+        "kind": meeting.kind,
+        "held_on": meeting.held_on.isoformat() if meeting.held_on else None,
+        "start": meeting.start_time.strftime("%H:%M") if meeting.start_time else None,
+        "minutes": meeting.minutes,
+        "topic": meeting.topic,
+        "grade": meeting.grade,
+        "score": meeting.score,
+        "marks": {str(k): [m.mark, m.reason] for k, m in sorted(got.items())},
+        "guests": [g.name for g in await guests(session, meeting.id)],
+    }
+
+
+async def save(session: AsyncSession, meeting: Meeting, *, actor_id: int) -> None:
+    """A draft becomes a logged meeting."""
+    meeting.state = "saved"
+    meeting.saved_at = utcnow()
+    touch(meeting)
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=actor_id,
+        action="meeting.save",
+        entity="meeting",
+        entity_id=meeting.id,
+        org_id=meeting.cell_id,
+        after=await snapshot(session, meeting),
+    )
+
+
+async def discard(session: AsyncSession, meeting: Meeting) -> None:
+    """Drop a draft (never a saved meeting: those are deleted with an audit entry)."""
+    assert meeting.state == "draft"
+    await session.execute(delete(MeetingMark).where(MeetingMark.meeting_id == meeting.id))
+    await session.execute(delete(MeetingGuest).where(MeetingGuest.meeting_id == meeting.id))
+    await session.delete(meeting)
+    await session.flush()
+
+
+async def year_meetings(session: AsyncSession, cell_id: int, year: int) -> list[Meeting]:
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.cell_id == cell_id,
+            Meeting.state == "saved",
+            Meeting.held_on >= date(year, 1, 1),
+            Meeting.held_on <= date(year, 12, 31),
+        )
+        .order_by(Meeting.held_on, Meeting.id)
+    )
+    return list(rows)

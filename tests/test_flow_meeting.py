@@ -1,0 +1,232 @@
+"""Logging a meeting as a secretary would (issue #3): the ten-tap path, R1/R2 figures, drafts
+that survive a restart, stale and forged buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.model import MemberStatus, Role
+from bot.roster import NewSpan
+from storage import members
+from storage.models import AuditEntry, Meeting, MeetingMark, Org
+
+from .botenv import BotEnv, start_env, stop_env
+from .fakeapi import TgUser
+
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Giang",
+    "Hà",
+    "Hòa",
+    "Hùng",
+    "Khánh",
+    "Lan",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Tuấn",
+    "Uyên",
+    "Vân",
+    "Việt",
+    "Xuân",
+    "Yến",
+    "Ánh",
+]
+
+
+async def cell_with_members(
+    env: BotEnv, n: int = 30
+) -> tuple[TgUser, dict[str, Org], dict[str, int]]:
+    tree = await env.seed_tree()
+    ids: dict[str, int] = {}
+    async with env.db() as s:
+        for i in range(n):
+            name = f"Nguyễn Văn {GIVEN[i % len(GIVEN)]}" + (
+                f" {i // len(GIVEN)}" if i >= len(GIVEN) else ""
+            )
+            m = await members.add_member(
+                s,
+                cell_id=tree["kp5"].id,
+                full_name=name,
+                spans=[NewSpan(MemberStatus.OFFICIAL, date(2000, 1, 1))],
+                actor_id=None,
+            )
+            ids[name] = m.id
+        exempt = await members.add_member(
+            s,
+            cell_id=tree["kp5"].id,
+            full_name="Phạm Thị Thuỷ",
+            spans=[
+                NewSpan(MemberStatus.OFFICIAL, date(1971, 1, 6)),
+                NewSpan(MemberStatus.EXEMPTED, date(2024, 1, 1)),
+            ],
+            actor_id=None,
+        )
+        ids["Phạm Thị Thuỷ"] = exempt.id
+    sec = env.user(200, "Hòa", last_name="Trần")
+    await env.grant(sec, tree["kp5"], Role.SECRETARY)
+    await sec.command("start")
+    return sec, tree, ids
+
+
+async def test_all_present_but_two_in_ten_taps(env: BotEnv) -> None:
+    sec, _tree, ids = await cell_with_members(env, 30)
+    taps = 0
+
+    async def press(label: str) -> None:
+        nonlocal taps
+        taps += 1
+        await sec.press(label)
+
+    taps += 1
+    await sec.tap("📝 Ghi sinh hoạt")
+    await press("Thường kỳ")
+    await press("Hôm nay")
+    await press("✅ Nguyễn Văn Bình")  # → excused
+    await press("ốm")
+    await press("✅ Nguyễn Văn Cường")  # → excused
+    await press("🟡 Nguyễn Văn Cường")  # → unexcused
+    await press("➡️ Tiếp tục")
+    screen = sec.chat.last_bot_message.text
+    assert (
+        "Có mặt 28/30 (93,3%) · vắng có lý do 1 · vắng không lý do 1 · miễn sinh hoạt 1" in screen
+    )
+    assert "Nguyễn Văn Bình (ốm)" in screen and "❌ Nguyễn Văn Cường" in screen
+    assert (
+        "không có lý do" in screen.lower() or "⚠️" in screen
+    )  # R4: an unexcused absence is flagged
+    await press("💾 Lưu")
+    assert taps <= 10, taps
+    async with env.db() as s:
+        meeting = await s.scalar(select(Meeting))
+        assert (
+            meeting is not None
+            and meeting.state == "saved"
+            and meeting.held_on == date(2026, 11, 21)
+        )
+        assert meeting.kind == "regular" and meeting.minutes == 90
+        marks = {m.member_id: (m.mark, m.reason) for m in await s.scalars(select(MeetingMark))}
+        assert marks == {
+            ids["Nguyễn Văn Bình"]: ("excused", "ốm"),
+            ids["Nguyễn Văn Cường"]: ("unexcused", None),
+        }
+        audit = await s.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.save"))
+        assert (
+            audit is not None
+            and audit.actor_id == 200
+            and audit.after
+            and audit.after["held_on"] == "2026-11-21"
+        )
+    assert "Đã lưu" in sec.chat.last_bot_message.text
+
+
+async def test_typed_dates_and_refusals(env: BotEnv) -> None:
+    sec, _tree, _ids = await cell_with_members(env, 3)
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.send("25/11/2026")  # future: refused politely, the flow waits
+    assert "tương lai" in sec.chat.last_bot_message.text
+    await sec.send("31/2")  # impossible
+    assert "không đọc được" in sec.chat.last_bot_message.text.lower()
+    await sec.send("3-11-26")
+    assert "03/11/2026" in sec.chat.last_bot_message.text
+    await sec.press("➡️ Tiếp tục")
+    await sec.press("💾 Lưu")
+    # A second regular meeting in November is refused; typed "3/11" means 03/11/2026.
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.send("5/11")
+    assert (
+        "đã được ghi" in sec.chat.last_bot_message.text
+        or "03/11/2026" in sec.chat.last_bot_message.text
+    )
+    async with env.db() as s:
+        saved = list(await s.scalars(select(Meeting).where(Meeting.state == "saved")))
+    assert [m.held_on for m in saved] == [date(2026, 11, 3)]
+
+
+async def test_a_restart_mid_flow_keeps_the_draft(env: BotEnv) -> None:
+    sec, _tree, ids = await cell_with_members(env, 4)
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm qua")
+    await sec.press("✅ Nguyễn Văn An")
+    await stop_env(env)
+    env2 = await start_env(env.engine, env.clock, env.fake)
+    sec2 = TgUser(env2.app, env2.fake, 200, "Hòa", "Trần", language_code="vi")
+    await sec2.tap("📝 Ghi sinh hoạt")  # the menu offers to continue the stored draft
+    await sec2.press("▶️ Tiếp tục")
+    assert "🟡 Nguyễn Văn An" in sec2.chat.last_bot_message.labels
+    await sec2.press("➡️ Tiếp tục")
+    await sec2.press("💾 Lưu")
+    async with env2.db() as s:
+        meeting = await s.scalar(select(Meeting))
+        assert (
+            meeting is not None
+            and meeting.state == "saved"
+            and meeting.held_on == date(2026, 11, 20)
+        )
+        mark = await s.get(MeetingMark, (meeting.id, ids["Nguyễn Văn An"]))
+        assert mark is not None and mark.mark == "excused"
+    assert not env2.errors
+    await stop_env(env2)
+
+
+async def test_stale_and_forged_buttons(env: BotEnv) -> None:
+    sec, tree, ids = await cell_with_members(env, 4)
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm nay")
+    old = sec.chat.last_bot_message
+    old_data = next(b.callback_data for b in old.buttons if b.text == "✅ Nguyễn Văn Bình")
+    assert old_data is not None
+    await sec.press("✅ Nguyễn Văn An")  # the screen is redrawn with a newer version
+    await sec.press_data(old_data, old.message_id)
+    assert sec.last_alert and "cũ" in sec.last_alert
+    # Another cell's secretary forges a tap on this meeting.
+    other = env.user(300, "Bình")
+    await env.grant(other, tree["tdp12"], Role.SECRETARY)
+    await other.command("start")
+    async with env.db() as s:
+        meeting = await s.scalar(select(Meeting))
+        assert meeting is not None
+        version = meeting.version
+    await other.press_data(
+        f"mt:a:{meeting.id}:{version}:{ids['Nguyễn Văn Bình']}:0",
+        other.chat.last_bot_message.message_id,
+    )
+    assert other.last_alert
+    async with env.db() as s:
+        marks = list(await s.scalars(select(MeetingMark)))
+    assert [(m.member_id, m.mark) for m in marks] == [(ids["Nguyễn Văn An"], "excused")]
+
+
+async def test_a_200_member_cell_pages_the_attendance(env: BotEnv) -> None:
+    sec, _tree, _ids = await cell_with_members(env, 200)
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm nay")
+    screen = sec.chat.last_bot_message
+    assert "Trang 1/5" in screen.text and len(screen.labels) <= 100
+    for _ in range(4):
+        await sec.press("Trang sau »")
+    assert "Trang 5/5" in sec.chat.last_bot_message.text
+    assert "☐ Phạm Thị Thuỷ" in sec.chat.last_bot_message.labels  # exempted, listed apart (R2)
+    await sec.press("☐ Phạm Thị Thuỷ")
+    await sec.press("➡️ Tiếp tục")
+    assert "Có mặt 200/200 (100,0%)" in sec.chat.last_bot_message.text
