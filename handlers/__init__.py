@@ -96,6 +96,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("mt:next", meeting_attendance.to_confirm),
         callback("mt:back", meeting_attendance.back),
         callback("mt:save", meeting_attendance.save),
+        callback("mt:docx", meeting_attendance.minutes_docx),
         callback("inv:r", invites.choose_role),
         callback("inv:c", invites.create),
         callback("inv:g", invites.group_code),

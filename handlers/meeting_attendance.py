@@ -264,5 +264,44 @@ async def save(turn: Turn) -> None:
             what=_(TYPE_LABELS[MeetingType(meeting.kind)]),
             date=turn.t.date(meeting.held_on),
             cell=esc(cell.name),
-        )
+        ),
+        inline([[(_("📄 Minutes (DOCX)"), f"mt:docx:{meeting.id}")]]),
+    )
+
+
+async def minutes_docx(turn: Turn) -> None:
+    """mt:docx:<meeting> — a draft of the minutes in the usual layout, to finish by hand."""
+    from telegram import InputFile
+
+    from bot.minutes import build_minutes
+    from bot.minutes_data import minutes_data
+    from storage import orgs
+
+    from .meeting_log import log_cell
+
+    meeting = await meetings.get(turn.session, turn.int_arg(2))
+    if meeting is None or meeting.state != "saved" or meeting.held_on is None:
+        raise Stale
+    cell = await log_cell(turn, meeting.cell_id)
+    parent = await orgs.get(turn.session, cell.parent_id) if cell.parent_id else None
+    roster, marks, reasons, came = await _context(turn, meeting)
+    data = minutes_data(
+        upper_committee=parent.name if parent else "",
+        cell=cell.name,
+        kind=MeetingType(meeting.kind),
+        day=meeting.held_on,
+        start=meeting.start_time,
+        length=meeting.minutes,
+        roster=[(m.id, m.full_name, m.statuses) for m in roster],
+        marks=marks,
+        reasons=reasons,
+        voluntary=came,
+        guests=[(g.name, g.note) for g in await meetings.guests(turn.session, meeting.id)],
+        topic=meeting.topic,
+    )
+    name = f"bien-ban-{meeting.held_on:%Y-%m-%d}.docx"
+    await turn.ctx.bot.send_document(
+        turn.chat_id,
+        InputFile(build_minutes(data), filename=name),
+        caption=turn._("Draft minutes: fill in the content, then post them on the official app."),
     )

@@ -230,3 +230,34 @@ async def test_a_200_member_cell_pages_the_attendance(env: BotEnv) -> None:
     await sec.press("☐ Phạm Thị Thuỷ")
     await sec.press("➡️ Tiếp tục")
     assert "Có mặt 200/200 (100,0%)" in sec.chat.last_bot_message.text
+
+
+async def test_minutes_docx_after_saving(env: BotEnv) -> None:
+    import io
+
+    import docx
+
+    sec, _tree, _ids = await cell_with_members(env, 5)
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm nay")
+    await sec.press("✅ Nguyễn Văn An")
+    await sec.press("ốm")
+    await sec.press("➡️ Tiếp tục")
+    await sec.press("💾 Lưu")
+    await sec.press("📄 Biên bản (DOCX)")
+    sent = sec.chat.last_bot_message
+    assert sent.document is not None and sent.document.file_name == "bien-ban-2026-11-21.docx"
+    assert sent.caption and len(sent.caption) <= 1024
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(sent.document.content)).paragraphs)
+    tables = "\n".join(
+        c.text
+        for t in docx.Document(io.BytesIO(sent.document.content)).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in tables and "Hòa Minh, ngày 21 tháng 11 năm 2026" in tables
+    assert "CHI BỘ KHU PHỐ 5" in tables
+    assert "THÁNG 11/2026" in text
+    assert "Nguyễn Văn An (ốm)" in text
+    assert "Phạm Thị Thuỷ" in text  # exempted, listed by name
