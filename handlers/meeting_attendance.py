@@ -16,6 +16,7 @@ from bot.meetings import (
     MeetingType,
     RuleProfile,
     flags,
+    min_minutes_for,
     next_mark,
     split_roster,
     summary_line,
@@ -238,9 +239,7 @@ async def render_confirm(turn: Turn, meeting: Meeting, cell: Org) -> None:
         elif marks.get(member_id) == Attendance.UNEXCUSED:
             lines.append("❌ " + esc(names[member_id]))
     for flag in flags(t, kind, meeting.minutes or 0, profile):
-        minimum = (
-            profile.min_minutes_combined if kind == MeetingType.COMBINED else profile.min_minutes
-        )
+        minimum = min_minutes_for(kind, profile)  # M5
         lines.append(_(FLAG_TEXT[flag]).format(minutes=minimum))
     key = f"{meeting.id}:{meeting.version}"
     rows = [

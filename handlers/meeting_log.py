@@ -16,6 +16,8 @@ from bot.meetings import (
     BEFORE_CELL,
     FUTURE,
     MeetingType,
+    RuleProfile,
+    min_minutes_for,
     month_of,
     needs_regular_check,
     validate_meeting_date,
@@ -140,7 +142,9 @@ async def new_meeting(turn: Turn) -> None:
     _day, at = effective_meeting(
         cell, chain, settings.default_meeting_day, settings.default_meeting_time
     )
-    minutes = 120 if kind == MeetingType.COMBINED else 90
+    # M5: the default length is the rule's minimum for this type (90, or 120 combined).
+    profile = RuleProfile.from_settings(cell.settings or {})
+    minutes = min_minutes_for(kind, profile) or profile.min_minutes
     meeting = await meetings.create_draft(
         turn.session,
         cell_id=cell.id,
