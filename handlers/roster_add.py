@@ -127,7 +127,8 @@ async def today_button(turn: Turn) -> None:
     await _save_one(turn, turn.today)
 
 
-async def date_text(turn: Turn) -> None:
+async def addone_text(turn: Turn) -> None:
+    """Typed text in the add-one flow: the name, then the date."""
     _ = turn._
     state = await turn.flow_for("addone")
     if state.step == "name":
@@ -198,9 +199,8 @@ async def document(turn: Turn) -> None:
     if state is not None and state.flow == "upload":
         cell_id = int(state.data["cell_id"])
     else:
-        mine = [c for c in turn.access.cell_ids]
-        if len(mine) == 1:
-            cell_id = mine[0]
+        if len(turn.access.cell_ids) == 1:
+            cell_id = turn.access.cell_ids[0]
     if cell_id is None:
         await turn.reply(
             _(

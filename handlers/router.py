@@ -19,7 +19,7 @@ TextStep = Callable[[Turn], Awaitable[None]]
 FLOW_TEXT: dict[str, TextStep] = {
     "rename": roster.rename_text,
     "status": member_status.date_text,
-    "addone": roster_add.date_text,
+    "addone": roster_add.addone_text,
     "paste": roster_add.paste_text,
     "orgadd": orgs.org_text,
     "orgrename": orgs.org_text,
