@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import time
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class MeetingDefaults(Protocol):
@@ -25,3 +25,18 @@ def effective_meeting(
         day = day if day is not None else node.meeting_day
         at = at if at is not None else node.meeting_time
     return (day if day is not None else default_day, at if at is not None else default_time)
+
+
+class HasSettings(Protocol):
+    @property
+    def settings(self) -> dict[str, Any] | None: ...
+
+
+def effective_settings(org: HasSettings, chain: Sequence[HasSettings]) -> dict[str, Any]:
+    """Org.settings merged down the tree: the root's values, overridden by each node below
+    it, the cell's own last. An upper committee sets its cells' rule profile (R4, M5, the
+    correction deadline) once; a cell may still override a key locally."""
+    merged: dict[str, Any] = {}
+    for node in [*chain, org]:
+        merged.update(node.settings or {})
+    return merged

@@ -14,7 +14,6 @@ from bot.meetings import (
     Attendance,
     Flag,
     MeetingType,
-    RuleProfile,
     flags,
     min_minutes_for,
     next_mark,
@@ -22,7 +21,7 @@ from bot.meetings import (
     summary_line,
     tally,
 )
-from storage import meetings, members
+from storage import meetings, members, orgs
 from storage.models import Meeting, Member, Org
 
 from .base import Button, Stale, Turn, esc, inline
@@ -216,7 +215,7 @@ async def render_confirm(turn: Turn, meeting: Meeting, cell: Org) -> None:
     roster, marks, reasons, came = await _context(turn, meeting)
     split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
     t = tally(split, marks, came)
-    profile = RuleProfile.from_settings(cell.settings or {})
+    profile = await orgs.rule_profile(turn.session, cell)
     kind = MeetingType(meeting.kind)
     names = {m.id: m.full_name for m in roster}
     lines = [

@@ -16,7 +16,6 @@ from bot.meetings import (
     BEFORE_CELL,
     FUTURE,
     MeetingType,
-    RuleProfile,
     min_minutes_for,
     month_of,
     needs_regular_check,
@@ -103,6 +102,12 @@ async def ask_type(turn: Turn, cell: Org) -> None:
         )
         return
     rows = [[(_(TYPE_LABELS[t]), f"mt:new:{cell.id}:{t.value}")] for t in MeetingType]
+    rows.append(
+        [
+            (_("📚 This year"), f"mh:y:{cell.id}:{turn.today.year}"),
+            (_("🚫 Did not meet"), f"zr:m:{cell.id}"),
+        ]
+    )
     await turn.reply(_("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name)), inline(rows))
 
 
@@ -143,7 +148,7 @@ async def new_meeting(turn: Turn) -> None:
         cell, chain, settings.default_meeting_day, settings.default_meeting_time
     )
     # M5: the default length is the rule's minimum for this type (90, or 120 combined).
-    profile = RuleProfile.from_settings(cell.settings or {})
+    profile = await orgs.rule_profile(turn.session, cell)
     minutes = min_minutes_for(kind, profile) or profile.min_minutes
     meeting = await meetings.create_draft(
         turn.session,

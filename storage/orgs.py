@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.meetings import RuleProfile
 from bot.model import CellType, OrgKind
+from bot.orgtree import effective_settings
 from bot.text import fold, normalize
 
 from . import audit
@@ -195,3 +197,8 @@ async def migrate_group_chat(session: AsyncSession, old_chat_id: int, new_chat_i
     await session.execute(
         update(Org).where(Org.group_chat_id == old_chat_id).values(group_chat_id=new_chat_id)
     )
+
+
+async def rule_profile(session: AsyncSession, org: Org) -> RuleProfile:
+    """The rule profile a cell is judged by: its settings over its ancestors' (R4, M5, M9)."""
+    return RuleProfile.from_settings(effective_settings(org, await ancestors(session, org)))
