@@ -177,3 +177,36 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+# A meeting length as typed: "120", "120 phút", "90p", "90'" (minutes, 1-600).
+_LENGTH = re.compile(r"(\d{1,3})\s*(?:phut|ph|p|')?")
+MAX_MEETING_MINUTES = 600
+
+
+def _length(text: str) -> int | None:
+    m = _LENGTH.fullmatch(text.strip())
+    if m is None or not 1 <= int(m[1]) <= MAX_MEETING_MINUTES:
+        return None
+    return int(m[1])
+
+
+def parse_start_and_length(text: str) -> tuple[time | None, int | None] | None:
+    """L2: a start time, a length in minutes, or both, as typed on the meeting's time step:
+    "19:30", "120", "19h30 120", "120 phút 19:30", "7:30 tối, 150p". A bare number is a
+    length (the prompt says so); a time needs ":", "h" or "giờ". None when unreadable."""
+    folded = " ".join(fold(text).replace(",", " ").replace(";", " ").split())
+    if not folded:
+        return None
+    if (start := parse_time(folded)) is not None:
+        return (start, None)
+    if (minutes := _length(folded)) is not None:
+        return (None, minutes)
+    words = folded.split(" ")
+    for cut in range(1, len(words)):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        for time_part, length_part in ((left, right), (right, left)):
+            start, minutes = parse_time(time_part), _length(length_part)
+            if start is not None and minutes is not None:
+                return (start, minutes)
+    return None

@@ -14,17 +14,20 @@ from bot.meetings import (
     Attendance,
     Flag,
     MeetingType,
+    counts_as_regular,
     flags,
     min_minutes_for,
+    month_of,
     next_mark,
     split_roster,
     summary_line,
     tally,
 )
-from storage import meetings, members, orgs
+from storage import meetings, members, orgs, zero_reports
 from storage.models import Meeting, Member, Org
 
 from .base import Button, Stale, Turn, esc, inline
+from .meeting_details import detail_lines
 from .meeting_log import FLOW, TYPE_LABELS, flow_meeting
 
 PAGE_SIZE = 40  # 20 rows of two: with controls well under Telegram's ~100 buttons
@@ -59,7 +62,7 @@ async def render_attendance(
     split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
     by_id = {m.id: m for m in roster}
     eligible = [by_id[i] for i in split.eligible]
-    apart = [by_id[i] for i in split.exempted + split.elsewhere]
+    apart = [by_id[i] for i in split.exempted + split.elsewhere + split.guests]
     pages = max((len(eligible) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(page, 0), pages - 1)
     t = tally(split, marks, voluntary)
@@ -91,7 +94,9 @@ async def render_attendance(
         )
         rows.append([(_(label), f"mt:r:{key}:{who.id}:{code}") for code, label in REASONS.items()])
     if apart and page == pages - 1:
-        lines.append(_("Exempted or attending elsewhere (not counted); tap if they came anyway:"))
+        lines.append(
+            _("Exempted, attending elsewhere or guest members (not counted); tap those who came:")
+        )
         rows += [
             [
                 (
@@ -187,7 +192,7 @@ async def voluntary(turn: Turn) -> None:
     assert meeting.held_on is not None
     roster, _marks, _reasons, came = await _context(turn, meeting)
     split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
-    if member_id not in split.exempted + split.elsewhere:
+    if member_id not in split.exempted + split.elsewhere + split.guests:
         raise Stale
     await meetings.set_mark(
         turn.session, meeting, member_id, None if member_id in came else "voluntary"
@@ -212,6 +217,28 @@ async def back(turn: Turn) -> None:
 async def render_confirm(turn: Turn, meeting: Meeting, cell: Org) -> None:
     _ = turn._
     assert meeting.held_on is not None
+    lines = [
+        _("<b>Correcting the logged meeting: check, then save</b>")
+        if meeting.amends_id
+        else _("<b>Please check before saving</b>"),
+        *await meeting_lines(turn, meeting, cell),
+    ]
+    key = f"{meeting.id}:{meeting.version}"
+    rows = [
+        [(_("💾 Save"), f"mt:save:{key}")],
+        [(_("✏️ Attendance"), f"mt:back:{key}"), (_("📅 Date"), f"mt:chd:{key}")],
+        [(_("🕐 Time, length"), f"mt:tm:{key}"), (_("🏷 Type"), f"mt:ty:{key}")],
+        [(_("📝 Topic"), f"mt:tp:{key}"), (_("⭐ Grade"), f"mt:gr:{key}")],
+        [(_("👥 Guests"), f"mt:gu:{key}"), (_("🎖 Upper committee"), f"mt:up:{key}")],
+    ]
+    await turn.show("\n".join(lines), inline(rows))
+
+
+async def meeting_lines(turn: Turn, meeting: Meeting, cell: Org) -> list[str]:
+    """A meeting as the confirmation screen and the meeting card show it: what, when, the
+    figures from the rules (R1, R2, R4, M5), absences by name (private chats only), details."""
+    _ = turn._
+    assert meeting.held_on is not None
     roster, marks, reasons, came = await _context(turn, meeting)
     split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
     t = tally(split, marks, came)
@@ -219,7 +246,6 @@ async def render_confirm(turn: Turn, meeting: Meeting, cell: Org) -> None:
     kind = MeetingType(meeting.kind)
     names = {m.id: m.full_name for m in roster}
     lines = [
-        _("<b>Please check before saving</b>"),
         f"{esc(cell.name)} · {_(TYPE_LABELS[kind])}",
         _("{date}, from {start}, {minutes} minutes").format(
             date=turn.t.date(meeting.held_on),
@@ -237,33 +263,65 @@ async def render_confirm(turn: Turn, meeting: Meeting, cell: Org) -> None:
             )
         elif marks.get(member_id) == Attendance.UNEXCUSED:
             lines.append("❌ " + esc(names[member_id]))
+    if t.exempted_present or t.guests_present:
+        lines.append(
+            _("Came though not counted: {n}").format(n=t.exempted_present + t.guests_present)
+        )
     for flag in flags(t, kind, meeting.minutes or 0, profile):
         minimum = min_minutes_for(kind, profile)  # M5
         lines.append(_(FLAG_TEXT[flag]).format(minutes=minimum))
-    key = f"{meeting.id}:{meeting.version}"
-    rows = [
-        [(_("💾 Save"), f"mt:save:{key}")],
-        [(_("✏️ Attendance"), f"mt:back:{key}")],
-    ]
-    await turn.show("\n".join(lines), inline(rows))
+    guest_names = [g.name for g in await meetings.guests(turn.session, meeting.id)]
+    lines += detail_lines(turn, meeting, guest_names)
+    return lines
 
 
 async def save(turn: Turn) -> None:
-    """mt:save:<m>:<v>"""
+    """mt:save:<m>:<v> — a new meeting is saved; a correction is written onto the logged one."""
     _ = turn._
     meeting, cell = await _step(turn)
     if (await turn.flow_for(FLOW)).step != "confirm":
         raise Stale
-    await meetings.save(turn.session, meeting, actor_id=turn.user_id)
-    await turn.finish_flow()
     assert meeting.held_on is not None
+    kind = MeetingType(meeting.kind)
+    if meeting.amends_id is not None:
+        from .meeting_edit import may_correct
+
+        original = await meetings.get(turn.session, meeting.amends_id)
+        if original is None or original.state != "saved":
+            raise Stale  # deleted meanwhile
+        # The deadline applies to the month it was in and the month it moves to.
+        if not (await may_correct(turn, original, cell) and await may_correct(turn, meeting, cell)):
+            return
+        try:
+            saved = await meetings.apply_correction(turn.session, meeting, actor_id=turn.user_id)
+        except LookupError:
+            raise Stale from None
+        done = _("Corrected: {what} of {date}, {cell}.")
+    else:
+        await meetings.save(turn.session, meeting, actor_id=turn.user_id)
+        saved = meeting
+        done = _("Saved: {what} of {date}, {cell}.")
+    await turn.finish_flow()
+    lines = [
+        done.format(
+            what=_(TYPE_LABELS[kind]), date=turn.t.date(meeting.held_on), cell=esc(cell.name)
+        )
+    ]
+    if counts_as_regular(kind):
+        year, month = month_of(meeting.held_on)
+        report = await zero_reports.active(turn.session, cell.id, year, month)
+        if report is not None:  # M8: the month did have its meeting after all
+            await zero_reports.withdraw(
+                turn.session, report, actor_id=turn.user_id, why="regular meeting logged"
+            )
+            lines.append(
+                _("The report that the cell did not meet in {month} was withdrawn.").format(
+                    month=turn.t.month(year, month)
+                )
+            )
     await turn.show(
-        _("Saved: {what} of {date}, {cell}.").format(
-            what=_(TYPE_LABELS[MeetingType(meeting.kind)]),
-            date=turn.t.date(meeting.held_on),
-            cell=esc(cell.name),
-        ),
-        inline([[(_("📄 Minutes (DOCX)"), f"mt:docx:{meeting.id}")]]),
+        "\n".join(lines),
+        inline([[(_("📄 Minutes (DOCX)"), f"mt:docx:{saved.id}")]]),
     )
 
 

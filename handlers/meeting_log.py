@@ -1,16 +1,19 @@
 """📝 Log a meeting, steps 1-2: the cell, the type, the date (M1-M5, M8).
 
 mt:cell:<cell> · mt:new:<cell>:<type> · mt:draft:<meeting>:go|drop
-mt:d:<meeting>:<version>:today|yesterday  (or a typed date in any common form, L3)
+mt:d:<meeting>:<version>:today|yesterday|<yyyymmdd>  (or a typed date in any form, L3)
+mt:cal:<meeting>:<version>:<yyyymm> calendar · mt:dback back from it · mt:chd change the date
+mt:asx:<meeting>:<version>:<yyyymmdd> log as extraordinary when the month has its regular one
 The draft lives in the meetings table (state "draft"); the flow state only points at it.
 States: see meeting_log.mmd.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from bot.dates import parse_date
+from bot.dates import MIN_YEAR, parse_date
 from bot.i18n import N_
 from bot.meetings import (
     BEFORE_CELL,
@@ -25,7 +28,8 @@ from bot.orgtree import effective_meeting
 from storage import meetings, orgs
 from storage.models import Meeting, Org
 
-from .base import Refused, Stale, Turn, esc, inline
+from .base import Button, Refused, Stale, Turn, esc, inline
+from .calendar import WEEKDAYS, month_grid
 
 FLOW = "meeting"
 
@@ -126,7 +130,8 @@ async def resume(turn: Turn) -> None:
     if meeting.held_on is None:
         await turn.advance(FLOW, "date")
         await ask_date(turn, meeting)
-    elif (await turn.flow_for(FLOW)).step == "confirm":
+    elif meeting.amends_id is not None:  # a correction: back to its summary
+        await turn.advance(FLOW, "confirm")
         await render_confirm(turn, meeting, cell)
     else:
         await turn.advance(FLOW, "attendance")
@@ -168,7 +173,8 @@ async def ask_date(turn: Turn, meeting: Meeting) -> None:
         [
             (_("Today"), f"mt:d:{meeting.id}:{meeting.version}:today"),
             (_("Yesterday"), f"mt:d:{meeting.id}:{meeting.version}:yesterday"),
-        ]
+        ],
+        [(_("📅 Another day"), f"mt:cal:{meeting.id}:{meeting.version}:{turn.today:%Y%m}")],
     ]
     await turn.show(
         _("{what}. On which day was it held? Press a button or type the date (e.g. 3/11).").format(
@@ -182,9 +188,10 @@ async def date_button(turn: Turn) -> None:
     """mt:d:<meeting>:<version>:today|yesterday"""
     meeting, cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
     offsets = {"today": 0, "yesterday": 1}
-    if turn.arg(4) not in offsets:
-        raise Stale
-    await take_date(turn, meeting, cell, turn.today - timedelta(days=offsets[turn.arg(4)]))
+    picked = turn.arg(4)
+    # today / yesterday, or a day pressed on the calendar
+    day = turn.today - timedelta(days=offsets[picked]) if picked in offsets else _day_arg(picked)
+    await take_date(turn, meeting, cell, day)
 
 
 async def date_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
@@ -214,21 +221,8 @@ async def take_date(turn: Turn, meeting: Meeting, cell: Org, day: date) -> None:
             )
         )
         return
-    kind = MeetingType(meeting.kind)
-    if needs_regular_check(kind):
-        year, month = month_of(day)
-        other = await meetings.regular_in_month(
-            turn.session, cell.id, year, month, besides=meeting.id
-        )
-        if other is not None and other.held_on is not None:
-            await turn.reply(
-                _(
-                    "The regular meeting of {month} is already logged (held on {date}). A cell holds one "
-                    "regular meeting a month: type another date, or /cancel and log it as an "
-                    "extraordinary meeting."
-                ).format(month=turn.t.month(year, month), date=turn.t.date(other.held_on))
-            )
-            return
+    if not await check_regular(turn, meeting, cell, MeetingType(meeting.kind), day):
+        return
     meeting.held_on = day
     meetings.touch(meeting)
     from .meeting_attendance import render_attendance
@@ -237,15 +231,114 @@ async def take_date(turn: Turn, meeting: Meeting, cell: Org, day: date) -> None:
     await render_attendance(turn, meeting, cell, 0)
 
 
+async def check_regular(
+    turn: Turn, meeting: Meeting, cell: Org, kind: MeetingType, day: date
+) -> bool:
+    """M1: one regular meeting a month. When the month already has one, offer to open it
+    (to correct it) or to log this session as an extraordinary one (M3); False then."""
+    if not needs_regular_check(kind):
+        return True
+    _ = turn._
+    year, month = month_of(day)
+    other = await meetings.regular_in_month(
+        turn.session, cell.id, year, month, besides=meeting.id, besides_also=meeting.amends_id
+    )
+    if other is None or other.held_on is None:
+        return True
+    key = f"{meeting.id}:{meeting.version}"
+    await turn.reply(
+        _(
+            "The regular meeting of {month} is already logged (held on {date}). A cell holds "
+            "one regular meeting a month: open that one to correct it, log this session as an "
+            "extraordinary meeting, or type another date."
+        ).format(month=turn.t.month(year, month), date=turn.t.date(other.held_on)),
+        inline(
+            [
+                [(_("📂 Open the logged meeting"), f"mt:open:{other.id}")],
+                [(_("Log as extraordinary"), f"mt:asx:{key}:{day:%Y%m%d}")],
+            ]
+        ),
+    )
+    return False
+
+
+async def as_extraordinary(turn: Turn) -> None:
+    """mt:asx:<m>:<v>:<yyyymmdd> — the month has its regular meeting: log this one as
+    extraordinary (M3) on the date that was chosen."""
+    meeting, cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
+    meeting.kind = MeetingType.EXTRAORDINARY.value
+    await take_date(turn, meeting, cell, _day_arg(turn.arg(4)))
+
+
+def _day_arg(text: str) -> date:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        raise Stale from None
+
+
+async def calendar(turn: Turn) -> None:
+    """mt:cal:<m>:<v>:<yyyymm> — pick another day from a month's calendar."""
+    _ = turn._
+    meeting, cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
+    shown = _day_arg(turn.arg(4) + "01")
+    key = f"{meeting.id}:{meeting.version}"
+    first_allowed = cell.founded_on or date(MIN_YEAR, 1, 1)
+    rows = month_grid(
+        shown.year,
+        shown.month,
+        pick=lambda d: f"mt:d:{key}:{d:%Y%m%d}",
+        allowed=lambda d: first_allowed <= d <= turn.today,
+        weekdays=[_(w) for w in WEEKDAYS],
+    )
+    nav: list[Button] = []
+    prev = shown - timedelta(days=1)
+    if prev >= first_allowed.replace(day=1):
+        nav.append(("« " + turn.t.month(prev.year, prev.month), f"mt:cal:{key}:{prev:%Y%m}"))
+    nxt = (shown + timedelta(days=31)).replace(day=1)
+    if nxt <= turn.today:
+        nav.append((turn.t.month(nxt.year, nxt.month) + " »", f"mt:cal:{key}:{nxt:%Y%m}"))
+    rows += [nav, [("« " + _("Back"), f"mt:dback:{key}")]]
+    await turn.show(
+        _("{month}: press the day of the meeting.").format(
+            month=turn.t.month(shown.year, shown.month)
+        ),
+        inline(rows),
+    )
+
+
+async def date_back(turn: Turn) -> None:
+    """mt:dback:<m>:<v> — from the calendar back to the date question."""
+    meeting, _cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
+    await ask_date(turn, meeting)
+
+
+async def change_date(turn: Turn) -> None:
+    """mt:chd:<m>:<v> — from the confirmation back to the date (the eligible set follows)."""
+    meeting, _cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
+    await turn.advance(FLOW, "date")
+    await ask_date(turn, meeting)
+
+
 async def on_text(turn: Turn) -> None:
-    """Typed text during the meeting flow: a date, or an absence reason."""
+    """Typed text during the meeting flow, by step: a date, an absence reason, a time and
+    length, a topic, a score, guests, the upper-committee attendee."""
+    from . import meeting_details as d
+    from .meeting_attendance import reason_text
+
+    steps: dict[str, Callable[[Turn, Meeting, Org], Awaitable[None]]] = {
+        "date": date_text,
+        "attendance": reason_text,
+        "time": d.time_text,
+        "topic": d.topic_text,
+        "grade": d.score_text,
+        "guests": d.guests_text,
+        "upper": d.upper_text,
+    }
     state = await turn.flow_for(FLOW)
     meeting, cell = await flow_meeting(turn, int(state.data["meeting_id"]))
-    if state.step == "date":
-        await date_text(turn, meeting, cell)
-    elif state.step == "attendance":
-        from .meeting_attendance import reason_text
-
-        await reason_text(turn, meeting, cell)
-    else:
+    step = steps.get(state.step)
+    if step is None:
         await turn.reply(turn._("Please use the buttons above, or /cancel."))
+        return
+    await step(turn, meeting, cell)

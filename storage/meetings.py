@@ -105,7 +105,13 @@ async def add_guest(session: AsyncSession, meeting: Meeting, name: str, note: st
 
 
 async def regular_in_month(
-    session: AsyncSession, cell_id: int, year: int, month: int, *, besides: int | None = None
+    session: AsyncSession,
+    cell_id: int,
+    year: int,
+    month: int,
+    *,
+    besides: int | None = None,
+    besides_also: int | None = None,
 ) -> Meeting | None:
     """M1: the saved regular (or combined) meeting of that month, if one exists."""
     query = select(Meeting).where(
@@ -117,6 +123,8 @@ async def regular_in_month(
     )
     if besides is not None:
         query = query.where(Meeting.id != besides)
+    if besides_also is not None:
+        query = query.where(Meeting.id != besides_also)
     return await session.scalar(query.order_by(Meeting.held_on).limit(1))
 
 
@@ -137,7 +145,8 @@ async def snapshot(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
 
 
 async def save(session: AsyncSession, meeting: Meeting, *, actor_id: int) -> None:
-    """A draft becomes a logged meeting."""
+    """A draft becomes a logged meeting (a correction draft: see apply_correction)."""
+    assert meeting.amends_id is None
     meeting.state = "saved"
     meeting.saved_at = utcnow()
     touch(meeting)
@@ -151,6 +160,96 @@ async def save(session: AsyncSession, meeting: Meeting, *, actor_id: int) -> Non
         org_id=meeting.cell_id,
         after=await snapshot(session, meeting),
     )
+
+
+_COPIED = ("kind", "held_on", "start_time", "minutes", "topic", "grade", "score", "upper_attendee")
+
+
+async def _copy_attendance(session: AsyncSession, source: Meeting, target: Meeting) -> None:
+    """Replace target's marks and guests with source's."""
+    await session.execute(delete(MeetingMark).where(MeetingMark.meeting_id == target.id))
+    await session.execute(delete(MeetingGuest).where(MeetingGuest.meeting_id == target.id))
+    for mark in (await marks(session, source.id)).values():
+        session.add(
+            MeetingMark(
+                meeting_id=target.id, member_id=mark.member_id, mark=mark.mark, reason=mark.reason
+            )
+        )
+    for guest in await guests(session, source.id):
+        session.add(MeetingGuest(meeting_id=target.id, name=guest.name, note=guest.note))
+    await session.flush()
+
+
+async def start_correction(session: AsyncSession, meeting: Meeting, *, user_id: int) -> Meeting:
+    """A draft copy of a saved meeting to correct; the saved one is untouched until the
+    copy is saved, so reports never see a half-made correction."""
+    assert meeting.state == "saved"
+    draft = Meeting(
+        cell_id=meeting.cell_id,
+        state="draft",
+        created_by=user_id,
+        amends_id=meeting.id,
+        **{name: getattr(meeting, name) for name in _COPIED},
+    )
+    session.add(draft)
+    await session.flush()
+    await _copy_attendance(session, meeting, draft)
+    return draft
+
+
+async def apply_correction(session: AsyncSession, draft: Meeting, *, actor_id: int) -> Meeting:
+    """Write a correction draft back onto the saved meeting (same id), audited with the
+    values before and after (S4), and drop the draft. Returns the corrected meeting."""
+    assert draft.amends_id is not None
+    meeting = await get(session, draft.amends_id)
+    if meeting is None or meeting.state != "saved":
+        raise LookupError("the meeting being corrected is gone")
+    before = await snapshot(session, meeting)
+    for name in _COPIED:
+        setattr(meeting, name, getattr(draft, name))
+    await _copy_attendance(session, draft, meeting)
+    touch(meeting)
+    await discard(session, draft)
+    after = await snapshot(session, meeting)
+    await audit.record(
+        session,
+        actor_id=actor_id,
+        action="meeting.correct",
+        entity="meeting",
+        entity_id=meeting.id,
+        org_id=meeting.cell_id,
+        before=before,
+        after=after,
+    )
+    return meeting
+
+
+async def delete_saved(session: AsyncSession, meeting: Meeting, *, actor_id: int) -> None:
+    """Delete a logged meeting: kept as state "deleted" with the audit entry (S4)."""
+    assert meeting.state == "saved"
+    before = await snapshot(session, meeting)
+    meeting.state = "deleted"
+    touch(meeting)
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=actor_id,
+        action="meeting.delete",
+        entity="meeting",
+        entity_id=meeting.id,
+        org_id=meeting.cell_id,
+        before=before,
+    )
+
+
+async def remove_guest(session: AsyncSession, meeting: Meeting, guest_id: int) -> bool:
+    row = await session.get(MeetingGuest, guest_id)
+    if row is None or row.meeting_id != meeting.id:
+        return False
+    await session.delete(row)
+    touch(meeting)
+    await session.flush()
+    return True
 
 
 async def discard(session: AsyncSession, meeting: Meeting) -> None:

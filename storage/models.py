@@ -267,6 +267,9 @@ class Meeting(Base):
     grade: Mapped[str | None] = mapped_column(String(12))
     score: Mapped[int | None] = mapped_column(SmallInteger)
     upper_attendee: Mapped[str | None] = mapped_column(String(200))  # "name – post"
+    # A correction is entered as a draft copy of the saved meeting; saving it writes the
+    # changes back onto this meeting (same id, audited before/after) and drops the copy.
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     version: Mapped[int] = mapped_column(default=1)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

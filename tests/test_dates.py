@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dates import parse_date, parse_month, parse_number, parse_time
+from bot.dates import parse_date, parse_month, parse_number, parse_start_and_length, parse_time
 
 TODAY = date(2026, 11, 21)
 
@@ -172,3 +172,26 @@ def test_l2_parse_time_rejects(text: str) -> None:
 @given(st.text())
 def test_parse_time_never_raises(text: str) -> None:
     parse_time(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("19:30", (time(19, 30), None)),
+        ("19h30", (time(19, 30), None)),
+        ("120", (None, 120)),
+        ("120 phút", (None, 120)),
+        ("90p", (None, 90)),
+        ("19:30 120", (time(19, 30), 120)),
+        ("120 phút 19h", (time(19, 0), 120)),
+        ("7:30 tối, 150p", (time(19, 30), 150)),
+        ("19 giờ 30 90", (time(19, 30), 90)),
+    ],
+)
+def test_start_and_length_as_typed(typed: str, expected: tuple[time | None, int | None]) -> None:
+    assert parse_start_and_length(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "0", "601", "25:00", "19:30 abc", "1000 phút"])
+def test_unreadable_start_or_length(typed: str) -> None:
+    assert parse_start_and_length(typed) is None

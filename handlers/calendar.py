@@ -1,0 +1,46 @@
+"""A month as an inline keyboard: a day picker for phones where typing a date is a chore.
+
+Rows of seven from Monday (Vietnamese calendars start the week on Thứ Hai); days that may
+not be picked, the weekday header and the padding are inert buttons (callback "nop").
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from bot.i18n import N_
+
+from .base import Button, Turn
+
+NOP = "nop"
+WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
+
+
+def month_grid(
+    year: int,
+    month: int,
+    *,
+    pick: Callable[[date], str],
+    allowed: Callable[[date], bool],
+    weekdays: Sequence[str],
+) -> list[list[Button]]:
+    """At most 7 + 6 × 7 = 49 buttons, well under Telegram's limit of about 100."""
+    rows: list[list[Button]] = [[(w, NOP) for w in weekdays]]
+    for week in _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        row: list[Button] = []
+        for day in week:
+            if day.month != month:
+                row.append((" ", NOP))
+            elif allowed(day):
+                row.append((str(day.day), pick(day)))
+            else:
+                row.append(("·", NOP))
+        rows.append(row)
+    return rows
+
+
+async def noop(turn: Turn) -> None:
+    """A calendar's inert button: just stop the spinner."""
+    await turn.answer()
