@@ -186,7 +186,8 @@ def flags(t: Tally, meeting_type: MeetingType, minutes: int, profile: RuleProfil
 
 def summary_line(t: Tally, tr: Translator) -> str:
     """The one-line tally of the confirmation screen, e.g. "Có mặt 17/19 (89,5%) · vắng có
-    lý do 1 · vắng không lý do 1 · miễn sinh hoạt 2". Zero counts are left out."""
+    lý do 1 · vắng không lý do 1 · miễn sinh hoạt 2 · sinh hoạt nơi khác 1". Zero counts
+    are left out."""
     counts = {"present": tr.number(t.present), "eligible": tr.number(t.eligible)}
     rate = t.rate
     if rate is None:
@@ -205,6 +206,8 @@ def summary_line(t: Tally, tr: Translator) -> str:
         parts.append(tr.gettext("unexcused {n}").format(n=tr.number(t.unexcused)))
     if t.exempted:
         parts.append(tr.gettext("exempted {n}").format(n=tr.number(t.exempted)))
+    if t.elsewhere:  # R1: sent temporarily to another cell, not in the denominator
+        parts.append(tr.gettext("elsewhere {n}").format(n=tr.number(t.elsewhere)))
     return " · ".join(parts)
 
 

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
 
-from .transcripts import onboarding_and_import
+from .transcripts import logging_a_meeting, onboarding_and_import
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -64,3 +64,13 @@ async def test_transcript_in_docs_is_current() -> None:
     docs = (ROOT / "docs" / "transcripts.md").read_text(encoding="utf-8")
     assert played in docs, "run: python -m tests.transcripts > docs/transcripts.md"
     assert played.splitlines()[1] in README
+
+
+async def test_meeting_transcript_in_readme_and_docs_is_current() -> None:
+    played = await logging_a_meeting()
+    docs = (ROOT / "docs" / "transcripts.md").read_text(encoding="utf-8")
+    assert played in docs, "run: python -m tests.transcripts > docs/transcripts.md"
+    assert played in README, "copy the meeting transcript of docs/transcripts.md into README"
+    # The target: all present but two in at most ten taps (menu button included).
+    taps = [line for line in played.splitlines() if line.startswith("👤")]
+    assert len(taps) <= 10, taps

@@ -59,6 +59,7 @@ PROPOSED_VI = {
     "excused {n}": "vắng có lý do {n}",
     "unexcused {n}": "vắng không lý do {n}",
     "exempted {n}": "miễn sinh hoạt {n}",
+    "elsewhere {n}": "sinh hoạt nơi khác {n}",
 }
 
 
@@ -394,6 +395,13 @@ def test_summary_line_in_vietnamese_with_the_proposed_translations() -> None:
     vi = TableTranslator("vi", PROPOSED_VI)
     line = summary_line(example_tally(), vi)
     assert line == "Có mặt 17/19 (89,5%) · vắng có lý do 1 · vắng không lý do 1 · miễn sinh hoạt 2"
+
+
+def test_summary_line_counts_members_sent_elsewhere_apart() -> None:
+    # R1: a member sent temporarily to another cell is named, not in the denominator.
+    vi = TableTranslator("vi", PROPOSED_VI)
+    line = summary_line(tally(split_of(15, exempted=2, elsewhere=1), {}), vi)
+    assert line == "Có mặt 15/15 (100,0%) · miễn sinh hoạt 2 · sinh hoạt nơi khác 1"
 
 
 def test_summary_line_leaves_out_zero_counts_and_groups_thousands() -> None:

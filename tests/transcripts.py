@@ -59,6 +59,12 @@ class Recorder:
         answer = self.user.last_alert
         return [f"(alert: {answer})"] if answer else []
 
+    async def tap(self, label: str) -> None:
+        """A reply-keyboard button (the main menu)."""
+        self._bot()
+        self.lines.append(f"👤 ⌨️ {label}")
+        await self.user.tap(label)
+
     async def upload(self, name: str, data: bytes) -> None:
         self._bot()
         self.lines.append(f"👤 (sends the file {name})")
@@ -78,7 +84,9 @@ def render(msg: Msg, user: TgUser) -> list[str]:
     return out
 
 
-async def onboarding_and_import() -> str:
+async def _secretary_with_roster() -> tuple[BotEnv, Recorder, str]:
+    """A ward with cell Khu phố 5; its secretary joins by invite and imports the sample list.
+    Returns the environment, the recorder, and the transcript so far."""
     folder = Path(tempfile.mkdtemp())
     engine = make_engine(f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}")
     await upgrade(engine)
@@ -109,10 +117,37 @@ async def onboarding_and_import() -> str:
     await rec.upload("danh-sach-dang-vien-khu-pho-5.csv", data)
     await rec.press("✅ Lưu (18)")
     transcript.append(rec.text())
-    await stop_env(env)
-    await engine.dispose()
+    rec.lines = []
     body = "\n".join(transcript)
-    return re.sub(r"start [A-Za-z0-9_-]{20,}", "start <code>", body)
+    return env, rec, re.sub(r"start [A-Za-z0-9_-]{20,}", "start <code>", body)
+
+
+async def _close(env: BotEnv) -> None:
+    await stop_env(env)
+    await env.engine.dispose()
+
+
+async def onboarding_and_import() -> str:
+    env, _rec, transcript = await _secretary_with_roster()
+    await _close(env)
+    return transcript
+
+
+async def logging_a_meeting() -> str:
+    """The monthly meeting, all present but two (one excused, one unexcused): 9 taps."""
+    env, rec, _ = await _secretary_with_roster()
+    await rec.tap("📝 Ghi sinh hoạt")
+    await rec.press("Thường kỳ")
+    await rec.press("Hôm nay")
+    await rec.press("✅ Nguyễn Văn An")
+    await rec.press("ốm")
+    await rec.press("✅ Lê Thị Hương")
+    await rec.press("🟡 Lê Thị Hương")
+    await rec.press("➡️ Tiếp tục")
+    await rec.press("💾 Lưu")
+    transcript = rec.text()
+    await _close(env)
+    return transcript
 
 
 def main() -> None:
@@ -122,6 +157,10 @@ def main() -> None:
     print("## Onboarding and roster import\n")
     print("```")
     print(asyncio.run(onboarding_and_import()))
+    print("```")
+    print("\n## Logging a meeting: all present but two\n")
+    print("```")
+    print(asyncio.run(logging_a_meeting()))
     print("```")
 
 
