@@ -149,6 +149,12 @@ async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> N
             (_("🔄 Change status"), f"ms:s:{member.id}"),
             (_("✏️ Correct the name"), f"ros:rn:{member.id}"),
         ],
+        [
+            (
+                _("📋 Attendance {year}").format(year=turn.today.year),
+                f"mh:m:{member.id}:{turn.today.year}",
+            )
+        ],
         [("« " + _("Back to the list"), f"ros:l:{member.cell_id}:0")],
     ]
     if fresh:
