@@ -85,7 +85,11 @@ async def month_text(turn: Turn, cell: Org) -> None:
     """A typed month: "10/2026", "T10", "tháng 10 năm 2026" (L3)."""
     found = parse_month(turn.text, today=turn.today)
     if found is None:
-        await turn.reply(turn._("I could not read that month. Please type it like 10/2026 or T10."))
+        token = (await turn.flow_for(FLOW)).token
+        await turn.reply(
+            turn._("I could not read that month. Please type it like 10/2026 or T10."),
+            _month_buttons(turn, token),  # the newest message always has the buttons
+        )
         return
     await take_month(turn, cell, *found)
 
@@ -123,15 +127,18 @@ async def take_month(turn: Turn, cell: Org, year: int, month: int) -> None:
         await show_report(turn, cell, standing, already=True)
         return
     state = await turn.advance(FLOW, "reason", year=year, month=month)
-    _ = turn._
-    reasons = [(_(r), f"zr:r:{state.token}:{i}") for i, r in enumerate(QUICK_REASONS)]
     await turn.show(
-        _(
+        turn._(
             "<b>{cell}</b>, {month}: why did the cell not meet? Press a reason or type it "
             "(at most {limit} characters)."
         ).format(cell=esc(cell.name), month=turn.t.month(year, month), limit=MAX_REASON),
-        inline([reasons[:2], reasons[2:]]),
+        _reason_buttons(turn, state.token),
     )
+
+
+def _reason_buttons(turn: Turn, token: str) -> InlineKeyboardMarkup:
+    reasons = [(turn._(r), f"zr:r:{token}:{i}") for i, r in enumerate(QUICK_REASONS)]
+    return inline([reasons[:2], reasons[2:]])
 
 
 async def reason_button(turn: Turn) -> None:
@@ -155,7 +162,8 @@ async def reason_text(turn: Turn, cell: Org) -> None:
             _(
                 "That reason is {length} characters long. Please shorten it to at most "
                 "{limit} characters and send it again."
-            ).format(length=len(reason), limit=MAX_REASON)
+            ).format(length=len(reason), limit=MAX_REASON),
+            _reason_buttons(turn, (await turn.flow_for(FLOW)).token),
         )
         return
     await take_reason(turn, cell, reason)

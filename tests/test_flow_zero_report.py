@@ -103,6 +103,7 @@ async def test_typed_month_and_typed_reason_are_normalised(env: BotEnv) -> None:
     await open_zero(sec)
     await sec.send("tháng mười")
     assert "không đọc được tháng" in text(sec)
+    assert sec.chat.last_bot_message.labels == ["Tháng này (11/2026)", "Tháng trước (10/2026)"]
     await sec.send("T11")  # this year's November
     assert "tháng 11/2026: vì sao" in text(sec)
     typed = "Chi ủy quyết định hoãn để   phục vụ bầu cử"
@@ -121,6 +122,7 @@ async def test_a_too_long_reason_is_refused_and_the_flow_waits(env: BotEnv) -> N
     await sec.press("Tháng này (11/2026)")
     await sec.send("x" * 201)
     assert "201 ký tự" in text(sec) and "tối đa 200" in text(sec)
+    assert "Nghỉ Tết" in sec.chat.last_bot_message.labels  # the quick reasons again
     async with env.db() as s:
         state = await s.scalar(select(FlowState))
         assert state is not None and state.step == "reason" and "reason" not in state.data
