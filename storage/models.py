@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Time,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -324,3 +325,50 @@ class ZeroReport(Base):
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """#4: a message the scheduler decided to send, claimed under a unique key *before* it is
+    sent, so a restart, a second instance or a tick run twice never sends it twice.
+
+    key: "<kind>:<cell or node>:<period>", see bot.reminders.Due.key.
+    state: claimed → sent | blocked (Forbidden) | failed (after retries) | stale.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "key", name="uq_deliveries_chat_key"),
+        Index("ix_deliveries_state_claimed_at", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    state: Mapped[str] = mapped_column(String(10), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(200))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The rendered message (text, buttons), so a retry after a network error resends it.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class MeetingMove(Base):
+    """M7: this month's meeting moved to another day of the same month (the reminders
+    follow it). One per cell and month; moving again updates it."""
+
+    __tablename__ = "meeting_moves"
+    __table_args__ = (
+        UniqueConstraint("cell_id", "year", "month", name="uq_meeting_moves_cell_month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    month: Mapped[int] = mapped_column(SmallInteger)
+    day: Mapped[date] = mapped_column(Date)
+    moved_by: Mapped[int | None] = mapped_column(BigInteger)
+    moved_at: Mapped[datetime] = mapped_column(default=utcnow)

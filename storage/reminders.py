@@ -1,0 +1,306 @@
+"""What the scheduler reads and writes (#4): month facts per cell in a fixed number of
+queries, recipients, meeting moves, and the delivery claims that make sends at-most-once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import extract, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dates import last_day_of_month
+from bot.model import OrgKind, Role
+from bot.orgtree import effective_meeting, effective_settings
+
+from . import audit
+from .models import (
+    Delivery,
+    Meeting,
+    MeetingMove,
+    Org,
+    RoleAssignment,
+    User,
+    ZeroReport,
+    utcnow,
+)
+
+REGULAR_KINDS = ("regular", "combined")  # M1, M4
+THEMATIC_KINDS = ("thematic", "combined")  # M4
+REMINDED_ROLES = (Role.SECRETARY, Role.DEPUTY)
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """A cell with what it inherits from the tree (M7 day and time, settings)."""
+
+    org: Org
+    meeting_day: int  # 1-28 or -1 (last day)
+    meeting_time: time
+    settings: dict[str, Any]
+    parent_name: str
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    """Per (cell, year, month): M1 regular meeting, M8 zero report; per quarter: M4."""
+
+    regular: set[tuple[int, int, int]]
+    zero: set[tuple[int, int, int]]
+    thematic: set[tuple[int, int, int]]  # (cell, year, quarter)
+    moves: dict[tuple[int, int, int], date]
+
+
+async def active_cells(
+    session: AsyncSession, *, default_day: int, default_time: time
+) -> list[CellInfo]:
+    """Every cell not archived, with inherited meeting day/time and settings. One query
+    for the whole tree: inheritance is resolved in memory from the materialised paths."""
+    nodes = list(await session.scalars(select(Org).where(Org.archived_at.is_(None))))
+    by_id = {o.id: o for o in nodes}
+    out: list[CellInfo] = []
+    for org in nodes:
+        if org.kind != OrgKind.CELL:
+            continue
+        chain = [by_id[i] for i in org.ancestor_ids[:-1] if i in by_id]
+        day, at = effective_meeting(org, chain, default_day, default_time)
+        parent = by_id.get(org.parent_id) if org.parent_id else None
+        out.append(
+            CellInfo(
+                org=org,
+                meeting_day=day,
+                meeting_time=at,
+                settings=effective_settings(org, chain),
+                parent_name=parent.name if parent else "",
+            )
+        )
+    return out
+
+
+async def month_facts(session: AsyncSession, first: date, last: date) -> MonthFacts:
+    """Facts for all cells between two days (whole months), in four grouped queries."""
+    year = extract("year", Meeting.held_on)
+    month = extract("month", Meeting.held_on)
+    saved = (Meeting.state == "saved", Meeting.held_on >= first, Meeting.held_on <= last)
+    regular = {
+        (int(c), int(y), int(m))
+        for c, y, m in await session.execute(
+            select(Meeting.cell_id, year, month)
+            .where(*saved, Meeting.kind.in_(REGULAR_KINDS))
+            .group_by(Meeting.cell_id, year, month)
+        )
+    }
+    thematic = {
+        (int(c), int(y), (int(m) - 1) // 3 + 1)
+        for c, y, m in await session.execute(
+            select(Meeting.cell_id, year, month)
+            .where(*saved, Meeting.kind.in_(THEMATIC_KINDS))
+            .group_by(Meeting.cell_id, year, month)
+        )
+    }
+    months = _months(first, last)
+    zero = {
+        (r.cell_id, r.year, r.month)
+        for r in await session.scalars(
+            select(ZeroReport).where(
+                ZeroReport.deleted_at.is_(None),
+                ZeroReport.year * 100 + ZeroReport.month >= months[0],
+                ZeroReport.year * 100 + ZeroReport.month <= months[-1],
+            )
+        )
+    }
+    moves = {
+        (m.cell_id, m.year, m.month): m.day
+        for m in await session.scalars(
+            select(MeetingMove).where(
+                MeetingMove.year * 100 + MeetingMove.month >= months[0],
+                MeetingMove.year * 100 + MeetingMove.month <= months[-1],
+            )
+        )
+    }
+    return MonthFacts(regular, zero, thematic, moves)
+
+
+def _months(first: date, last: date) -> list[int]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(y * 100 + m)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    locale: str | None
+    language_code: str | None
+
+
+async def recipients(
+    session: AsyncSession, org_ids: Iterable[int], roles: tuple[Role, ...] = REMINDED_ROLES
+) -> dict[int, list[Recipient]]:
+    """Holders of `roles` at each org who can be reached (not blocked), by org."""
+    ids = list(org_ids)
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = await session.execute(
+        select(RoleAssignment.org_id, User.telegram_id, User.locale, User.language_code)
+        .join(User, User.telegram_id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.org_id.in_(ids),
+            RoleAssignment.role.in_(roles),
+            RoleAssignment.revoked_at.is_(None),
+            User.unreachable_since.is_(None),
+        )
+        .order_by(RoleAssignment.org_id, User.telegram_id)
+    )
+    for org_id, user_id, locale, code in rows:
+        if all(r.user_id != user_id for r in out[org_id]):
+            out[org_id].append(Recipient(user_id, locale, code))
+    return out
+
+
+async def upper_admins(session: AsyncSession, cell: Org) -> list[Recipient]:
+    """The admins of the nearest ancestor that has any (the cell's upper committee)."""
+    for org_id in reversed(cell.ancestor_ids[:-1]):
+        found = (await recipients(session, [org_id], (Role.ADMIN,))).get(org_id)
+        if found:
+            return found
+    return []
+
+
+# --- meeting moves (M7) ---------------------------------------------------------------
+
+
+async def move_meeting(
+    session: AsyncSession, cell: Org, day: date, *, actor_id: int
+) -> MeetingMove:
+    row = await session.scalar(
+        select(MeetingMove).where(
+            MeetingMove.cell_id == cell.id,
+            MeetingMove.year == day.year,
+            MeetingMove.month == day.month,
+        )
+    )
+    before = {"day": row.day.isoformat()} if row is not None else None
+    if row is None:
+        row = MeetingMove(cell_id=cell.id, year=day.year, month=day.month, day=day)
+        session.add(row)
+    row.day, row.moved_by, row.moved_at = day, actor_id, utcnow()
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=actor_id,
+        action="meeting.move",
+        entity="meeting_move",
+        entity_id=row.id,
+        org_id=cell.id,
+        before=before,
+        after={"day": day.isoformat()},
+    )
+    return row
+
+
+# --- deliveries: claim before sending -----------------------------------------------------
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    key: str,
+    kind: str,
+    org_id: int | None,
+    payload: dict[str, Any],
+) -> int | None:
+    """Insert the claim; None when (chat, key) was claimed before, by anyone, ever."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Delivery)
+        .values(
+            chat_id=chat_id,
+            key=key,
+            kind=kind,
+            org_id=org_id,
+            state="claimed",
+            claimed_at=utcnow(),
+            attempts=0,
+            payload=payload,
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id", "key"])
+        .returning(Delivery.id)
+    )
+    return await session.scalar(stmt)
+
+
+async def finish(
+    session: AsyncSession,
+    delivery_id: int,
+    state: str,
+    *,
+    message_id: int | None = None,
+    error: str | None = None,
+) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            state=state,
+            attempts=Delivery.attempts + 1,
+            message_id=message_id,
+            error=(error or None) and error[:200],
+            sent_at=utcnow() if state == "sent" else None,
+        )
+    )
+
+
+async def take_retries(session: AsyncSession, *, max_attempts: int) -> list[Delivery]:
+    """Deliveries that failed before reaching Telegram, claimed again for this tick (the
+    conditional update makes two instances never take the same one)."""
+    rows = list(
+        await session.scalars(
+            select(Delivery).where(Delivery.state == "retry", Delivery.attempts < max_attempts)
+        )
+    )
+    taken = []
+    for row in rows:
+        done = await session.execute(
+            update(Delivery)
+            .where(Delivery.id == row.id, Delivery.state == "retry")
+            .values(state="claimed")
+        )
+        if getattr(done, "rowcount", 0) == 1:
+            taken.append(row)
+    return taken
+
+
+async def mark_unreachable(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """The user blocked the bot; True the first time (so admins are told once)."""
+    done = await session.execute(
+        update(User)
+        .where(User.telegram_id == user_id, User.unreachable_since.is_(None))
+        .values(unreachable_since=now)
+    )
+    return getattr(done, "rowcount", 0) == 1
+
+
+async def migrate_chat(session: AsyncSession, old: int, new: int) -> None:
+    """ChatMigrated: a group became a supergroup; keep its link (groups get summaries)."""
+    await session.execute(update(Org).where(Org.group_chat_id == old).values(group_chat_id=new))
+
+
+async def count_by_state(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+    return {state: int(n) for state, n in rows}
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    return date(day.year, day.month, 1), last_day_of_month(day.year, day.month)
