@@ -82,6 +82,9 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = cast(ChiboApp, builder.build())
     register(app)
+    from bot.scheduler import schedule
+
+    schedule(app)  # the reminder tick; it runs once the application is started
     return app
 
 

@@ -105,6 +105,8 @@ class CellMonth:
     founded_on: date | None = None
     # The previous month, for D+1 reminders that fall in the next month (meeting on the 31st).
     previous: CellMonth | None = None
+    # The next month, for D-3 and D-1 reminders that fall in this month (meeting on the 1st-3rd).
+    following: CellMonth | None = None
 
 
 @dataclass(frozen=True)
@@ -182,9 +184,10 @@ def due(cell: CellMonth, now: datetime, s: ReminderSettings) -> list[Due]:
             window(kind, start, _at(end_day, time(0), tz), f"{month_key}-{day_no:02d}", first)
     if cell.previous is not None:
         # D+1 of last month's meeting may fall in this month (a meeting on the last day).
-        for item in due(cell.previous, now, s):
-            if item.kind == Kind.AFTER:
-                out.append(item)
+        out += [i for i in due(cell.previous, now, s) if i.kind == Kind.AFTER]
+    if cell.following is not None:
+        # D-3 and D-1 of next month's meeting may fall in this month (a meeting on the 2nd).
+        out += [i for i in due(cell.following, now, s) if i.kind in (Kind.BEFORE, Kind.DOCUMENTS)]
     if not cell.has_thematic_in_quarter:
         qy, q = quarter_of(d)
         end = quarter_end(qy, q)

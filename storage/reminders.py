@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import extract, func, select, update
+from sqlalchemy import Integer, cast, extract, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,8 +110,8 @@ async def month_facts(session: AsyncSession, first: date, last: date) -> MonthFa
         for r in await session.scalars(
             select(ZeroReport).where(
                 ZeroReport.deleted_at.is_(None),
-                ZeroReport.year * 100 + ZeroReport.month >= months[0],
-                ZeroReport.year * 100 + ZeroReport.month <= months[-1],
+                _ym(ZeroReport.year, ZeroReport.month) >= months[0],
+                _ym(ZeroReport.year, ZeroReport.month) <= months[-1],
             )
         )
     }
@@ -119,12 +119,17 @@ async def month_facts(session: AsyncSession, first: date, last: date) -> MonthFa
         (m.cell_id, m.year, m.month): m.day
         for m in await session.scalars(
             select(MeetingMove).where(
-                MeetingMove.year * 100 + MeetingMove.month >= months[0],
-                MeetingMove.year * 100 + MeetingMove.month <= months[-1],
+                _ym(MeetingMove.year, MeetingMove.month) >= months[0],
+                _ym(MeetingMove.year, MeetingMove.month) <= months[-1],
             )
         )
     }
     return MonthFacts(regular, zero, thematic, moves)
+
+
+def _ym(year: Any, month: Any) -> Any:
+    """yyyymm as an integer expression (the columns are SMALLINT: widen before multiplying)."""
+    return cast(year, Integer) * 100 + cast(month, Integer)
 
 
 def _months(first: date, last: date) -> list[int]:
@@ -290,6 +295,18 @@ async def mark_unreachable(session: AsyncSession, user_id: int, now: datetime) -
         .values(unreachable_since=now)
     )
     return getattr(done, "rowcount", 0) == 1
+
+
+async def blocked_context(session: AsyncSession, delivery_id: int) -> tuple[Org, str] | None:
+    """The cell a failed delivery was about and the recipient's name, for the admins."""
+    row = await session.get(Delivery, delivery_id)
+    if row is None or row.org_id is None:
+        return None
+    cell = await session.get(Org, row.org_id)
+    user = await session.get(User, row.chat_id)
+    if cell is None:
+        return None
+    return cell, user.display_name if user is not None else str(row.chat_id)
 
 
 async def migrate_chat(session: AsyncSession, old: int, new: int) -> None:

@@ -85,6 +85,14 @@ def test_day_last_and_short_months() -> None:
     ]
 
 
+def test_reminders_before_next_months_meeting_go_out_this_month() -> None:
+    # A meeting on 02/12: D-3 is 29/11 and D-1 is 01/12.
+    november = cell(date(2026, 11, 3), has_regular=True, following=cell(date(2026, 12, 2)))
+    assert [d.key for d in due(november, at(2026, 11, 29, 8), S)] == ["before:7:2026-12-02"]
+    # The following month's other reminders are its own business.
+    assert due(november, at(2026, 11, 25, 8), S) == []
+
+
 def test_thematic_quarter_rule() -> None:
     c = cell(date(2026, 12, 3), has_thematic_in_quarter=False, has_regular=True)
     assert kinds(c, at(2026, 11, 30, 8)) == []  # not the quarter's last month

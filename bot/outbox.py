@@ -1,0 +1,96 @@
+"""Sending what the scheduler claimed (#4): through PTB's bot, and so through its
+AIORateLimiter (30 messages a second overall, RetryAfter waited out and retried), with
+bounded concurrency; every outcome is classified for the deliveries table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 64  # in flight at once; the rate limiter paces them
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    delivery_id: int
+    chat_id: int
+    text: str
+    buttons: Sequence[Sequence[tuple[str, str]]] = ()
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": [list(map(list, row)) for row in self.buttons]}
+
+    @classmethod
+    def from_payload(cls, delivery_id: int, chat_id: int, payload: dict[str, Any]) -> Outgoing:
+        rows = [[(str(a), str(b)) for a, b in row] for row in payload.get("buttons", [])]
+        return cls(delivery_id, chat_id, str(payload["text"]), rows)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: Outgoing
+    state: str  # sent | blocked | migrated | retry | failed
+    message_id: int | None = None
+    error: str | None = None
+    new_chat_id: int | None = None
+
+
+def _markup(item: Outgoing) -> InlineKeyboardMarkup | None:
+    if not item.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t, callback_data=d) for t, d in row] for row in item.buttons]
+    )
+
+
+async def send_one(bot: Bot, item: Outgoing) -> Outcome:
+    try:
+        msg = await bot.send_message(item.chat_id, item.text, reply_markup=_markup(item))
+    except Forbidden as exc:  # blocked the bot, or left the group
+        return Outcome(item, "blocked", error=exc.message)
+    except ChatMigrated as exc:
+        return Outcome(item, "migrated", error=str(exc), new_chat_id=exc.new_chat_id)
+    except TimedOut as exc:
+        # The request may have reached Telegram: do not risk sending it twice.
+        return Outcome(item, "failed", error=f"timed out: {exc.message}")
+    except RetryAfter as exc:  # the limiter's retries ran out: the next tick tries again
+        return Outcome(item, "retry", error=f"retry after {exc.retry_after}")
+    except BadRequest as exc:
+        return Outcome(item, "failed", error=exc.message)
+    except NetworkError as exc:  # never reached Telegram: safe to try again
+        return Outcome(item, "retry", error=exc.message)
+    except TelegramError as exc:
+        return Outcome(item, "failed", error=exc.message)
+    return Outcome(item, "sent", message_id=msg.message_id)
+
+
+async def send_all(bot: Bot, items: Sequence[Outgoing]) -> list[Outcome]:
+    """Send everything, at most CONCURRENCY at once, in order of claim."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(item: Outgoing) -> Outcome:
+        async with gate:
+            outcome = await send_one(bot, item)
+        if outcome.state != "sent":
+            log.info("delivery %s: %s", item.delivery_id, outcome.state)
+        return outcome
+
+    return list(await asyncio.gather(*(one(i) for i in items)))

@@ -1,0 +1,203 @@
+"""The reminder tick (#4): one repeating JobQueue job computes from the database what is
+due, claims each message under a unique key, then sends the claimed ones.
+
+There are no per-chat jobs: the database is the source of truth for schedules (STYLE),
+so a moved meeting, a new cell or a restart needs nothing rebuilt. Claim first, send
+second: a tick run twice, a restart or a second instance never sends a message twice; a
+process killed between the claim and the send loses those few messages (at most once).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from telegram import Bot
+from telegram.ext import Application
+
+from bot.dates import last_day_of_month
+from bot.i18n import resolve_locale, translator
+from bot.outbox import Outcome, Outgoing, send_all
+from bot.reminder_text import render
+from bot.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
+from storage import reminders
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+MISFIRE_GRACE_SECONDS = 30  # a tick later than this is skipped: the next one catches up
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def _previous_month(day: date) -> date:
+    return day.replace(day=1) - timedelta(days=1)
+
+
+def _cell_month(
+    info: reminders.CellInfo, facts: reminders.MonthFacts, year: int, month: int
+) -> CellMonth:
+    cell_id = info.org.id
+    planned = facts.moves.get((cell_id, year, month)) or planned_day(year, month, info.meeting_day)
+    return CellMonth(
+        cell_id=cell_id,
+        meeting_on=planned,
+        meeting_at=info.meeting_time,
+        has_regular=(cell_id, year, month) in facts.regular,
+        has_zero_report=(cell_id, year, month) in facts.zero,
+        has_thematic_in_quarter=(cell_id, year, (month - 1) // 3 + 1) in facts.thematic,
+        founded_on=info.org.founded_on,
+    )
+
+
+async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
+    """In one transaction: read the facts, compute what is due, claim it. Returns what
+    this caller won the claims for (and retries it took)."""
+    settings = app_data.settings
+    now = now_utc.astimezone(settings.timezone)  # L1
+    today = now.date()
+    prev = _previous_month(today)
+    quarter_start = date(prev.year, ((prev.month - 1) // 3) * 3 + 1, 1)
+    out: list[Outgoing] = []
+    async with app_data.sessions() as session, session.begin():
+        cells = await reminders.active_cells(
+            session,
+            default_day=settings.default_meeting_day,
+            default_time=settings.default_meeting_time,
+        )
+        following = last_day_of_month(today.year, today.month) + timedelta(days=1)
+        facts = await reminders.month_facts(
+            session, quarter_start, last_day_of_month(following.year, following.month)
+        )
+        people = await reminders.recipients(session, [c.org.id for c in cells])
+        for info in cells:
+            targets = people.get(info.org.id)
+            if not targets:
+                continue
+            rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
+            if is_quiet(now, rs):
+                continue
+            this = _cell_month(info, facts, today.year, today.month)
+            last = _cell_month(info, facts, prev.year, prev.month)
+            after = _cell_month(info, facts, following.year, following.month)
+            items = due(replace(this, previous=last, following=after), now, rs)
+            for item in items:
+                for person in targets:
+                    tr = translator(
+                        resolve_locale(person.locale, person.language_code, settings.default_locale)
+                    )
+                    text, buttons = render(
+                        item,
+                        cell_id=info.org.id,
+                        cell=html.escape(info.org.name, quote=False),
+                        at=info.meeting_time,
+                        tr=tr,
+                        today=today,
+                    )
+                    draft = Outgoing(0, person.user_id, text, buttons)
+                    claimed = await reminders.claim(
+                        session,
+                        chat_id=person.user_id,
+                        key=item.key,
+                        kind=item.kind.value,
+                        org_id=info.org.id,
+                        payload=draft.payload,
+                    )
+                    if claimed is not None:
+                        out.append(Outgoing(claimed, person.user_id, text, buttons))
+        for row in await reminders.take_retries(session, max_attempts=MAX_ATTEMPTS):
+            if row.payload:
+                out.append(Outgoing.from_payload(row.id, row.chat_id, row.payload))
+    return out
+
+
+async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> list[Outgoing]:
+    """Write each delivery's outcome. A recipient who blocked the bot becomes unreachable
+    (no more reminders) and, the first time, the upper committee's admins are told; the
+    notices are claimed here and returned for sending."""
+    notices: list[Outgoing] = []
+    settings = app_data.settings
+    async with app_data.sessions() as session, session.begin():
+        for o in outcomes:
+            state = o.state
+            if o.state == "migrated" and o.new_chat_id is not None:
+                await reminders.migrate_chat(session, o.item.chat_id, o.new_chat_id)
+                state = "retry"
+            await reminders.finish(
+                session, o.item.delivery_id, state, message_id=o.message_id, error=o.error
+            )
+            if o.state != "blocked":
+                continue
+            if not await reminders.mark_unreachable(session, o.item.chat_id, now_utc):
+                continue
+            found = await reminders.blocked_context(session, o.item.delivery_id)
+            if found is None:
+                continue
+            cell, who = found
+            for admin in await reminders.upper_admins(session, cell):
+                tr = translator(
+                    resolve_locale(admin.locale, admin.language_code, settings.default_locale)
+                )
+                text = tr.gettext(
+                    "⚠️ {who} ({cell}) has blocked the bot and no longer gets reminders. "
+                    "Please contact them; the reminders start again when they send /start."
+                ).format(
+                    who=html.escape(who, quote=False), cell=html.escape(cell.name, quote=False)
+                )
+                draft = Outgoing(0, admin.user_id, text)
+                claimed = await reminders.claim(
+                    session,
+                    chat_id=admin.user_id,
+                    key=f"blocked:{o.item.chat_id}:{now_utc:%Y%m%d%H%M}",
+                    kind="blocked",
+                    org_id=cell.id,
+                    payload=draft.payload,
+                )
+                if claimed is not None:
+                    notices.append(Outgoing(claimed, admin.user_id, text))
+    return notices
+
+
+async def tick(app_data: Any, bot: Bot) -> TickReport:
+    now = app_data.now()
+    items = await plan_and_claim(app_data, now)
+    report = TickReport(claimed=len(items))
+    for _round in range(2):  # the reminders, then any notices about blocked recipients
+        if not items:
+            break
+        outcomes = await send_all(bot, items)
+        for o in outcomes:
+            report.outcomes[o.state] = report.outcomes.get(o.state, 0) + 1
+        items = await record(app_data, outcomes, now)
+        report.claimed += len(items)
+    if report.claimed:
+        log.info("tick: %s claimed, %s", report.claimed, report.outcomes)
+    return report
+
+
+async def _job(context: Any) -> None:
+    await tick(context.bot_data, context.bot)
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """One repeating job; APScheduler's misfire grace and coalescing set explicitly."""
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    app.job_queue.run_repeating(
+        _job,
+        interval=TICK_SECONDS,
+        first=5,
+        name="reminders",
+        job_kwargs={
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+            "coalesce": True,
+            "max_instances": 1,
+        },
+    )

@@ -1,0 +1,68 @@
+"""Answers to the reminders' buttons (#4): move this month's meeting to another day of the
+same month (M7); the reminders follow the new date.
+
+rm:mv:<cell>:<yyyymm> the month's calendar · rm:to:<cell>:<yyyymmdd> move to that day
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.holidays_vn import holiday_name
+from storage import reminders
+
+from .base import Stale, Turn, esc, inline
+from .calendar import WEEKDAYS, month_grid
+from .meeting_log import log_cell
+
+
+def _day(text: str) -> date:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]) if len(text) >= 8 else 1)
+    except ValueError:
+        raise Stale from None
+
+
+async def choose_day(turn: Turn) -> None:
+    """rm:mv:<cell>:<yyyymm>"""
+    _ = turn._
+    cell = await log_cell(turn, turn.int_arg(2))
+    first = _day(turn.arg(3))
+    today = turn.today
+    if (first.year, first.month) < (today.year, today.month):
+        await turn.say(_("That month is over; the meeting can no longer be moved."))
+        return
+    rows = month_grid(
+        first.year,
+        first.month,
+        pick=lambda d: f"rm:to:{cell.id}:{d:%Y%m%d}",
+        allowed=lambda d: d >= today,
+        weekdays=[_(w) for w in WEEKDAYS],
+    )
+    await turn.reply(
+        _("{cell}: to which day of {month} does the meeting move?").format(
+            cell=esc(cell.name), month=turn.t.month(first.year, first.month)
+        ),
+        inline(rows),
+    )
+
+
+async def move_to(turn: Turn) -> None:
+    """rm:to:<cell>:<yyyymmdd>"""
+    _ = turn._
+    cell = await log_cell(turn, turn.int_arg(2))
+    day = _day(turn.arg(3))
+    today = turn.today
+    if day < today:
+        await turn.say(_("That day has passed. Please choose a later day of the month."))
+        return
+    await reminders.move_meeting(turn.session, cell, day, actor_id=turn.user_id)
+    lines = [
+        _(
+            "The meeting of {month} is now on {date}. The reminders will follow the new date."
+        ).format(month=turn.t.month(day.year, day.month), date=turn.t.date(day))
+    ]
+    holiday = holiday_name(day, turn.t.locale)
+    if holiday is not None:
+        lines.append(_("Note: {date} is {holiday}.").format(date=turn.t.date(day), holiday=holiday))
+    await turn.reply("\n".join(lines))  # a new message: the reminder pressed on stays readable

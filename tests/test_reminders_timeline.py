@@ -1,0 +1,246 @@
+"""Fourteen months of reminders (#4) with an injected clock, on SQLite and PostgreSQL.
+
+Four cells: KP5 (day 3, a secretary and a deputy: logs most months, skips March, reports
+"did not meet" for July, moves September's meeting, no thematic meeting in Q2), TDP12 (day
+17: Tết 2026 falls on it, it moves; its secretary blocks the bot in May), KP7 (the last
+day of the month: never logs), KP9 (day 6: Tết 2027). The bot restarts in June, two ticks
+run at once in April, and it is down for two days in August. Every message each person got
+is checked by local date and time, kind and text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from bot.model import CellType, OrgKind, Role
+from bot.scheduler import tick
+from storage import meetings, orgs, zero_reports
+from storage.models import Delivery, Org
+
+from .botenv import VN, BotEnv, start_env, stop_env
+
+A_SEC, A_DEP, B_SEC, C_SEC, D_SEC, ADMIN = 201, 202, 203, 204, 205, 900
+TICKS = ((7, 5), (8, 5), (22, 0))  # 22:00 is in the quiet hours: nothing may go out
+
+
+def kind_of(text: str) -> str:
+    first = text.split(":", 1)[1] if ":" in text else text
+    if text.startswith("📅"):
+        return "before"
+    if text.startswith("📎"):
+        return "docs"
+    if text.startswith("🔔"):
+        return "day"
+    if text.startswith("⏰"):
+        return "mlast"
+    if text.startswith("📝"):
+        return "after" if "chưa được ghi" in first else "m25"
+    if text.startswith("📘"):
+        return "q_late" if "kết thúc" in first else "q"
+    if "chặn bot" in text:
+        return "blocked"
+    return "other"
+
+
+async def log(env: BotEnv, cell: Org, day: date, kind: str = "regular") -> None:
+    async with env.db() as s:
+        m = await meetings.create_draft(
+            s, cell_id=cell.id, kind=kind, user_id=A_SEC, start=time(19, 30), minutes=90
+        )
+        m.held_on = day
+        await meetings.save(s, m, actor_id=A_SEC)
+
+
+async def setup(env: BotEnv) -> dict[str, Org]:
+    tree = await env.seed_tree()
+    async with env.db() as s:
+        ward = await s.get(Org, tree["ward"].id)
+        tdp12 = await s.get(Org, tree["tdp12"].id)
+        assert ward is not None and tdp12 is not None
+        tdp12.meeting_day = 17
+        kp7 = await orgs.create(
+            s, name="Chi bộ Khu phố 7", kind=OrgKind.CELL, parent=ward, actor_id=None,
+            cell_type=CellType.RESIDENTIAL, meeting_day=-1,
+        )  # fmt: skip
+        kp9 = await orgs.create(
+            s, name="Chi bộ Khu phố 9", kind=OrgKind.CELL, parent=ward, actor_id=None,
+            cell_type=CellType.RESIDENTIAL, meeting_day=6,
+        )  # fmt: skip
+    cells = {"A": tree["kp5"], "B": tree["tdp12"], "C": kp7, "D": kp9, "ward": tree["ward"]}
+    for uid, cell, role in (
+        (A_SEC, "A", Role.SECRETARY),
+        (A_DEP, "A", Role.DEPUTY),
+        (B_SEC, "B", Role.SECRETARY),
+        (C_SEC, "C", Role.SECRETARY),
+        (D_SEC, "D", Role.SECRETARY),
+        (ADMIN, "ward", Role.ADMIN),
+    ):
+        user = env.user(uid, f"U{uid}")
+        await env.grant(user, cells[cell], role)
+        await user.command("start")  # a bot may only write to people who started it
+    return cells
+
+
+async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
+    cells = await setup(env)
+    clock = env.clock
+    day = date(2026, 1, 1)
+    double_tick_claims: list[int] = []
+
+    async def run(at: datetime) -> None:
+        clock.set(at)
+        await tick(env.app.bot_data, env.app.bot)
+
+    while day <= date(2027, 2, 28):
+        if day == date(2026, 6, 15):  # a restart: the claims are in the database
+            await stop_env(env)
+            env = await start_env(env.engine, clock, env.fake)
+        for hh, mm in TICKS:
+            at = datetime(day.year, day.month, day.day, hh, mm, tzinfo=VN)
+            if datetime(2026, 8, 1, 8, 10, tzinfo=VN) < at < datetime(2026, 8, 3, 8, 0, tzinfo=VN):
+                continue  # two days of downtime
+            if at == datetime(2026, 4, 1, 8, 5, tzinfo=VN):
+                clock.set(at)
+                reports = await asyncio.gather(
+                    tick(env.app.bot_data, env.app.bot), tick(env.app.bot_data, env.app.bot)
+                )
+                double_tick_claims += [r.claimed for r in reports]
+                continue
+            await run(at)
+            if (hh, mm) == (8, 5):
+                await actions(env, cells, day)
+        day += timedelta(days=1)
+
+    sent: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for uid in (A_SEC, A_DEP, B_SEC, C_SEC, D_SEC, ADMIN):
+        for msg in env.fake.chat(uid).messages:
+            if msg.from_bot and msg.text and kind_of(msg.text) != "other":
+                local = datetime.fromtimestamp(msg.date, VN)
+                sent[uid].append((f"{local:%Y-%m-%d %H:%M}", kind_of(msg.text), msg.text))
+        sent[uid].sort()  # messages of one tick go out concurrently
+    # Nothing twice, ever; nothing in the quiet hours (21:30-07:00).
+    for uid, got in sent.items():
+        texts = [t for _, _, t in got]
+        assert len(texts) == len(set(texts)), uid
+        assert all("07:00" <= when[11:] < "21:30" for when, _, _ in got), uid
+    assert sorted(double_tick_claims)[0] == 0  # the second tick found everything claimed
+
+    def month(uid: int, prefix: str) -> list[tuple[str, str]]:
+        return [(when, k) for when, k, _ in sent[uid] if when.startswith(prefix)]
+
+    a = sent[A_SEC]
+    assert [(w, k) for w, k, _ in a] == [(w, k) for w, k, _ in sent[A_DEP]]  # the deputy too
+    assert month(A_SEC, "2026-01") == [
+        ("2026-01-01 07:05", "before"),  # due since 31/12 08:00: the first tick sends it
+        ("2026-01-02 08:05", "docs"),
+        ("2026-01-03 07:05", "day"),
+        ("2026-01-31 08:05", "before"),  # D-3 of 03/02
+    ]
+    # March: nothing logged → D+1, the 25th and the last day (M1).
+    assert month(A_SEC, "2026-03") == [
+        ("2026-03-02 08:05", "docs"),
+        ("2026-03-03 07:05", "day"),
+        ("2026-03-04 08:05", "after"),
+        ("2026-03-25 08:05", "m25"),
+        ("2026-03-31 08:05", "before"),
+        ("2026-03-31 08:05", "mlast"),
+    ]
+    assert month(A_SEC, "2026-02-28") == [("2026-02-28 08:05", "before")]
+    # June: no thematic meeting in Q2 → the 1st of the quarter's last month and 10 days
+    # before its end (M4); the restart on the 15th changes nothing.
+    assert month(A_SEC, "2026-06") == [
+        ("2026-06-01 08:05", "q"),
+        ("2026-06-02 08:05", "docs"),
+        ("2026-06-03 07:05", "day"),
+        ("2026-06-20 08:05", "q_late"),
+        ("2026-06-30 08:05", "before"),
+    ]
+    # July: not logged on the 3rd, then "did not meet" reported on the 10th (M8).
+    assert month(A_SEC, "2026-07") == [
+        ("2026-07-02 08:05", "docs"),
+        ("2026-07-03 07:05", "day"),
+        ("2026-07-04 08:05", "after"),
+        ("2026-07-31 08:05", "before"),
+    ]
+    # August: down from the 1st to the 3rd: D-1 is stale and dropped, the day's reminder
+    # still useful and sent late.
+    assert month(A_SEC, "2026-08") == [("2026-08-03 08:05", "day"), ("2026-08-31 08:05", "before")]
+    # September: moved on the 1st from the 3rd to the 10th; reminders follow the new date.
+    assert month(A_SEC, "2026-09") == [
+        ("2026-09-07 08:05", "before"),
+        ("2026-09-09 08:05", "docs"),
+        ("2026-09-10 07:05", "day"),
+        ("2026-09-30 08:05", "before"),
+    ]
+    assert "10/09/2026" in next(t for w, k, t in a if w.startswith("2026-09-07"))
+
+    # Tết 2026 on TDP12's day (17/02): D-3 says so and offers working days of February.
+    b_feb = [(w, k, t) for w, k, t in sent[B_SEC] if w.startswith("2026-02")]
+    assert b_feb[0][:2] == ("2026-02-14 08:05", "before") and "Tết Nguyên Đán" in b_feb[0][2]
+    assert [(w, k) for w, k, _ in b_feb[1:]] == [
+        ("2026-02-20 08:05", "before"),
+        ("2026-02-22 08:05", "docs"),
+        ("2026-02-23 07:05", "day"),
+    ]
+    # Blocked in May: one failed attempt, unreachable since, the admins told once.
+    assert not [w for w, _, _ in sent[B_SEC] if w >= "2026-05"]
+    async with env.db() as s:
+        states = [
+            d.state
+            for d in await s.scalars(
+                select(Delivery).where(Delivery.chat_id == B_SEC).order_by(Delivery.id)
+            )
+        ]
+    assert states.count("blocked") == 1 and states[-1] == "blocked"
+    assert [k for _, k, _ in sent[ADMIN]] == ["blocked"]
+    assert sent[ADMIN][0][0].startswith("2026-05-14")
+
+    # The last day of the month in short months (KP7 never logs): February 2026.
+    assert month(C_SEC, "2026-02-2") == [
+        ("2026-02-25 08:05", "before"),
+        ("2026-02-25 08:05", "m25"),
+        ("2026-02-27 08:05", "docs"),
+        ("2026-02-28 07:05", "day"),
+        ("2026-02-28 08:05", "mlast"),
+    ]
+    assert ("2026-03-01 08:05", "after") in month(C_SEC, "2026-03-01")
+    # Tết 2027 on KP9's day (06/02/2027).
+    d_feb = [t for w, k, t in sent[D_SEC] if w.startswith("2027-02-03") and k == "before"]
+    assert len(d_feb) == 1 and "Tết Nguyên Đán" in d_feb[0]
+    assert not env.errors
+    await stop_env(env)
+
+
+async def actions(env: BotEnv, cells: dict[str, Org], day: date) -> None:
+    """What the people do that day, after the 08:05 tick."""
+    a, b, d = cells["A"], cells["B"], cells["D"]
+    combined = {(2026, 1), (2026, 8), (2026, 10), (2027, 1)}
+    kind = "combined" if (day.year, day.month) in combined else "regular"
+    if day.day == 3 and (day.year, day.month) not in {(2026, 3), (2026, 7), (2026, 9)}:
+        await log(env, a, day, kind)
+    if day == date(2026, 7, 10):
+        async with env.db() as s:
+            await zero_reports.create(
+                s, cell_id=a.id, year=2026, month=7, reason="bão", actor_id=A_SEC
+            )
+    if day == date(2026, 9, 1):  # from the D-3 reminder: move to the 10th
+        sec = env.user(A_SEC, f"U{A_SEC}")
+        await sec.press("📅 Dời ngày sinh hoạt")
+        await sec.press("10")
+        assert "10/09/2026" in sec.chat.last_bot_message.text
+    if day == date(2026, 9, 10):
+        await log(env, a, day)
+    if day == date(2026, 2, 14):  # Tết: take the first working day offered
+        sec_b = env.user(B_SEC, f"U{B_SEC}")
+        await sec_b.press("23/02/2026")
+        assert "23/02/2026" in sec_b.chat.last_bot_message.text
+    if day == date(2026, 2, 23) or (day.day == 17 and day.month != 2):
+        await log(env, b, day)
+    if day == date(2026, 5, 1):
+        env.fake.block(B_SEC)
+    if day.day == 6:
+        await log(env, d, day)
