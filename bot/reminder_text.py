@@ -63,13 +63,15 @@ def render(
         text = _(
             "📝 <b>{cell}</b>: the meeting of {date} is not logged yet. It takes two minutes."
         ).format(**fields)
-        return text, [_log(tr, cell_id)]
+        # Not held after all? It can still move to a later day of its month (M7).
+        moves = [_move(tr, cell_id, d)] if d.month == today.month else []
+        return text, [_log(tr, cell_id), *moves]
     if item.kind == Kind.MONTH_25:
         text = _(
             "📝 <b>{cell}</b>: {month} has no regular meeting logged yet. Please log it, or "
             "report that the cell did not meet."
         ).format(**fields)
-        return text, [_log(tr, cell_id)]
+        return text, [_log(tr, cell_id), _move(tr, cell_id, d)]
     if item.kind == Kind.MONTH_LAST:
         text = _(
             "⏰ <b>{cell}</b>: today is the last day of {month}, and it has no regular meeting "
