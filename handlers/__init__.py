@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from . import (
     calendar,
+    digest,
     errors,
     invites,
     language,
@@ -125,6 +126,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("nop", calendar.noop),
         callback("rm:mv", reminders.choose_day),
         callback("rm:to", reminders.move_to),
+        callback("rm:nudge", digest.nudge),
         callback("mt:docx", meeting_attendance.minutes_docx),
         callback("mh:y", meeting_history.cell_year_view),
         callback("mh:m", meeting_history.member_year_view),
