@@ -19,10 +19,12 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.dates import last_day_of_month
+from bot.digest import plan_digest
 from bot.i18n import resolve_locale, translator
 from bot.outbox import Outcome, Outgoing, send_all
 from bot.reminder_text import render
 from bot.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
+from bot.warnings import plan_warnings
 from storage import reminders
 
 log = logging.getLogger(__name__)
@@ -169,6 +171,8 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
 async def tick(app_data: Any, bot: Bot) -> TickReport:
     now = app_data.now()
     items = await plan_and_claim(app_data, now)
+    # R5/R6 early warnings and the admins' digest of cells that did not report (claimed alike).
+    items += await plan_warnings(app_data, now) + await plan_digest(app_data, now)
     report = TickReport(claimed=len(items))
     for _round in range(2):  # the reminders, then any notices about blocked recipients
         if not items:
