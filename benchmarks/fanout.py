@@ -66,7 +66,7 @@ NOW = datetime(2026, 11, 22, 7, 5, tzinfo=VN)  # the morning reminder of a meeti
 MEETING_AT = clock_time(19, 30)
 PER_CELL = 2  # a secretary and a deputy
 FIRST_CHAT = 10_000_001
-MAX_RETRIES = 3  # as bot.app builds the application
+from bot.app import BURST_SHARE, MAX_RETRIES, RATE_SHARE  # noqa: E402  (as the bot runs)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -77,13 +77,14 @@ class Limits:
 
     aiolimiter (under AIORateLimiter) is a leaky bucket: ``overall_max_rate`` requests go
     through at once, then it refills at ``overall_max_rate / overall_time_period`` a
-    second. ``rate`` and ``burst`` are fractions of the scaled limit L: the defaults (1, 1)
-    give ``AIORateLimiter(L, 1)``, what bot.app builds for L = 30."""
+    second. ``rate`` and ``burst`` are fractions of the scaled limit L; the defaults are
+    bot.app's (RATE_SHARE, BURST_SHARE), what the bot runs with. ``--rate 1 --burst 1`` gives
+    PTB's default ``AIORateLimiter(L, 1)`` for comparison."""
 
     limit: float = FloodLimit.MESSAGES_PER_SECOND
     scale: float = 10
-    rate: float = 1.0
-    burst: float = 1.0
+    rate: float = RATE_SHARE
+    burst: float = BURST_SHARE
     max_retries: int = MAX_RETRIES
 
     @property
@@ -378,8 +379,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     arg("--messages", type=int, default=10_000, help="recipients, one message each (10000)")
     arg("--limit", type=float, default=FloodLimit.MESSAGES_PER_SECOND, help="msg/s (30)")
     arg("--scale", type=float, default=10, help="the limit and the limiter × this (10)")
-    arg("--rate", type=float, default=1.0, help="limiter rate, a fraction of the limit (1)")
-    arg("--burst", type=float, default=1.0, help="limiter burst, a fraction of the limit (1)")
+    arg("--rate", type=float, default=RATE_SHARE, help="limiter rate, a fraction of the limit")
+    arg("--burst", type=float, default=BURST_SHARE, help="limiter burst, a fraction of the limit")
     arg("--max-retries", type=int, default=MAX_RETRIES, help="AIORateLimiter max_retries (3)")
     arg("--no-baseline", action="store_true", help="skip the bare PTB bot")
     args = parser.parse_args(argv)
