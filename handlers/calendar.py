@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.i18n import N_
 
-from .base import Button, Turn
+from .base import Button, Stale, Turn
 
 NOP = "nop"
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
@@ -39,6 +39,14 @@ def month_grid(
                 row.append(("·", NOP))
         rows.append(row)
     return rows
+
+
+def day_arg(text: str) -> date:
+    """A day from callback data: "yyyymmdd", or "yyyymm" for the month's first day."""
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]) if len(text) >= 8 else 1)
+    except ValueError:
+        raise Stale from None
 
 
 async def noop(turn: Turn) -> None:

@@ -29,7 +29,7 @@ from storage import meetings, orgs
 from storage.models import Meeting, Org
 
 from .base import Button, Refused, Stale, Turn, esc, inline
-from .calendar import WEEKDAYS, month_grid
+from .calendar import WEEKDAYS, day_arg, month_grid
 
 FLOW = "meeting"
 
@@ -190,7 +190,7 @@ async def date_button(turn: Turn) -> None:
     offsets = {"today": 0, "yesterday": 1}
     picked = turn.arg(4)
     # today / yesterday, or a day pressed on the calendar
-    day = turn.today - timedelta(days=offsets[picked]) if picked in offsets else _day_arg(picked)
+    day = turn.today - timedelta(days=offsets[picked]) if picked in offsets else day_arg(picked)
     await take_date(turn, meeting, cell, day)
 
 
@@ -267,21 +267,14 @@ async def as_extraordinary(turn: Turn) -> None:
     extraordinary (M3) on the date that was chosen."""
     meeting, cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
     meeting.kind = MeetingType.EXTRAORDINARY.value
-    await take_date(turn, meeting, cell, _day_arg(turn.arg(4)))
-
-
-def _day_arg(text: str) -> date:
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        raise Stale from None
+    await take_date(turn, meeting, cell, day_arg(turn.arg(4)))
 
 
 async def calendar(turn: Turn) -> None:
     """mt:cal:<m>:<v>:<yyyymm> — pick another day from a month's calendar."""
     _ = turn._
     meeting, cell = await flow_meeting(turn, turn.int_arg(2), turn.int_arg(3))
-    shown = _day_arg(turn.arg(4) + "01")
+    shown = day_arg(turn.arg(4))
     key = f"{meeting.id}:{meeting.version}"
     first_allowed = cell.founded_on or date(MIN_YEAR, 1, 1)
     rows = month_grid(

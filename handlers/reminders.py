@@ -6,28 +6,19 @@ rm:mv:<cell>:<yyyymm> the month's calendar · rm:to:<cell>:<yyyymmdd> move to th
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.holidays_vn import holiday_name
 from storage import reminders
 
-from .base import Stale, Turn, esc, inline
-from .calendar import WEEKDAYS, month_grid
+from .base import Turn, esc, inline
+from .calendar import WEEKDAYS, day_arg, month_grid
 from .meeting_log import log_cell
-
-
-def _day(text: str) -> date:
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]) if len(text) >= 8 else 1)
-    except ValueError:
-        raise Stale from None
 
 
 async def choose_day(turn: Turn) -> None:
     """rm:mv:<cell>:<yyyymm>"""
     _ = turn._
     cell = await log_cell(turn, turn.int_arg(2))
-    first = _day(turn.arg(3))
+    first = day_arg(turn.arg(3))
     today = turn.today
     if (first.year, first.month) < (today.year, today.month):
         await turn.say(_("That month is over; the meeting can no longer be moved."))
@@ -51,7 +42,7 @@ async def move_to(turn: Turn) -> None:
     """rm:to:<cell>:<yyyymmdd>"""
     _ = turn._
     cell = await log_cell(turn, turn.int_arg(2))
-    day = _day(turn.arg(3))
+    day = day_arg(turn.arg(3))
     today = turn.today
     if day < today:
         await turn.say(_("That day has passed. Please choose a later day of the month."))

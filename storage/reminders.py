@@ -15,7 +15,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dates import last_day_of_month
 from bot.model import OrgKind, Role
 from bot.orgtree import effective_meeting, effective_settings
 
@@ -317,7 +316,3 @@ async def migrate_chat(session: AsyncSession, old: int, new: int) -> None:
 async def count_by_state(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
     return {state: int(n) for state, n in rows}
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    return date(day.year, day.month, 1), last_day_of_month(day.year, day.month)

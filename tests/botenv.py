@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from bot.app import ChiboApp, build_application
 from bot.context import BotContext
 from bot.model import CellType, OrgKind, Role
 from bot.settings import Settings
-from storage import orgs, users
+from storage import meetings, orgs, users
 from storage.db import make_sessionmaker
 from storage.models import Org
 
@@ -104,6 +104,26 @@ class BotEnv:
                 cell_type=CellType.RESIDENTIAL,
             )
         return {"ward": ward, "kp5": kp5, "tdp12": tdp12}
+
+    async def save_meeting(
+        self,
+        cell_id: int,
+        day: date,
+        kind: str = "regular",
+        marks: dict[int, tuple[str, str | None]] | None = None,
+        *,
+        by: int = 200,
+    ) -> int:
+        """A saved meeting, stored as the logging flow stores it (no mark: present)."""
+        async with self.db() as s:
+            m = await meetings.create_draft(
+                s, cell_id=cell_id, kind=kind, user_id=by, start=time(19, 30), minutes=90
+            )
+            m.held_on = day
+            for member_id, (mark, reason) in (marks or {}).items():
+                await meetings.set_mark(s, m, member_id, mark, reason)
+            await meetings.save(s, m, actor_id=by)
+            return m.id
 
     async def grant(self, user: TgUser, org: Org, role: Role) -> None:
         async with self.db() as s:

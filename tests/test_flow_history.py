@@ -3,65 +3,28 @@ a member's record from the roster card, forged buttons refused (S2)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
-from bot.model import MemberStatus, Role
-from bot.roster import NewSpan
-from storage import meetings, members, zero_reports
+from bot.model import Role
+from storage import zero_reports
 from storage.models import Org
 
 from .botenv import BotEnv
 from .fakeapi import TgUser
-
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hà", "Hòa", "Hùng", "Khánh"]
-GIVEN += ["Lan", "Long", "Mai", "Minh", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm"]
-GIVEN += ["Thảo", "Thắng", "Trang", "Tuấn", "Uyên", "Vân", "Việt", "Xuân", "Yến", "Ánh"]
+from .test_flow_meeting import cell_with_members
 
 
 async def cell(env: BotEnv) -> tuple[TgUser, dict[str, int], dict[str, Org]]:
-    """Chi bộ Khu phố 5: 30 official members and one exempted (R1), and its secretary."""
-    tree = await env.seed_tree()
-    ids: dict[str, int] = {}
-    async with env.db() as s:
-        for given in GIVEN:
-            m = await members.add_member(
-                s,
-                cell_id=tree["kp5"].id,
-                full_name=f"Nguyễn Văn {given}",
-                spans=[NewSpan(MemberStatus.OFFICIAL, date(2000, 1, 1))],
-                actor_id=None,
-            )
-            ids[given] = m.id
-        m = await members.add_member(
-            s,
-            cell_id=tree["kp5"].id,
-            full_name="Phạm Thị Thuỷ",
-            spans=[
-                NewSpan(MemberStatus.OFFICIAL, date(1971, 1, 6)),
-                NewSpan(MemberStatus.EXEMPTED, date(2024, 1, 1)),
-            ],
-            actor_id=None,
-        )
-        ids["Thuỷ"] = m.id
-    sec = env.user(200, "Hòa", last_name="Trần")
-    await env.grant(sec, tree["kp5"], Role.SECRETARY)
-    await sec.command("start")
-    return sec, ids, tree
+    """Chi bộ Khu phố 5: 30 official members and one exempted (R1), and its secretary;
+    members by given name."""
+    sec, tree, by_name = await cell_with_members(env, 30)
+    return sec, {name.rsplit(" ", 1)[1]: i for name, i in by_name.items()}, tree
 
 
 async def saved(
     env: BotEnv, cell_id: int, day: date, kind: str, marks: dict[int, tuple[str, str | None]]
 ) -> int:
-    """A saved meeting, stored as the logging flow stores it (no row: present)."""
-    async with env.db() as s:
-        m = await meetings.create_draft(
-            s, cell_id=cell_id, kind=kind, user_id=200, start=time(19, 30), minutes=90
-        )
-        m.held_on = day
-        for member_id, (mark, reason) in marks.items():
-            await meetings.set_mark(s, m, member_id, mark, reason)
-        await meetings.save(s, m, actor_id=200)
-        return m.id
+    return await env.save_meeting(cell_id, day, kind, marks)
 
 
 async def the_year(env: BotEnv) -> tuple[TgUser, dict[str, int], dict[str, Org], dict[str, int]]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.model import CellType, OrgKind, Role
 from bot.scheduler import tick
-from storage import meetings, orgs, zero_reports
+from storage import orgs, zero_reports
 from storage.models import Delivery, Org
 
 from .botenv import VN, BotEnv, start_env, stop_env
@@ -47,12 +47,7 @@ def kind_of(text: str) -> str:
 
 
 async def log(env: BotEnv, cell: Org, day: date, kind: str = "regular") -> None:
-    async with env.db() as s:
-        m = await meetings.create_draft(
-            s, cell_id=cell.id, kind=kind, user_id=A_SEC, start=time(19, 30), minutes=90
-        )
-        m.held_on = day
-        await meetings.save(s, m, actor_id=A_SEC)
+    await env.save_meeting(cell.id, day, kind, by=A_SEC)
 
 
 async def setup(env: BotEnv) -> dict[str, Org]:

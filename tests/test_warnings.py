@@ -4,7 +4,7 @@ on SQLite and PostgreSQL: who gets what, once, privately, in their language (S2)
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from bot.outbox import Outgoing, send_all
 from bot.roster import NewSpan
 from bot.scheduler import record
 from bot.warnings import plan_warnings
-from storage import meetings, members, orgs, zero_reports
+from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
 from .botenv import VN, BotEnv
@@ -89,14 +89,8 @@ async def meeting(
     env: BotEnv, cell: Org, day: date, marks: dict[int, str], kind: str = "regular"
 ) -> None:
     """A saved meeting as the logging flow stores it (no mark: present)."""
-    async with env.db() as s:
-        m = await meetings.create_draft(
-            s, cell_id=cell.id, kind=kind, user_id=SEC, start=time(19, 30), minutes=90
-        )
-        m.held_on = day
-        for member_id, mark in marks.items():
-            await meetings.set_mark(s, m, member_id, mark, "ốm" if mark == "excused" else None)
-        await meetings.save(s, m, actor_id=SEC)
+    reasons = {k: (m, "ốm" if m == "excused" else None) for k, m in marks.items()}
+    await env.save_meeting(cell.id, day, kind, reasons, by=SEC)
 
 
 def no_names_outside_private_chats(env: BotEnv, *names: str) -> None:
