@@ -45,6 +45,11 @@ class Access:
     def can_log_meetings(self, cell_id: int, cell_path: str) -> bool:
         return self.holds(cell_id, ROSTER_ROLES | {Role.DELEGATE}) or self.is_admin_of(cell_path)
 
+    def can_set_schedule(self, org_id: int, path: str, *, is_cell: bool) -> bool:
+        """M7: a cell's secretary or deputy sets its meeting day and time; an admin sets
+        them for any node beneath them (for a committee: the default of its cells)."""
+        return self.is_admin_of(path) or (is_cell and self.holds(org_id, ROSTER_ROLES))
+
     def can_see(self, org_id: int, path: str) -> bool:
         return self.is_admin_of(path) or any(g.org_id == org_id for g in self.grants)
 

@@ -27,6 +27,15 @@ def effective_meeting(
     return (day if day is not None else default_day, at if at is not None else default_time)
 
 
+def inherited_meeting(
+    chain: Sequence[MeetingDefaults], default_day: int, default_time: time
+) -> tuple[int, time]:
+    """M7: what a node below `chain` (root first) gets when it sets no day or time itself."""
+    if not chain:
+        return default_day, default_time
+    return effective_meeting(chain[-1], chain[:-1], default_day, default_time)
+
+
 class HasSettings(Protocol):
     @property
     def settings(self) -> dict[str, Any] | None: ...

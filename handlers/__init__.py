@@ -37,6 +37,7 @@ from . import (
     roster,
     roster_add,
     router,
+    schedule,
     zero_report,
 )
 from .base import handler
@@ -127,6 +128,10 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("rm:mv", reminders.choose_day),
         callback("rm:to", reminders.move_to),
         callback("rm:nudge", digest.nudge),
+        callback("sc:o", schedule.open_schedule),
+        callback("sc:d", schedule.set_day),
+        callback("sc:t", schedule.set_time),
+        callback("sc:tt", schedule.ask_time),
         callback("mt:docx", meeting_attendance.minutes_docx),
         callback("mh:y", meeting_history.cell_year_view),
         callback("mh:m", meeting_history.member_year_view),

@@ -112,6 +112,8 @@ async def ask_type(turn: Turn, cell: Org) -> None:
             (_("🚫 Did not meet"), f"zr:m:{cell.id}"),
         ]
     )
+    if turn.access.can_set_schedule(cell.id, cell.path, is_cell=True):
+        rows.append([(_("🗓 Meeting day and time"), f"sc:o:{cell.id}")])
     await turn.reply(_("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name)), inline(rows))
 
 

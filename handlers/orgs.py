@@ -85,6 +85,7 @@ async def render_node(turn: Turn, org: Org, page: int, *, fresh: bool = False) -
         [(_("✉️ Invite someone"), f"inv:r:{org.id}"), (_("📋 Open invites"), f"inv:l:{org.id}")]
     )
     rows.append([(_("🔗 Link a group"), f"inv:g:{org.id}"), (_("👤 Roles"), f"inv:h:{org.id}")])
+    rows.append([(_("🗓 Meeting day and time"), f"sc:o:{org.id}")])
     if org.parent_id is not None and can_move:
         rows.append([("⬆️ " + _("Up"), f"org:o:{org.parent_id}:0")])
     if fresh:

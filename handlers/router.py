@@ -10,7 +10,17 @@ from collections.abc import Awaitable, Callable
 
 from bot.i18n import all_translations
 
-from . import language, meeting_log, member_status, menu, orgs, roster, roster_add, zero_report
+from . import (
+    language,
+    meeting_log,
+    member_status,
+    menu,
+    orgs,
+    roster,
+    roster_add,
+    schedule,
+    zero_report,
+)
 from .base import Turn
 
 TextStep = Callable[[Turn], Awaitable[None]]
@@ -25,6 +35,7 @@ FLOW_TEXT: dict[str, TextStep] = {
     "orgrename": orgs.org_text,
     "meeting": meeting_log.on_text,
     "zero": zero_report.on_text,
+    "schedule": schedule.time_text,
 }
 
 

@@ -16,19 +16,30 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.model import CellType, OrgKind, Role
+from bot.model import CellType, MemberStatus, OrgKind, Role
+from bot.roster import NewSpan
 from bot.scheduler import tick
-from storage import orgs, zero_reports
+from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
 from .botenv import VN, BotEnv, start_env, stop_env
 
 A_SEC, A_DEP, B_SEC, C_SEC, D_SEC, ADMIN = 201, 202, 203, 204, 205, 900
 TICKS = ((7, 5), (8, 5), (22, 0))  # 22:00 is in the quiet hours: nothing may go out
+TU, NAM = "Lê Văn Tư", "Phạm Thị Năm"
+UNEXCUSED = {(2026, 1), (2026, 4), (2026, 5), (2027, 1)}  # Tư's months (R5)
+EXCUSED = {(2026, 1), (2026, 2), (2026, 4), (2026, 5), (2027, 1)}  # Năm's (R6; no March meeting)
 
 
 def kind_of(text: str) -> str:
     first = text.split(":", 1)[1] if ":" in text else text
+    if "chặn bot" in text:
+        return "blocked"
+    for mark, kind in (("⚠️", "r5warn"), ("🚩", "r5flag"), ("🟡", "r6"), ("📋", "digest")):
+        if text.startswith(mark):
+            return kind
+    if text.startswith("📣"):
+        return "nudge"
     if text.startswith("📅"):
         return "before"
     if text.startswith("📎"):
@@ -41,16 +52,29 @@ def kind_of(text: str) -> str:
         return "after" if "chưa được ghi" in first else "m25"
     if text.startswith("📘"):
         return "q_late" if "kết thúc" in first else "q"
-    if "chặn bot" in text:
-        return "blocked"
     return "other"
 
 
-async def log(env: BotEnv, cell: Org, day: date, kind: str = "regular") -> None:
-    await env.save_meeting(cell.id, day, kind, by=A_SEC)
+async def log(
+    env: BotEnv, cell: Org, day: date, kind: str = "regular", marks: Marks | None = None
+) -> None:
+    await env.save_meeting(cell.id, day, kind, marks, by=A_SEC)
 
 
-async def setup(env: BotEnv) -> dict[str, Org]:
+Marks = dict[int, tuple[str, str | None]]
+
+
+def kp5_marks(ids: dict[str, int], day: date) -> Marks:
+    """Tư's and Năm's absences at KP5's meeting of that month."""
+    marks: Marks = {}
+    if (day.year, day.month) in UNEXCUSED:
+        marks[ids[TU]] = ("unexcused", None)
+    if (day.year, day.month) in EXCUSED:
+        marks[ids[NAM]] = ("excused", "ốm")
+    return marks
+
+
+async def setup(env: BotEnv) -> tuple[dict[str, Org], dict[str, int]]:
     tree = await env.seed_tree()
     async with env.db() as s:
         ward = await s.get(Org, tree["ward"].id)
@@ -77,11 +101,19 @@ async def setup(env: BotEnv) -> dict[str, Org]:
         user = env.user(uid, f"U{uid}")
         await env.grant(user, cells[cell], role)
         await user.command("start")  # a bot may only write to people who started it
-    return cells
+    ids: dict[str, int] = {}
+    async with env.db() as s:
+        for name in (TU, NAM):
+            m = await members.add_member(
+                s, cell_id=cells["A"].id, full_name=name, actor_id=None,
+                spans=[NewSpan(MemberStatus.OFFICIAL, date(2010, 1, 1))],
+            )  # fmt: skip
+            ids[name] = m.id
+    return cells, ids
 
 
 async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
-    cells = await setup(env)
+    cells, ids = await setup(env)
     clock = env.clock
     day = date(2026, 1, 1)
     double_tick_claims: list[int] = []
@@ -107,7 +139,7 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
                 continue
             await run(at)
             if (hh, mm) == (8, 5):
-                await actions(env, cells, day)
+                await actions(env, cells, ids, day)
         day += timedelta(days=1)
 
     sent: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
@@ -191,8 +223,41 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
             )
         ]
     assert states.count("blocked") == 1 and states[-1] == "blocked"
-    assert [k for _, k, _ in sent[ADMIN]] == ["blocked"]
-    assert sent[ADMIN][0][0].startswith("2026-05-14")
+    assert [w[:10] for w, k, _ in sent[ADMIN] if k == "blocked"] == ["2026-05-14"]
+
+    # R5 and R6 (Tư, Năm): each once, privately, to KP5's secretary and deputy and to the
+    # ward's admin, the tick after the meeting that crossed the threshold; nothing in 2027.
+    early = ("r5warn", "r5flag", "r6")
+    for uid in (A_SEC, A_DEP, ADMIN):
+        assert [(w, k) for w, k, _ in sent[uid] if k in early] == [
+            ("2026-04-04 07:05", "r5warn"),
+            ("2026-05-04 07:05", "r5flag"),
+            ("2026-05-04 07:05", "r6"),
+        ], uid
+    assert not [k for uid in (B_SEC, C_SEC, D_SEC) for _, k, _ in sent[uid] if k in early]
+    warned = {k: t for _, k, t in sent[A_SEC] if k in early}
+    assert TU in warned["r5warn"] and "T1, T4" in warned["r5warn"] and NAM not in warned["r5warn"]
+    assert TU in warned["r5flag"] and "T1, T4, T5" in warned["r5flag"]
+    assert NAM in warned["r6"] and "03/01/2026" in warned["r6"] and "03/05/2026" in warned["r6"]
+
+    # K1: the admin's digest on the 3rd at 08:05 of every month (KP7 never reports), naming
+    # the cells that had neither a regular meeting nor a "did not meet" report.
+    digests = {w[:7]: (w, t) for w, k, t in sent[ADMIN] if k == "digest"}
+    assert len(digests) == 14 and all(w[8:] == "03 08:05" for w, _ in digests.values())
+
+    def late(month: str) -> list[str]:
+        return [line[2:] for line in digests[month][1].splitlines() if line.startswith("• ")]
+
+    kp5, kp7 = cells["A"].name, cells["C"].name
+    assert late("2026-01") == [kp5, kp7, cells["D"].name, cells["B"].name]  # nobody in 12/2025
+    assert late("2026-02") == late("2026-03") == [kp7]  # TDP12 met on 23/02 (moved for Tết)
+    assert late("2026-04") == [kp5, kp7]  # KP5 skipped March
+    assert late("2026-08") == [kp7]  # KP5 reported "did not meet" for July (M8)
+    assert late("2026-10") == [kp7]  # KP5's September meeting was moved to the 10th
+    # April's "📣 Nudge them all": KP5's secretary and deputy and KP7's secretary, once each.
+    for uid in (A_SEC, A_DEP, C_SEC):
+        assert [(w, k) for w, k, _ in sent[uid] if k == "nudge"] == [("2026-04-03 08:05", "nudge")]
+    assert not [k for uid in (B_SEC, D_SEC) for _, k, _ in sent[uid] if k == "nudge"]
 
     # The last day of the month in short months (KP7 never logs): February 2026.
     assert month(C_SEC, "2026-02-2") == [
@@ -210,13 +275,13 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
     await stop_env(env)
 
 
-async def actions(env: BotEnv, cells: dict[str, Org], day: date) -> None:
+async def actions(env: BotEnv, cells: dict[str, Org], ids: dict[str, int], day: date) -> None:
     """What the people do that day, after the 08:05 tick."""
     a, b, d = cells["A"], cells["B"], cells["D"]
     combined = {(2026, 1), (2026, 8), (2026, 10), (2027, 1)}
     kind = "combined" if (day.year, day.month) in combined else "regular"
     if day.day == 3 and (day.year, day.month) not in {(2026, 3), (2026, 7), (2026, 9)}:
-        await log(env, a, day, kind)
+        await log(env, a, day, kind, kp5_marks(ids, day))
     if day == date(2026, 7, 10):
         async with env.db() as s:
             await zero_reports.create(
@@ -237,5 +302,9 @@ async def actions(env: BotEnv, cells: dict[str, Org], day: date) -> None:
         await log(env, b, day)
     if day == date(2026, 5, 1):
         env.fake.block(B_SEC)
+    if day == date(2026, 4, 3):  # the digest of March: nudge the cells, then press again
+        admin = env.user(ADMIN, f"U{ADMIN}")
+        await admin.press("📣 Nhắc tất cả")
+        await admin.press("📣 Nhắc tất cả")
     if day.day == 6:
         await log(env, d, day)
