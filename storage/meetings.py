@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, extract, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from . import audit
+from . import audit, tallies
 from .models import Meeting, MeetingGuest, MeetingMark, utcnow
 
 REGULAR_KINDS = ("regular", "combined")  # M3/M4: what counts as the month's regular meeting
@@ -151,6 +151,7 @@ async def save(session: AsyncSession, meeting: Meeting, *, actor_id: int) -> Non
     meeting.saved_at = utcnow()
     touch(meeting)
     await session.flush()
+    await tallies.refresh(session, meeting.cell_id, meeting_ids=[meeting.id])
     await audit.record(
         session,
         actor_id=actor_id,
@@ -210,6 +211,7 @@ async def apply_correction(session: AsyncSession, draft: Meeting, *, actor_id: i
     await _copy_attendance(session, draft, meeting)
     touch(meeting)
     await discard(session, draft)
+    await tallies.refresh(session, meeting.cell_id, meeting_ids=[meeting.id])
     after = await snapshot(session, meeting)
     await audit.record(
         session,

@@ -14,7 +14,7 @@ from bot.model import MemberStatus
 from bot.roster import ImportPlan, NewSpan
 from bot.text import fold, normalize, sort_key
 
-from . import audit
+from . import audit, tallies
 from .models import Member, MemberStatusChange
 
 
@@ -61,7 +61,9 @@ async def add_member(
     spans: Sequence[NewSpan],
     actor_id: int | None,
     source: str = "bot",
+    refresh_tallies: bool = True,
 ) -> Member:
+    """A new member with their status history; past meetings' tallies follow (R1)."""
     full_name = normalize(full_name)
     member = Member(
         cell_id=cell_id,
@@ -96,6 +98,8 @@ async def add_member(
         },
         source=source,
     )
+    if refresh_tallies and spans:
+        await tallies.refresh(session, cell_id, since=min(s.start for s in spans))
     return member
 
 
@@ -107,8 +111,10 @@ async def add_status(
     actor_id: int | None,
     note: str | None = None,
     source: str = "bot",
+    refresh_tallies: bool = True,
 ) -> MemberStatusChange:
-    """R1: a new entry in the history; earlier entries stay as they were."""
+    """R1: a new entry in the history; earlier entries stay as they were. The tallies of
+    the cell's meetings from its start on follow."""
     entry = MemberStatusChange(
         member_id=member.id,
         status=span.status,
@@ -129,6 +135,8 @@ async def add_status(
         after=_span_json(span.status, span.start, span.end) | {"note": note},
         source=source,
     )
+    if refresh_tallies:
+        await tallies.refresh(session, member.cell_id, since=span.start)
     return entry
 
 
@@ -165,7 +173,9 @@ async def apply_import(
     actor_id: int | None,
     source: str = "bot",
 ) -> tuple[int, int]:
-    """Write a confirmed import plan; returns (added, updated)."""
+    """Write a confirmed import plan; returns (added, updated). The meetings' tallies are
+    refreshed once at the end, not per row."""
+    starts: list[date] = []
     for full_name, spans in plan.new:
         await add_member(
             session,
@@ -174,13 +184,20 @@ async def apply_import(
             spans=spans,
             actor_id=actor_id,
             source=source,
+            refresh_tallies=False,
         )
+        starts += [s.start for s in spans]
     updated = 0
     for member_id, _name, spans in plan.updated:
         member = await get(session, member_id)
         if member is None or member.cell_id != cell_id:
             continue  # removed from under us; never write into another cell
         for span in spans:
-            await add_status(session, member, span, actor_id=actor_id, source=source)
+            await add_status(
+                session, member, span, actor_id=actor_id, source=source, refresh_tallies=False
+            )
+            starts.append(span.start)
         updated += 1
+    if starts:
+        await tallies.refresh(session, cell_id, since=min(starts))
     return len(plan.new), updated

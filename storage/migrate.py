@@ -11,6 +11,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from . import tallies
+from .db import make_sessionmaker
+
 
 def alembic_config(connection: Connection | None = None) -> Config:
     cfg = Config()
@@ -32,6 +35,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     async with engine.begin() as conn:
         await conn.run_sync(run)
+    if revision == "head":  # data that needs the domain rules (R1): migration 0005's tallies
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await tallies.backfill(session)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -268,6 +268,13 @@ class Meeting(Base):
     grade: Mapped[str | None] = mapped_column(String(12))
     score: Mapped[int | None] = mapped_column(SmallInteger)
     upper_attendee: Mapped[str | None] = mapped_column(String(200))  # "name – post"
+    # R1/R2: the tally of a saved meeting, judged by each member's status on the day and kept
+    # in step by storage.tallies whenever the marks or a status history change, so the
+    # roll-ups (K1-K4) are plain SQL sums over meetings. NULL on drafts.
+    eligible: Mapped[int | None] = mapped_column(SmallInteger)
+    present: Mapped[int | None] = mapped_column(SmallInteger)
+    excused: Mapped[int | None] = mapped_column(SmallInteger)
+    unexcused: Mapped[int | None] = mapped_column(SmallInteger)
     # A correction is entered as a draft copy of the saved meeting; saving it writes the
     # changes back onto this meeting (same id, audited before/after) and drops the copy.
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
