@@ -282,6 +282,50 @@ def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) 
     return 0 if not parsed.rejected else 1
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """#5: a roll-up for staff who compile reports, offline against the database."""
+    from dataclasses import replace
+
+    from bot.report import build
+    from bot.summary import Period
+
+    try:
+        period = Period.parse(args.period)
+    except ValueError:
+        raise CliError(
+            t.gettext("Cannot read the period {period}: use 2026-10, 2026-Q3 or 2026.").format(
+                period=args.period
+            )
+        ) from None
+    if args.database:
+        settings = replace(settings, database_url=args.database)
+    today = datetime.now(settings.timezone).date()  # L1
+    if period.first_day > today:
+        raise CliError(t.gettext("The period {period} has not begun.").format(period=period.key))
+
+    async def work(session: AsyncSession) -> bytes:
+        from bot.charts import compliance_chart
+        from bot.summary_text import report_texts
+        from bot.workbook import report_workbook
+
+        report = await build(session, await _one_org(session, args.org, t), period, today)
+        if args.format == "png":
+            return compliance_chart(report, t)
+        if args.format == "xlsx":
+            return report_workbook(report, t)
+        return "\n\n".join(report_texts(report, t)).encode("utf-8")
+
+    data = _db(settings, work)
+    if args.out in (None, "-"):
+        if args.format != "text":
+            raise CliError(t.gettext("A chart or a workbook needs --out FILE."))
+        sys.stdout.write(data.decode("utf-8") + "\n")
+    else:
+        Path(args.out).write_bytes(data)
+        print(t.gettext("Written: {path}").format(path=args.out))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="chibo", description="chibo: the cell secretary's Telegram companion"
@@ -315,6 +359,13 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--under", help="the organisation the file's upper committees belong under")
     imp.set_defaults(fn=cmd_org_import)
+    rep = sub.add_parser("report", help="a roll-up of an organisation's cells (K1-K4)")
+    rep.add_argument("--org", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')
+    rep.add_argument("--period", required=True, help="2026-10, 2026-Q3 or 2026")
+    rep.add_argument("--format", default="text", choices=["text", "xlsx", "png"])
+    rep.add_argument("--out", help="the file to write (text goes to the screen without it)")
+    rep.add_argument("--database", help="a database URL instead of DATABASE_URL")
+    rep.set_defaults(fn=cmd_report)
     return p
 
 

@@ -6,6 +6,7 @@ bounded concurrency; every outcome is classified for the deliveries table.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,17 +32,25 @@ CONCURRENCY = 64  # in flight at once; the rate limiter paces them
 class Outgoing:
     delivery_id: int
     chat_id: int
-    text: str
+    text: str  # the message, or a photo's caption
     buttons: Sequence[Sequence[tuple[str, str]]] = ()
+    photo: bytes | None = None  # a PNG (the summaries' chart, #5)
 
     @property
     def payload(self) -> dict[str, Any]:
-        return {"text": self.text, "buttons": [list(map(list, row)) for row in self.buttons]}
+        out: dict[str, Any] = {
+            "text": self.text,
+            "buttons": [list(map(list, row)) for row in self.buttons],
+        }
+        if self.photo is not None:  # kept for a retry; a chart is some tens of kB
+            out["photo"] = base64.b64encode(self.photo).decode("ascii")
+        return out
 
     @classmethod
     def from_payload(cls, delivery_id: int, chat_id: int, payload: dict[str, Any]) -> Outgoing:
         rows = [[(str(a), str(b)) for a, b in row] for row in payload.get("buttons", [])]
-        return cls(delivery_id, chat_id, str(payload["text"]), rows)
+        photo = base64.b64decode(payload["photo"]) if payload.get("photo") else None
+        return cls(delivery_id, chat_id, str(payload["text"]), rows, photo)
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,12 @@ def _markup(item: Outgoing) -> InlineKeyboardMarkup | None:
 
 async def send_one(bot: Bot, item: Outgoing) -> Outcome:
     try:
-        msg = await bot.send_message(item.chat_id, item.text, reply_markup=_markup(item))
+        if item.photo is not None:
+            msg = await bot.send_photo(
+                item.chat_id, item.photo, caption=item.text, reply_markup=_markup(item)
+            )
+        else:
+            msg = await bot.send_message(item.chat_id, item.text, reply_markup=_markup(item))
     except Forbidden as exc:  # blocked the bot, or left the group
         return Outcome(item, "blocked", error=exc.message)
     except ChatMigrated as exc:
@@ -94,3 +108,24 @@ async def send_all(bot: Bot, items: Sequence[Outgoing]) -> list[Outcome]:
         return outcome
 
     return list(await asyncio.gather(*(one(i) for i in items)))
+
+
+async def send_in_order(bot: Bot, items: Sequence[Outgoing]) -> list[Outcome]:
+    """Messages that must arrive in order (a summary in parts, then its chart): one chat
+    after another item by item, the chats concurrently. After a failure the chat's later
+    items wait for the next tick (state "retry") rather than arrive out of order."""
+    chats: dict[int, list[Outgoing]] = {}
+    for item in items:
+        chats.setdefault(item.chat_id, []).append(item)
+
+    async def chat(queue: list[Outgoing]) -> list[Outcome]:
+        done: list[Outcome] = []
+        for item in queue:
+            if done and done[-1].state != "sent":
+                done.append(Outcome(item, "retry", error="waits for an earlier part"))
+                continue
+            done.append(await send_one(bot, item))
+        return done
+
+    results = await asyncio.gather(*(chat(q) for q in chats.values()))
+    return [o for group in results for o in group]

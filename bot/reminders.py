@@ -43,6 +43,8 @@ class ReminderSettings:
     quiet_start: time = time(21, 30)  # nothing is sent from here …
     quiet_end: time = time(7, 0)  # … to here, local time
     digest_day: int = 3  # admins' list of cells that did not report last month
+    summary_day: int = 5  # K1: the linked groups' roll-up of last month, and the recaps
+    summary_at: time = time(8, 0)
 
     def __post_init__(self) -> None:
         if not 1 <= self.documents_days <= self.before_days <= 14:
@@ -51,6 +53,8 @@ class ReminderSettings:
             raise ValueError("after_days must be 1-7")
         if not 1 <= self.digest_day <= 28:
             raise ValueError("digest_day must be 1-28")
+        if not 1 <= self.summary_day <= 28:
+            raise ValueError("summary_day must be 1-28")
         if any(d != -1 and not 1 <= d <= 28 for d in self.month_days):
             raise ValueError("month_days are 1-28 or -1 (the last day)")
 
@@ -58,7 +62,7 @@ class ReminderSettings:
     def from_settings(cls, raw: dict[str, Any]) -> ReminderSettings:
         values: dict[str, Any] = {}
         for key, value in (raw or {}).items():
-            if key in ("send_at", "morning_at", "quiet_start", "quiet_end"):
+            if key in ("send_at", "morning_at", "quiet_start", "quiet_end", "summary_at"):
                 values[key] = time.fromisoformat(str(value))
             elif key == "month_days":
                 values[key] = tuple(int(v) for v in value)

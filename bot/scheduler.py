@@ -21,9 +21,10 @@ from telegram.ext import Application
 from bot.dates import last_day_of_month
 from bot.digest import plan_digest
 from bot.i18n import resolve_locale, translator
-from bot.outbox import Outcome, Outgoing, send_all
+from bot.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.reminder_text import render
 from bot.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
+from bot.summaries import plan_summaries
 from bot.warnings import plan_warnings
 from storage import reminders
 
@@ -173,11 +174,16 @@ async def tick(app_data: Any, bot: Bot) -> TickReport:
     items = await plan_and_claim(app_data, now)
     # R5/R6 early warnings and the admins' digest of cells that did not report (claimed alike).
     items += await plan_warnings(app_data, now) + await plan_digest(app_data, now)
-    report = TickReport(claimed=len(items))
+    # The roll-ups (#5): the groups' parts in order, the secretaries' recaps with the rest.
+    summaries = await plan_summaries(app_data, now)
+    items += summaries.unordered
+    ordered = summaries.ordered
+    report = TickReport(claimed=len(items) + len(ordered))
     for _round in range(2):  # the reminders, then any notices about blocked recipients
-        if not items:
+        if not items and not ordered:
             break
-        outcomes = await send_all(bot, items)
+        outcomes = await send_all(bot, items) + await send_in_order(bot, ordered)
+        ordered = []
         for o in outcomes:
             report.outcomes[o.state] = report.outcomes.get(o.state, 0) + 1
         items = await record(app_data, outcomes, now)

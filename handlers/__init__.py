@@ -34,6 +34,7 @@ from . import (
     onboarding,
     orgs,
     reminders,
+    reports,
     roster,
     roster_add,
     router,
@@ -65,6 +66,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler(["link", "start"], handler(onboarding.link_group), filters=GROUPS),
         CommandHandler("unlink", handler(onboarding.unlink_group), filters=GROUPS),
         CommandHandler("help", handler(onboarding.group_help), filters=GROUPS),
+        CommandHandler(["baocao", "report"], handler(reports.start)),  # private and groups
         ChatMemberHandler(handler(onboarding.bot_membership), ChatMemberHandler.MY_CHAT_MEMBER),
         # Private commands
         CommandHandler("help", handler(menu.help_command), filters=PRIVATE),
@@ -128,6 +130,9 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("rm:mv", reminders.choose_day),
         callback("rm:to", reminders.move_to),
         callback("rm:nudge", digest.nudge),
+        callback("rp:n", reports.picked_node),
+        callback("rp:p", reports.picked_period),
+        callback("rp:f", reports.send_file),
         callback("sc:o", schedule.open_schedule),
         callback("sc:d", schedule.set_day),
         callback("sc:t", schedule.set_time),

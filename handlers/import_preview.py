@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot import labels
 from bot.model import MemberStatus
 from bot.roster import ImportPlan, NewSpan, plan_import
 from bot.roster_import import ParseResult, Problem
 from storage import members
 from storage.models import FlowState
 
-from . import labels
 from .base import Turn, esc, inline
 
 # Keep the preview well under Telegram's 4096 characters; the counts are always exact.

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import labels
 from bot.invites import deep_link
 from bot.model import Role
 from storage import invites, orgs, users
 from storage.models import Invite, Org
 
-from . import labels
 from .base import Refused, Stale, Turn, esc, inline, upfirst
 from .orgs import admin_node
 

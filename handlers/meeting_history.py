@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot import labels
 from bot.history import (
     CellYear,
     MarkedMeeting,
@@ -28,7 +29,6 @@ from bot.meetings import MeetingType, RuleProfile, Tally, ZeroReport
 from storage import history, members, orgs, zero_reports
 from storage.models import Member, Org
 
-from . import labels
 from .base import Button, Stale, Turn, esc, inline
 from .meeting_log import TYPE_LABELS, log_cell
 from .roster import roster_member

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import labels
 from bot.dates import parse_date
 from bot.model import LEAVING_STATUSES, TEMPORARY_STATUSES, MemberStatus
 from bot.roster import NewSpan
 from storage import members
 
-from . import labels
 from .base import Stale, Turn, esc, inline
 from .roster import render_member, roster_member
 

@@ -21,12 +21,14 @@ PRIVATE_COMMANDS = [
     ("meeting", N_("Log a cell meeting")),
     ("members", N_("The cell's members")),
     ("org", N_("Organisation, invites, linked group")),
+    ("baocao", N_("Reports: months, quarters, years")),
     ("language", N_("Change language")),
     ("help", N_("How to use chibo")),
     ("cancel", N_("Stop what you are doing")),
 ]
 GROUP_COMMANDS = [
     ("link", N_("Link this group with a code from chibo")),
+    ("baocao", N_("The report of the linked organisation (admins)")),
     ("help", N_("What chibo sends to this group")),
 ]
 

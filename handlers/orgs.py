@@ -7,12 +7,12 @@ States: see orgs.mmd.
 
 from __future__ import annotations
 
+from bot import labels
 from bot.model import CellType, OrgKind
 from bot.text import normalize
 from storage import orgs
 from storage.models import Org
 
-from . import labels
 from .base import Button, Refused, Stale, Turn, esc, inline, upfirst
 
 PAGE_SIZE = 20

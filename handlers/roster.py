@@ -5,13 +5,13 @@ Callback data: ros:l:<cell>:<page> · ros:m:<member> · ros:rn:<member>
 
 from __future__ import annotations
 
+from bot import labels
 from bot.model import MemberStatus
 from bot.roster import RosterLine, roster_on, status_counts
 from bot.text import normalize
 from storage import members, orgs
 from storage.models import Member, Org
 
-from . import labels
 from .base import Button, Refused, Turn, esc, inline
 
 PAGE_SIZE = 30  # a 200-member cell pages; Telegram allows ~100 buttons a message

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import labels
 from bot.dates import parse_date
 from bot.model import MemberStatus
 from bot.roster import NewSpan
@@ -21,7 +22,6 @@ from bot.roster_import import ParseResult, RosterFileError, parse_pasted, parse_
 from bot.text import normalize
 from storage import members
 
-from . import labels
 from .base import Stale, Turn, esc, inline, upfirst
 from .import_preview import problem_text, render_preview, stored_import
 from .roster import render_list, roster_cell

@@ -16,6 +16,7 @@ from . import (
     member_status,
     menu,
     orgs,
+    reports,
     roster,
     roster_add,
     schedule,
@@ -36,6 +37,7 @@ FLOW_TEXT: dict[str, TextStep] = {
     "meeting": meeting_log.on_text,
     "zero": zero_report.on_text,
     "schedule": schedule.time_text,
+    "report": reports.month_text,
 }
 
 

@@ -14,11 +14,10 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.history import stored_tally
 
-from .models import Meeting, MeetingMark, Member
+from .models import Meeting, MeetingMark, Member, MemberStatusChange
 
 
 async def refresh(
@@ -38,10 +37,16 @@ async def refresh(
     held = [m for m in await session.scalars(query) if m.held_on is not None]
     if not held:
         return 0
-    members = await session.scalars(
-        select(Member).where(Member.cell_id == cell_id).options(selectinload(Member.statuses))
-    )
-    roster = [(m.id, list(m.statuses)) for m in members]
+    # The histories are read from their table, not through Member.statuses: a member
+    # already in the session keeps the collection it was loaded with, without the entry
+    # add_status has just added, and the tally would miss the very change it follows.
+    in_cell = select(Member.id).where(Member.cell_id == cell_id)
+    histories: dict[int, list[MemberStatusChange]] = {i: [] for i in await session.scalars(in_cell)}
+    for entry in await session.scalars(
+        select(MemberStatusChange).where(MemberStatusChange.member_id.in_(in_cell))
+    ):
+        histories[entry.member_id].append(entry)
+    roster = list(histories.items())
     stored: dict[int, dict[int, str]] = {m.id: {} for m in held}
     rows = await session.execute(
         select(MeetingMark.meeting_id, MeetingMark.member_id, MeetingMark.mark).where(

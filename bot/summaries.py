@@ -1,0 +1,180 @@
+"""The scheduled roll-ups (#5), planned by the reminder tick and claimed like reminders.
+
+- To every linked group (O2), on `summary_day` (default the 5th) from `summary_at` (08:00)
+  to the month's end: last month's summary of the node's subtree (K1) with the chart;
+  after a quarter's last month the quarter's (K2); in January the year's (K3). Cells and
+  counts only, never a person's name (S2).
+- To every cell's secretary and deputy, privately, at the same time: a recap of their
+  cell's last month and year so far.
+
+Each message is claimed under (chat, "sum:<node>:<period>:<part>") or
+(chat, "recap:<cell>:<yyyy-mm>") before it is sent, so restarts, a second instance or a
+tick run twice never send one twice, and a tick after downtime still sends it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.charts import chart_caption, compliance_chart
+from bot.i18n import resolve_locale, translator
+from bot.orgtree import effective_settings
+from bot.outbox import Outgoing
+from bot.reminders import ReminderSettings, is_quiet
+from bot.report import build
+from bot.summary import Period, YearMonth
+from bot.summary_text import recap_text, report_texts
+from storage import orgs, reminders, reports, warnings
+from storage.models import Org
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Planned:
+    """What a tick claimed: the groups' parts go out in order, the recaps in any order."""
+
+    ordered: list[Outgoing]
+    unordered: list[Outgoing]
+
+
+def due_periods(today: date) -> list[Period]:
+    """What is reported this month: last month, last quarter after its end, last year in
+    January."""
+    last = today.replace(day=1) - timedelta(days=1)
+    ym: YearMonth = (last.year, last.month)
+    periods = [Period.of_month(ym)]
+    if last.month % 3 == 0:
+        periods.append(Period.quarter_of(ym))
+    if last.month == 12:
+        periods.append(Period(last.year))
+    return periods
+
+
+def _settings(org: Org, by_id: dict[int, Org]) -> ReminderSettings | None:
+    chain = [by_id[i] for i in org.ancestor_ids[:-1] if i in by_id]
+    try:
+        return ReminderSettings.from_settings(effective_settings(org, chain).get("reminders", {}))
+    except ValueError:  # one node's bad setting must not hold up the others
+        log.warning("org %s: unusable reminder settings, no summary", org.id, exc_info=True)
+        return None
+
+
+def is_due(rs: ReminderSettings, now: datetime) -> bool:
+    """From summary_day at summary_at to the month's end, outside the quiet hours."""
+    start = datetime.combine(
+        date(now.year, now.month, rs.summary_day), rs.summary_at, tzinfo=now.tzinfo
+    )
+    return now >= start and not is_quiet(now, rs)
+
+
+def part_keys(node_id: int, period: Period, n: int) -> list[str]:
+    return [f"sum:{node_id}:{period.key}:{i}" for i in range(1, n + 1)]
+
+
+async def _claim(
+    session: AsyncSession, item: Outgoing, key: str, kind: str, org_id: int
+) -> Outgoing | None:
+    claimed = await reminders.claim(
+        session, chat_id=item.chat_id, key=key, kind=kind, org_id=org_id, payload=item.payload
+    )
+    if claimed is None:
+        return None
+    return Outgoing(claimed, item.chat_id, item.text, item.buttons, item.photo)
+
+
+async def _group_summaries(
+    session: AsyncSession, tree: Sequence[Org], by_id: dict[int, Org], now: datetime, locale: str
+) -> list[Outgoing]:
+    today = now.date()
+    linked = [o for o in tree if o.group_chat_id is not None]
+    linked = [o for o in linked if (rs := _settings(o, by_id)) is not None and is_due(rs, now)]
+    periods = due_periods(today)
+    wanted = [(o, p) for o in linked for p in periods]
+    done = await warnings.claimed(
+        session,
+        (o.group_chat_id for o in linked if o.group_chat_id is not None),
+        (part_keys(o.id, p, 1)[0] for o, p in wanted),
+    )
+    out: list[Outgoing] = []
+    tr = translator(locale)  # a group has no language of its own: the deployment's
+    for node, period in wanted:
+        chat = node.group_chat_id
+        assert chat is not None
+        if (chat, part_keys(node.id, period, 1)[0]) in done:
+            continue
+        report = await build(session, node, period, today)
+        if not report.cells:
+            continue
+        texts = report_texts(report, tr)
+        items: list[Outgoing | None] = []
+        for text, key in zip(texts, part_keys(node.id, period, len(texts)), strict=True):
+            items.append(await _claim(session, Outgoing(0, chat, text), key, "summary", node.id))
+        if items[0] is None:  # another instance claimed it meanwhile
+            continue
+        if period.kind == "month":
+            chart = Outgoing(0, chat, chart_caption(report, tr), photo=compliance_chart(report, tr))
+            items.append(
+                await _claim(session, chart, f"sum:{node.id}:{period.key}:png", "chart", node.id)
+            )
+        out += [i for i in items if i is not None]
+    return out
+
+
+async def _recaps(
+    session: AsyncSession, tree: Sequence[Org], by_id: dict[int, Org], now: datetime, locale: str
+) -> list[Outgoing]:
+    today = now.date()
+    last = today.replace(day=1) - timedelta(days=1)
+    ym: YearMonth = (last.year, last.month)
+    cells = [o for o in tree if o.is_cell]
+    cells = [c for c in cells if (rs := _settings(c, by_id)) is not None and is_due(rs, now)]
+    if not cells:
+        return []
+    key = {c.id: f"recap:{c.id}:{ym[0]}-{ym[1]:02d}" for c in cells}
+    people = await reminders.recipients(session, list(key))
+    done = await warnings.claimed(
+        session, (p.user_id for group in people.values() for p in group), key.values()
+    )
+    waiting = {
+        c.id: [p for p in people.get(c.id, []) if (p.user_id, key[c.id]) not in done] for c in cells
+    }
+    cells = [c for c in cells if waiting[c.id]]
+    if not cells:
+        return []
+    out: list[Outgoing] = []
+    so_far = Period(ym[0]).months[: ym[1]]
+    roots = {c.ancestor_ids[0] for c in cells}
+    for root_id in sorted(roots):
+        root = by_id[root_id]
+        profile = await orgs.rule_profile(session, root)
+        facts = await reports.cell_facts(session, root, date(ym[0], 1, 1), last, profile)
+        for cell in (f for f in facts if f.id in waiting):
+            for person in waiting[cell.id]:
+                tr = translator(resolve_locale(person.locale, person.language_code, locale))
+                item = Outgoing(0, person.user_id, recap_text(cell, ym, so_far, tr))
+                claimed = await _claim(session, item, key[cell.id], "recap", cell.id)
+                if claimed is not None:
+                    out.append(claimed)
+    return out
+
+
+async def plan_summaries(app_data: Any, now_utc: datetime) -> Planned:
+    """In one transaction: the groups' summaries and the secretaries' recaps that are due
+    and not yet claimed, claimed. Reports are only built for what is still to send."""
+    settings = app_data.settings
+    now = now_utc.astimezone(settings.timezone)  # L1
+    async with app_data.sessions() as session, session.begin():
+        tree = await warnings.nodes(session)
+        by_id = {o.id: o for o in tree}
+        ordered = await _group_summaries(session, tree, by_id, now, settings.default_locale)
+        unordered = await _recaps(session, tree, by_id, now, settings.default_locale)
+    if ordered or unordered:
+        log.info("summaries: %s group messages, %s recaps claimed", len(ordered), len(unordered))
+    return Planned(ordered, unordered)

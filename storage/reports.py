@@ -1,0 +1,175 @@
+"""The queries behind the roll-ups (#5, K1-K4): sums over the stored meeting tallies.
+
+A fixed number of queries per report whatever the size of the subtree: the cells, their
+meetings summed per cell and month, the standing zero reports, the grades. No attendance
+row is read (storage.tallies keeps each meeting's counts), so a province-wide year costs
+one grouped scan of its meetings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.meetings_rules import RuleProfile
+from bot.model import OrgKind
+from bot.summary import CellFacts, MonthFacts, Period, YearMonth
+
+from . import warnings
+from .models import Meeting, Org, ZeroReport
+from .reminders import REGULAR_KINDS
+
+THEMATIC_KINDS = ("thematic", "combined")  # M4
+
+
+def _under(node: Org) -> Any:
+    """The node and everything beneath it (materialised paths, O2)."""
+    return and_(Org.path.startswith(node.path, autoescape=True), Org.archived_at.is_(None))
+
+
+async def cells_under(session: AsyncSession, node: Org) -> list[Org]:
+    rows = await session.scalars(
+        select(Org).where(_under(node), Org.kind == OrgKind.CELL).order_by(Org.id)
+    )
+    return list(rows)
+
+
+async def month_sums(
+    session: AsyncSession, node: Org, first: date, last: date, profile: RuleProfile
+) -> dict[tuple[int, int, int], MonthFacts]:
+    """(cell, year, month) → the month's counts, from one grouped query over meetings and
+    one over zero reports."""
+    regular = Meeting.kind.in_(REGULAR_KINDS)
+    year, month = extract("year", Meeting.held_on), extract("month", Meeting.held_on)
+
+    def on_regular(column: Any) -> Any:
+        return func.sum(case((regular, func.coalesce(column, 0)), else_=0))
+
+    short = or_(  # M5, with the profile of the node the report is for
+        and_(Meeting.kind.in_(("regular", "thematic")), Meeting.minutes < profile.min_minutes),
+        and_(Meeting.kind == "combined", Meeting.minutes < profile.min_minutes_combined),
+    )
+    rows = await session.execute(
+        select(
+            Meeting.cell_id,
+            year,
+            month,
+            func.sum(case((regular, 1), else_=0)),
+            func.sum(case((Meeting.kind.in_(THEMATIC_KINDS), 1), else_=0)),
+            on_regular(Meeting.eligible),
+            on_regular(Meeting.present),
+            on_regular(Meeting.unexcused),
+            func.sum(case((short, 1), else_=0)),
+        )
+        .join(Org, Org.id == Meeting.cell_id)
+        .where(
+            _under(node),
+            Meeting.state == "saved",
+            Meeting.held_on >= first,
+            Meeting.held_on <= last,
+        )
+        .group_by(Meeting.cell_id, year, month)
+    )
+    out: dict[tuple[int, int, int], MonthFacts] = {}
+    for cell_id, y, m, n_regular, n_thematic, eligible, present, unexcused, n_short in rows:
+        out[(cell_id, int(y), int(m))] = MonthFacts(
+            regular=int(n_regular),
+            thematic=int(n_thematic),
+            eligible=int(eligible),
+            present=int(present),
+            unexcused=int(unexcused),
+            short=int(n_short),
+        )
+    # (year, month) compared column by column: year * 100 + month would be computed in
+    # SMALLINT on PostgreSQL (the columns' type) and overflow at 202,600.
+    from_first = or_(
+        ZeroReport.year > first.year,
+        and_(ZeroReport.year == first.year, ZeroReport.month >= first.month),
+    )
+    to_last = or_(
+        ZeroReport.year < last.year,
+        and_(ZeroReport.year == last.year, ZeroReport.month <= last.month),
+    )
+    zero = await session.execute(
+        select(ZeroReport.cell_id, ZeroReport.year, ZeroReport.month)
+        .join(Org, Org.id == ZeroReport.cell_id)
+        .where(_under(node), ZeroReport.deleted_at.is_(None), from_first, to_last)
+    )
+    for cell_id, y, m in zero:
+        key = (cell_id, int(y), int(m))
+        base = out.get(key, MonthFacts())
+        out[key] = MonthFacts(**{**base.__dict__, "zero": True})
+    return out
+
+
+async def cell_facts(
+    session: AsyncSession, node: Org, first: date, last: date, profile: RuleProfile
+) -> list[CellFacts]:
+    """Every cell under `node` (or the node itself, if a cell) with its months."""
+    cells = await cells_under(session, node)
+    above_ids = {a for c in cells for a in c.ancestor_ids[:-1]}
+    above = {}
+    if above_ids:
+        above = {o.id: o for o in await session.scalars(select(Org).where(Org.id.in_(above_ids)))}
+    sums = await month_sums(session, node, first, last, profile)
+    months: dict[int, dict[YearMonth, MonthFacts]] = defaultdict(dict)
+    for (cell_id, y, m), facts in sums.items():
+        months[cell_id][(y, m)] = facts
+    out = []
+    for c in cells:
+        group = next(
+            (
+                above[a]
+                for a in reversed(c.ancestor_ids[:-1])
+                if a in above and above[a].kind == OrgKind.GRASSROOTS
+            ),
+            None,
+        )
+        out.append(
+            CellFacts(
+                id=c.id,
+                name=c.name,
+                cell_type=c.cell_type.value if c.cell_type else None,
+                group_id=group.id if group else None,
+                group=group.name if group else None,
+                founded_on=c.founded_on,
+                months=dict(months.get(c.id, {})),
+            )
+        )
+    return out
+
+
+async def grade_counts(session: AsyncSession, node: Org, period: Period) -> dict[str, int]:
+    """M9: saved meetings of the period per grade."""
+    rows = await session.execute(
+        select(Meeting.grade, func.count())
+        .join(Org, Org.id == Meeting.cell_id)
+        .where(
+            _under(node),
+            Meeting.state == "saved",
+            Meeting.grade.is_not(None),
+            Meeting.held_on >= period.first_day,
+            Meeting.held_on <= period.last_day,
+        )
+        .group_by(Meeting.grade)
+    )
+    return {str(grade): int(n) for grade, n in rows}
+
+
+async def member_flags(
+    session: AsyncSession, cell_ids: list[int], year: int, profile: RuleProfile, today: date
+) -> tuple[int, int, int]:
+    """(R5 warned, R5 flagged, R6 flagged) members of these cells in `year`, judged by the
+    node's profile: counts only (S2)."""
+    records = await warnings.year_records(
+        session, year, profiles=dict.fromkeys(cell_ids, profile), today=today
+    )
+    return (
+        sum(1 for r in records if r.year.r5 == "warn"),
+        sum(1 for r in records if r.year.r5 == "flag"),
+        sum(1 for r in records if r.year.r6),
+    )

@@ -1,0 +1,171 @@
+"""The roll-ups in Telegram (#5): the linked group's monthly summary with its chart, the
+quarter's and the year's in January, the secretaries' recaps, once each across a restart;
+/baocao in the group and in private with its refusals; no member's name in any group
+(S2). On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.model import MemberStatus, Role
+from bot.roster import NewSpan
+from bot.scheduler import tick
+from storage import members, orgs
+from storage.models import Org
+
+from .botenv import VN, BotEnv, start_env, stop_env
+from .fakeapi import TgGroup, TgUser
+
+SEC, SEC_B, ADMIN, STRANGER = 200, 203, 900, 950
+GROUP = -100_777
+NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
+NOT_ALLOWED = "không thể thực hiện"
+
+
+async def setup(env: BotEnv) -> tuple[dict[str, Org], dict[str, TgUser], TgGroup, dict[str, int]]:
+    """The ward (linked to a group) with KP5 (three members; 03/11: Bình absent without
+    reason, so 2/3) and TDP12 (nothing logged for November)."""
+    tree = await env.seed_tree()
+    group = env.group(GROUP, "Đảng ủy phường Hòa Minh")
+    async with env.db() as s:
+        ward = await s.get(Org, tree["ward"].id)
+        assert ward is not None
+        await orgs.link_group(s, ward, GROUP, actor_id=None)
+        ids = {}
+        for name in NAMES:
+            m = await members.add_member(
+                s, cell_id=tree["kp5"].id, full_name=name, actor_id=None,
+                spans=[NewSpan(MemberStatus.OFFICIAL, date(2010, 1, 1))],
+            )  # fmt: skip
+            ids[name] = m.id
+    users = {
+        "sec": env.user(SEC, "Hòa"),
+        "sec_b": env.user(SEC_B, "Tâm"),
+        "admin": env.user(ADMIN, "Minh"),
+    }
+    for key, org, role in (
+        ("sec", "kp5", Role.SECRETARY),
+        ("sec_b", "tdp12", Role.SECRETARY),
+        ("admin", "ward", Role.ADMIN),
+    ):
+        await env.grant(users[key], tree[org], role)
+        await users[key].command("start")
+    await env.save_meeting(
+        tree["kp5"].id, date(2026, 11, 3), "regular", {ids["Trần Thị Bình"]: ("unexcused", None)}
+    )
+    return tree, users, group, ids
+
+
+def group_texts(group: TgGroup) -> list[str]:
+    return [m.text or m.caption or "" for m in group.chat.messages if m.from_bot]
+
+
+def no_member_names_in_groups(env: BotEnv) -> None:
+    """S2: nothing sent to a group carries a member's name."""
+    for call in env.fake.calls:
+        if call.chat_id is not None and call.chat_id < 0:
+            assert not any(n in str(call.params) for n in NAMES), call
+
+
+async def run(env: BotEnv, at: datetime) -> None:
+    env.clock.set(at)
+    await tick(env.app.bot_data, env.app.bot)
+
+
+async def test_monthly_summary_chart_and_recaps_once_across_a_restart(env: BotEnv) -> None:
+    _tree, users, group, _ids = await setup(env)
+    await run(env, datetime(2026, 12, 5, 7, 55, tzinfo=VN))  # before summary_at
+    assert group_texts(group) == []
+    await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))
+    [summary] = [m for m in group.chat.messages if m.from_bot and m.text]
+    text = summary.text or ""
+    assert "sinh hoạt chi bộ tháng 11/2026" in text
+    assert "Đã sinh hoạt thường kỳ: 1/2 (50,0%) chi bộ" in text
+    assert "Chưa báo cáo: 1\n• Chi bộ Tổ dân phố 12" in text
+    assert "dự bình quân: 66,7% (thấp nhất 66,7%)" in text
+    assert "Dưới 90,0%: 1 chi bộ\n• Chi bộ Khu phố 5" in text
+    assert "vắng không lý do: 1 (1 lượt)" in text
+    [photo] = [m for m in group.chat.messages if m.from_bot and m.photo]
+    assert photo.caption and len(photo.caption) < 1024
+    assert photo.message_id > summary.message_id  # the chart after the text
+    # The secretaries' recaps, privately.
+    recap = next(m.text for m in users["sec"].chat.messages if m.text and m.text.startswith("🗓"))
+    assert "Chi bộ Khu phố 5, tháng 11/2026: đã ghi sinh hoạt thường kỳ; dự 2/3 (66,7%)" in recap
+    recap_b = next(
+        m.text for m in users["sec_b"].chat.messages if m.text and m.text.startswith("🗓")
+    )
+    assert "chưa ghi sinh hoạt thường kỳ" in recap_b and "0/11 tháng" in recap_b
+    assert not [m for m in users["admin"].chat.messages if m.text and m.text.startswith("🗓")]
+    before = (len(group.chat.messages), len(users["sec"].chat.messages))
+    await run(env, datetime(2026, 12, 5, 8, 6, tzinfo=VN))
+    await stop_env(env)  # a restart: the claims are in the database
+    env2 = await start_env(env.engine, env.clock, env.fake)
+    await run(env2, datetime(2026, 12, 6, 9, 0, tzinfo=VN))
+    assert (len(group.chat.messages), len(users["sec"].chat.messages)) == before
+    no_member_names_in_groups(env2)
+    assert not env2.errors
+    await stop_env(env2)
+
+
+async def test_january_brings_the_month_the_quarter_and_the_year(env: BotEnv) -> None:
+    _tree, _users, group, _ids = await setup(env)
+    await run(env, datetime(2027, 1, 5, 8, 5, tzinfo=VN))
+    texts = [m.text for m in group.chat.messages if m.from_bot and m.text]
+    assert [t.split("\n")[0] for t in texts] == [
+        "📊 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ tháng 12/2026",
+        "📘 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ quý 4/2026",
+        "📗 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ năm 2026",
+    ]
+    assert "0/2 (0,0%) chi bộ đã sinh hoạt chuyên đề trong quý" in texts[1]
+    assert "• 11/2026: 1/2 (50,0%)" in texts[1]
+    # The year: KP5 held 1 of 12 months, TDP12 none: both "8 or fewer".
+    assert "• 8 kỳ trở xuống: 2/2 (100,0%)" in texts[2]
+    assert "• đủ 12 kỳ: 0/2 (0,0%)" in texts[2]
+    assert len([m for m in group.chat.messages if m.from_bot and m.photo]) == 1  # the month's
+    no_member_names_in_groups(env)
+
+
+async def test_baocao_in_the_group_for_its_admins_only(env: BotEnv) -> None:
+    _tree, users, group, _ids = await setup(env)
+    stranger = env.user(STRANGER, "Lạ")
+    await stranger.send_in(group, "/baocao")
+    assert "Chỉ quản trị viên của Đảng ủy phường Hòa Minh" in (group_texts(group)[-1])
+    admin = users["admin"]
+    await admin.send_in(group, "/baocao")
+    assert "kỳ nào?" in group_texts(group)[-1]
+    await admin.press("tháng 11/2026", group=group)
+    text = group_texts(group)[-1]
+    assert "Đã sinh hoạt thường kỳ: 1/2 (50,0%) chi bộ" in text
+    await admin.press("📥 Excel", group=group)
+    [doc] = [c for c in env.fake.calls_of("sendDocument") if c.chat_id == GROUP]
+    assert doc.params["caption"].startswith("Đảng ủy phường Hòa Minh")
+    await admin.press("📈 Biểu đồ", group=group)
+    assert [c for c in env.fake.calls_of("sendPhoto") if c.chat_id == GROUP]
+    # A forged button for a cell of the ward is refused in the group: it is not the node.
+    msg = group.chat.messages[-1].message_id
+    await stranger.press_data(f"rp:p:{_tree['kp5'].id}:2026-11", msg, group=group)
+    assert NOT_ALLOWED in (stranger.last_alert or "")
+    no_member_names_in_groups(env)
+
+
+async def test_baocao_in_private_secretary_sees_own_cell_only(env: BotEnv) -> None:
+    tree, users, _group, _ids = await setup(env)
+    sec = users["sec"]
+    await sec.command("baocao")
+    assert "Báo cáo của Chi bộ Khu phố 5: kỳ nào?" in (sec.chat.last_bot_message.text or "")
+    await sec.send("tháng mười ba")
+    assert "Chưa đọc được “tháng mười ba”" in (sec.chat.last_bot_message.text or "")
+    await sec.send("11/2026")
+    text = sec.chat.last_bot_message.text or ""
+    assert "Chi bộ Khu phố 5: sinh hoạt chi bộ tháng 11/2026" in text
+    assert "Đã sinh hoạt thường kỳ: 1/1 (100,0%) chi bộ" in text
+    msg = sec.chat.last_bot_message.message_id
+    for data in (f"rp:p:{tree['ward'].id}:2026-11", f"rp:p:{tree['tdp12'].id}:2026-11"):
+        await sec.press_data(data, msg)
+        assert NOT_ALLOWED in (sec.last_alert or ""), data
+    await sec.press_data(f"rp:p:{tree['kp5'].id}:2027-03", msg)  # not begun: out of date
+    assert "cũ" in (sec.last_alert or "")
+    stranger = env.user(STRANGER, "Lạ")
+    await stranger.command("start")
+    await stranger.command("baocao")
+    assert "dành cho quản trị viên" in (stranger.chat.last_bot_message.text or "")

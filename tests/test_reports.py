@@ -1,0 +1,668 @@
+"""The upper committee's roll-ups (#5, K1-K4) on a synthetic ward whose figures are known
+by construction, on SQLite and PostgreSQL; and the periods they are asked for.
+
+The ward "Đảng ủy phường Hòa Minh" (as of 10/01/2027, all of 2026 is over):
+
+    Đảng bộ Dân cư Hòa Minh (grassroots, residential cells)
+      A  Chi bộ Khu phố 9       12 regular meetings, one combined a quarter; 8 official +
+                                2 probationary; Hạnh excused in Jan-Apr (R6); a
+                                probationary member excused in Oct (9/10: on the line)
+      B  Chi bộ Khu phố 10      10 regular meetings (no Feb: zero report, no Jul); 19
+                                official + 1 exempted who always comes voluntarily (R2);
+                                Bình unexcused in Mar, May, Oct (R5 flag); Chi excused
+                                in Oct (17/19: below R4); thematic in Q1, Q2, Q4
+      C  Chi bộ Khu phố 11      7 regular meetings (Jan-Jun, Oct); 5 official + one who
+                                transferred out on 01/7 (unexcused Apr-Jun, left: no
+                                flag); Dung unexcused Feb, Apr (R5 warning); short
+                                meetings in Jan, Jun (combined, 100′) and Oct
+    Đảng bộ Cơ quan – Doanh nghiệp (grassroots)
+      D  Chi bộ Văn phòng       agency; never reported (an October meeting deleted, a
+                                November zero report withdrawn)
+      E  Chi bộ Trường Tiểu học public service; Jan-Sep held, zero reports Oct-Dec (M8);
+                                thematic in Feb, May, Aug
+      F  Chi bộ Đông Á          private enterprise founded 15/7/2026: Jul-Dec held, all due
+    directly under the ward
+      H  Chi bộ Đồn Biên phòng  armed forces; every month but Oct (an extraordinary meeting
+                                then, M3); combined in Mar only; Lan excused in Jan, Kim
+                                unexcused in Nov (and at the extraordinary one)
+
+Names sort as the committees read them (L4 folding, numbers by value): H, F, A, B, C, E, D.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from fractions import Fraction
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.model import CellType, MemberStatus, OrgKind
+from bot.report import Report, TrendPoint, build
+from bot.roster import NewSpan
+from bot.summary import Breakdown, Period
+from storage import meetings, members, orgs, zero_reports
+from storage.models import Meeting, Org
+
+F = Fraction
+USER = 200
+JOINED = date(2010, 1, 1)
+TODAY = date(2027, 1, 10)
+Sessions = async_sessionmaker[AsyncSession]
+
+WARD = "Đảng ủy phường Hòa Minh"
+G1 = "Đảng bộ Dân cư Hòa Minh"
+G2 = "Đảng bộ Cơ quan – Doanh nghiệp"
+A = "Chi bộ Khu phố 9"
+B = "Chi bộ Khu phố 10"
+C = "Chi bộ Khu phố 11"
+D = "Chi bộ Văn phòng"
+E = "Chi bộ Trường Tiểu học"
+FF = "Chi bộ Đông Á"
+H = "Chi bộ Đồn Biên phòng"
+
+MINUTES = {"regular": 90, "thematic": 90, "combined": 120, "extraordinary": 30}
+
+
+async def crew(s: AsyncSession, cell: Org, tag: str, n: int, *spans: NewSpan) -> list[int]:
+    """n members named after the cell; official since 2010 unless spans are given."""
+    out = []
+    for i in range(n):
+        m = await members.add_member(
+            s,
+            cell_id=cell.id,
+            full_name=f"Nguyễn Văn {tag}{i + 1:02d}",
+            spans=list(spans) or [NewSpan(MemberStatus.OFFICIAL, JOINED)],
+            actor_id=None,
+        )
+        out.append(m.id)
+    return out
+
+
+async def meet(
+    s: AsyncSession,
+    cell: Org,
+    day: date,
+    kind: str = "regular",
+    *,
+    minutes: int | None = None,
+    marks: dict[int, str] | None = None,
+    grade: str | None = None,
+) -> Meeting:
+    """A saved meeting as the logging flow stores it (no mark: present)."""
+    m = await meetings.create_draft(
+        s,
+        cell_id=cell.id,
+        kind=kind,
+        user_id=USER,
+        start=time(19, 30),
+        minutes=minutes if minutes is not None else MINUTES[kind],
+    )
+    m.held_on, m.grade = day, grade
+    for member_id, mark in (marks or {}).items():
+        await meetings.set_mark(s, m, member_id, mark, "ốm" if mark == "excused" else None)
+    await meetings.save(s, m, actor_id=USER)
+    return m
+
+
+async def zero(s: AsyncSession, cell: Org, month: int, reason: str = "Nghỉ Tết") -> int:
+    report = await zero_reports.create(
+        s, cell_id=cell.id, year=2026, month=month, reason=reason, actor_id=USER
+    )
+    return report.id
+
+
+async def ward(sessions: Sessions) -> dict[str, Org]:
+    """The synthetic ward of the module docstring."""
+    async with sessions.begin() as s:
+        w = await orgs.create(s, name=WARD, kind=OrgKind.COMMUNE, parent=None, actor_id=None)
+
+        async def grassroots(name: str) -> Org:
+            return await orgs.create(s, name=name, kind=OrgKind.GRASSROOTS, parent=w, actor_id=None)
+
+        g1, g2 = await grassroots(G1), await grassroots(G2)
+
+        async def cell(name: str, parent: Org, cell_type: CellType) -> Org:
+            return await orgs.create(
+                s, name=name, kind=OrgKind.CELL, parent=parent, actor_id=None, cell_type=cell_type
+            )
+
+        # A: 12 months; combined (thematic too) in Mar, Jun, Sep, Dec; all graded "tốt".
+        a = await cell(A, g1, CellType.RESIDENTIAL)
+        hanh, *_ = await crew(s, a, "A", 8)
+        p1, _p2 = await crew(s, a, "P", 2, NewSpan(MemberStatus.PROBATIONARY, date(2025, 9, 1)))
+        for month in range(1, 13):
+            marks = {hanh: "excused"} if month <= 4 else {}
+            if month == 10:
+                marks = {p1: "excused"}  # probationary members count (R2): 9/10
+            kind = "combined" if month % 3 == 0 else "regular"
+            await meet(s, a, date(2026, month, 5), kind, marks=marks, grade="tot")
+
+        # B: 19 eligible + 1 exempted (always there, voluntarily); no Feb (zero), no Jul.
+        b = await cell(B, g1, CellType.RESIDENTIAL)
+        binh, chi, *_ = await crew(s, b, "B", 19)
+        (exempt,) = await crew(
+            s,
+            b,
+            "X",
+            1,
+            NewSpan(MemberStatus.OFFICIAL, JOINED),
+            NewSpan(MemberStatus.EXEMPTED, date(2025, 1, 1)),
+        )
+        for month in (1, 3, 4, 5, 6, 8, 9, 10, 11, 12):
+            marks = {exempt: "voluntary"}
+            if month in (3, 5, 10):
+                marks[binh] = "unexcused"
+            if month == 10:
+                marks[chi] = "excused"
+            await meet(s, b, date(2026, month, 5), marks=marks, grade="kha")
+        for month in (3, 6, 12):
+            await meet(s, b, date(2026, month, 20), "thematic", marks={exempt: "voluntary"})
+        await zero(s, b, 2)
+
+        # C: 7 months; a member transferred out on 01/7; three short meetings (M5).
+        c = await cell(C, g1, CellType.RESIDENTIAL)
+        dung, *_ = await crew(s, c, "C", 5)
+        (leaver,) = await crew(
+            s,
+            c,
+            "L",
+            1,
+            NewSpan(MemberStatus.OFFICIAL, JOINED),
+            NewSpan(MemberStatus.TRANSFERRED, date(2026, 7, 1)),
+        )
+        for month in (1, 2, 3, 4, 5, 6, 10):
+            marks = {}
+            if month in (2, 4):
+                marks[dung] = "unexcused"
+            if month in (4, 5, 6):
+                marks[leaver] = "unexcused"
+            kind = "combined" if month == 6 else "regular"
+            minutes = {1: 60, 6: 100, 10: 60}.get(month)
+            grade = "kem" if month == 10 else "trung_binh"
+            await meet(s, c, date(2026, month, 5), kind, minutes=minutes, marks=marks, grade=grade)
+
+        # D: never reported. A meeting deleted and a zero report withdrawn leave no trace.
+        d = await cell(D, g2, CellType.AGENCY)
+        await crew(s, d, "D", 3)
+        gone = await meet(s, d, date(2026, 10, 5), minutes=60, grade="tot")
+        await meetings.delete_saved(s, gone, actor_id=USER)
+        report = await zero_reports.get(s, await zero(s, d, 11, "Bí thư ốm"))
+        assert report is not None
+        await zero_reports.withdraw(s, report, actor_id=USER)
+
+        # E: Jan-Sep held (no grade), thematic in Feb, May, Aug; zero reports Oct-Dec.
+        e = await cell(E, g2, CellType.PUBLIC_SERVICE)
+        await crew(s, e, "E", 4)
+        for month in range(1, 10):
+            await meet(s, e, date(2026, month, 5))
+        for month in (2, 5, 8):
+            await meet(s, e, date(2026, month, 20), "thematic")
+        for month in (10, 11, 12):
+            await zero(s, e, month, "Giải thể trường, chờ sáp nhập")
+
+        # F: founded 15/7/2026; Jul-Dec held on the 20th, combined in Sep and Dec.
+        f = await cell(FF, g2, CellType.PRIVATE_ENTERPRISE)
+        f.founded_on = date(2026, 7, 15)
+        await crew(s, f, "F", 3, NewSpan(MemberStatus.OFFICIAL, date(2026, 7, 15)))
+        await crew(s, f, "Q", 1, NewSpan(MemberStatus.PROBATIONARY, date(2026, 7, 15)))
+        for month in range(7, 13):
+            kind = "combined" if month in (9, 12) else "regular"
+            await meet(s, f, date(2026, month, 20), kind, grade="kha")
+
+        # H: under the ward itself; all months but Oct; combined in Mar only.
+        h = await cell(H, w, CellType.ARMED_FORCES)
+        kim, lan, *_ = await crew(s, h, "H", 5)
+        for month in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12):
+            marks = {lan: "excused"} if month == 1 else {}
+            if month == 11:
+                marks = {kim: "unexcused"}
+            kind = "combined" if month == 3 else "regular"
+            await meet(s, h, date(2026, month, 5), kind, marks=marks)
+        # M3: no stand-in for the regular meeting; its unexcused mark is not R5's either.
+        await meet(s, h, date(2026, 10, 15), "extraordinary", marks={kim: "unexcused"})
+    return {"W": w, "G1": g1, "G2": g2, "A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "H": h}
+
+
+async def report(sessions: Sessions, node: Org, period: str, today: date = TODAY) -> Report:
+    async with sessions.begin() as s:
+        fresh = await orgs.get(s, node.id)
+        assert fresh is not None
+        return await build(s, fresh, Period.parse(period), today)
+
+
+# Each cell's rate in each month of 2026 it held the regular meeting (R2: present /
+# eligible, by construction above).
+RATES: dict[str, dict[int, Fraction]] = {
+    A: {m: F(9, 10) if m in (1, 2, 3, 4, 10) else F(1) for m in range(1, 13)},
+    B: {
+        m: {3: F(18, 19), 5: F(18, 19), 10: F(17, 19)}.get(m, F(1))
+        for m in (1, 3, 4, 5, 6, 8, 9, 10, 11, 12)
+    },
+    # C: 6 eligible until the transfer on 01/7, 5 after it.
+    C: {1: F(1), 2: F(5, 6), 3: F(1), 4: F(4, 6), 5: F(5, 6), 6: F(5, 6), 10: F(5, 5)},
+    E: dict.fromkeys(range(1, 10), F(1)),
+    FF: dict.fromkeys(range(7, 13), F(1)),
+    H: {m: F(4, 5) if m in (1, 11) else F(1) for m in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)},
+}
+DUE = {A: 1, B: 1, C: 1, D: 1, E: 1, FF: 7, H: 1}  # the first month of 2026 each is due for
+
+
+def mean(rates: list[Fraction]) -> Fraction:
+    return sum(rates, F(0)) / len(rates)
+
+
+def month_by_hand(month: int) -> tuple[int, int, Fraction | None]:
+    """(cells due, cells held, mean rate) of a month of 2026, straight from RATES."""
+    held = [r[month] for r in RATES.values() if month in r]
+    return (
+        sum(1 for first in DUE.values() if first <= month),
+        len(held),
+        mean(held) if held else None,
+    )
+
+
+def test_the_construction_tables_agree_with_the_story() -> None:
+    # The docstring's counts, so that RATES cannot drift from the builder unnoticed.
+    assert {name: len(r) for name, r in RATES.items()} == {A: 12, B: 10, C: 7, E: 9, FF: 6, H: 11}
+    # A year rate is the sum over the regular meetings, not the mean of the months.
+    assert F(120 - 5, 120) == F(23, 24)  # A: 10 × 12 eligible, 4 + 1 excused
+    assert F(190 - 4, 190) == F(93, 95)  # B: 19 × 10 eligible, 3 + 1 absences
+    assert F(6 + 5 + 6 + 4 + 5 + 5 + 5, 6 * 6 + 5) == F(36, 41)  # C
+    assert F(55 - 2, 55) == F(53, 55)  # H
+
+
+# --- K1: a month ---------------------------------------------------------------------------
+
+
+async def test_october(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], "2026-10")
+    assert (r.node_name, r.period, r.months, r.complete) == (
+        WARD,
+        Period(2026, month=10),
+        [(2026, 10)],
+        True,
+    )
+    assert [c.name for c in r.cells] == [H, FF, A, B, C, E, D]  # Đ with D, 9 before 10 (L4)
+    m = r.month
+    assert m is not None and r.quarter is None and r.year is None
+    # Due: all seven (F was founded in July). Held: A, B, C, F. Zero: E. H only met
+    # extraordinarily (M3) and D's meeting was deleted: both not reported.
+    assert (m.cells, m.held, m.zero) == (7, 4, 1)
+    assert m.unreported == [H, D]
+    # A 9/10, B 17/19, C 5/5 (the transferred member is gone), F 4/4.
+    assert m.mean_rate == (F(9, 10) + F(17, 19) + 1 + 1) / 4 == F(721, 760)
+    assert m.lowest_rate == F(17, 19)
+    # R4, exactly: 17/19 = 89,47% is below; A's 9/10 is on the line, so not below.
+    assert m.below == [B]
+    # Bình at B's regular meeting; Kim's at H's extraordinary one does not count.
+    assert (m.with_unexcused, m.unexcused) == (1, 1)
+    assert m.short == 1  # C's 60′ (D's 60′ was deleted)
+
+
+async def test_november_and_the_trend_to_october(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], "2026-11")
+    m = r.month
+    assert m is not None
+    # Held: A, B, F, H. Zero: E. C did not meet; D's zero report was withdrawn.
+    assert (m.cells, m.held, m.zero, m.unreported) == (7, 4, 1, [C, D])
+    assert m.mean_rate == (1 + 1 + 1 + F(4, 5)) / 4 == F(19, 20)
+    assert m.lowest_rate == F(4, 5)
+    assert m.below == [H]
+    assert (m.with_unexcused, m.unexcused, m.short) == (1, 1, 0)
+
+    october = await report(sessions, t["W"], "2026-10")
+    # The chart's 12 months end with the period's: Nov 2025 … Oct 2026. Cells without a
+    # founding date are due in 2025 too; nothing was logged then.
+    months = [(2025, 11), (2025, 12), *((2026, m) for m in range(1, 11))]
+    assert [p.ym for p in october.trend] == months
+    assert october.trend[:2] == [
+        TrendPoint((2025, 11), 6, 0, None),
+        TrendPoint((2025, 12), 6, 0, None),
+    ]
+    assert october.trend[2:] == [TrendPoint((2026, m), *month_by_hand(m)) for m in range(1, 11)]
+    assert october.trend[-1] == TrendPoint((2026, 10), 7, 4, F(721, 760))
+
+
+async def test_a_running_month_has_everyone_unreported(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], "2027-01")
+    assert r.complete is False and r.months == [(2027, 1)]
+    m = r.month
+    assert m is not None
+    assert (m.cells, m.held, m.zero, m.mean_rate, m.lowest_rate) == (7, 0, 0, None, None)
+    assert m.unreported == [H, FF, A, B, C, E, D]
+    # The trend ends with this month: Feb 2026 … Jan 2027.
+    assert [p.ym for p in r.trend][0] == (2026, 2) and len(r.trend) == 12
+    # No future month of a running year is looked at.
+    running = await report(sessions, t["W"], "2027")
+    assert running.months == [(2027, 1)] and running.complete is False
+    assert running.year is not None and (running.year.months, running.year.cells) == (1, 7)
+
+
+# --- K2: quarters ----------------------------------------------------------------------------
+
+
+async def test_quarters(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    q3 = await report(sessions, t["W"], "2026-Q3")
+    q = q3.quarter
+    assert q is not None and q3.month is None and q3.year is None
+    assert q3.months == [(2026, 7), (2026, 8), (2026, 9)]
+    # Due in September: all seven. Thematic: A (combined 05/9), E (20/8), F (combined 20/9).
+    assert (q.cells, q.thematic) == (7, 3)
+    assert q.without == [H, B, C, D]
+    # Jul: A, E, F (founded 15/7: due), H; B and C did not meet. Aug, Sep: A, B, E, F, H.
+    assert q.held_months == [((2026, 7), 4, 7), ((2026, 8), 5, 7), ((2026, 9), 5, 7)]
+
+    q1 = (await report(sessions, t["W"], "2026-Q1")).quarter
+    assert q1 is not None
+    # F is not due yet. A (combined), B (20/3), E (20/2), H (combined); C met only
+    # for regular meetings, D never.
+    assert (q1.cells, q1.thematic, q1.without) == (6, 4, [C, D])
+    # Feb: B reported "did not meet" (M8), which is not holding the meeting.
+    assert q1.held_months == [((2026, 1), 5, 6), ((2026, 2), 4, 6), ((2026, 3), 5, 6)]
+
+    q2 = (await report(sessions, t["W"], "2026-Q2")).quarter
+    assert q2 is not None
+    # A, B, C (a combined session, if a short one), E (20/5); H had its only one in Q1.
+    assert (q2.cells, q2.thematic, q2.without) == (6, 4, [H, D])
+
+    q4 = (await report(sessions, t["W"], "2026-Q4")).quarter
+    assert q4 is not None
+    # A, B (20/12), F; E stopped meeting (zero reports), H's was in Q1.
+    assert (q4.cells, q4.thematic, q4.without) == (7, 3, [H, C, E, D])
+
+
+# --- K3: the year --------------------------------------------------------------------------
+
+
+YEAR_RATES = {A: F(23, 24), B: F(93, 95), C: F(36, 41), E: F(1), FF: F(1), H: F(53, 55)}
+
+
+async def test_the_year(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], "2026")
+    y = r.year
+    assert y is not None and r.month is None and r.quarter is None
+    assert r.months == [(2026, m) for m in range(1, 13)] and r.complete
+    assert (y.cells, y.months) == (7, 12)
+    # 12 of 12: A; F held all 6 months it was due for. 9-11: B (10), E (9, zero reports
+    # are not meetings), H (11). 8 or fewer: C (7), D (0).
+    assert (y.full, y.most, y.few) == (2, 3, 2)
+    # Each cell's rate over its year's regular meetings (the sums, not the months' mean);
+    # D has none. The mean weighs each cell the same.
+    assert y.mean_rate == mean(list(YEAR_RATES.values()))
+    assert y.lowest_rate == F(36, 41)
+    assert y.short == 3  # C: 60′ in Jan and Oct, the 100′ combined session in Jun
+    # M9: A 12 × tốt, B 10 + F 6 × khá, C 6 × trung bình + 1 × kém; D's deleted "tốt",
+    # B's thematic and E's and H's meetings have no grade.
+    assert y.grades == {"tot": 12, "kha": 16, "trung_binh": 6, "kem": 1}
+    assert y.thematic_quarters == [(1, 4, 6), (2, 4, 6), (3, 3, 7), (4, 3, 7)]
+    # R5: Dung (Feb, Apr) warned, Bình (Mar, May, Oct) flagged; the transferred member
+    # (Apr-Jun) has left, Kim has one regular month (the extraordinary one is not R5's).
+    # R6: Hạnh, excused at 4 meetings in a row.
+    assert (y.r5_warned, y.r5_flagged, y.r6_flagged) == (1, 1, 1)
+    # The chart: the 12 months of the year, each as the month's own report has it.
+    assert r.trend == [TrendPoint((2026, m), *month_by_hand(m)) for m in range(1, 13)]
+    assert r.trend[0] == TrendPoint((2026, 1), 6, 5, F(47, 50))  # A 9/10, H 4/5, 3 × 1
+    assert r.trend[1] == TrendPoint((2026, 2), 6, 4, F(14, 15))  # A 9/10, C 5/6, 2 × 1
+    assert r.trend[6] == TrendPoint((2026, 7), 7, 4, F(1))
+
+
+async def test_breakdowns(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], "2026")
+    # K4 by grassroots organisation: H sits directly under the ward (label ""); "held"
+    # means every due month of the period, so only A and F.
+    residential = mean([YEAR_RATES[A], YEAR_RATES[B], YEAR_RATES[C]])
+    assert r.by_group == [
+        Breakdown("", 1, 0, F(53, 55)),
+        Breakdown(G2, 3, 1, F(1)),  # D, E, F: D has no rate
+        Breakdown(G1, 3, 1, residential),
+    ]
+    assert r.by_type == [
+        Breakdown(CellType.AGENCY.value, 1, 0, None),
+        Breakdown(CellType.ARMED_FORCES.value, 1, 0, F(53, 55)),
+        Breakdown(CellType.PRIVATE_ENTERPRISE.value, 1, 1, F(1)),
+        Breakdown(CellType.PUBLIC_SERVICE.value, 1, 0, F(1)),
+        Breakdown(CellType.RESIDENTIAL.value, 3, 1, residential),
+    ]
+    october = await report(sessions, t["W"], "2026-10")
+    # For a month: held that month; the rate is the month's.
+    assert october.by_group == [
+        Breakdown("", 1, 0, None),
+        Breakdown(G2, 3, 1, F(1)),  # F held; D did not, E reported zero
+        Breakdown(G1, 3, 3, (F(9, 10) + F(17, 19) + 1) / 3),
+    ]
+
+
+# --- subtrees, deletions ---------------------------------------------------------------------
+
+
+async def test_a_grassroots_organisation_sees_only_its_cells(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["G1"], "2026-10")
+    assert (r.node_id, r.node_name) == (t["G1"].id, G1)
+    assert [c.name for c in r.cells] == [A, B, C]
+    m = r.month
+    assert m is not None
+    assert (m.cells, m.held, m.zero, m.unreported) == (3, 3, 0, [])
+    assert m.mean_rate == (F(9, 10) + F(17, 19) + 1) / 3
+    assert (m.lowest_rate, m.below) == (F(17, 19), [B])
+    assert (m.with_unexcused, m.unexcused, m.short) == (1, 1, 1)
+    assert (r.by_group, r.by_type) == ([], [])  # one group, one type: nothing to break down
+
+    y = (await report(sessions, t["G2"], "2026")).year
+    assert y is not None
+    # D (0), E (9), F (6 of 6); rates: E 1, F 1; the deleted 60′ "tốt" meeting is gone.
+    assert (y.cells, y.full, y.most, y.few) == (3, 1, 1, 1)
+    assert (y.mean_rate, y.lowest_rate, y.short) == (F(1), F(1), 0)
+    assert y.grades == {"tot": 0, "kha": 6, "trung_binh": 0, "kem": 0}
+    assert (y.r5_warned, y.r5_flagged, y.r6_flagged) == (0, 0, 0)
+    # Q1, Q2: D and E due, E with one; Q3: F due too and has one; Q4: only F.
+    assert y.thematic_quarters == [(1, 1, 2), (2, 1, 2), (3, 2, 3), (4, 1, 3)]
+
+    one = await report(sessions, t["B"], "2026")  # a cell's own report
+    assert [c.name for c in one.cells] == [B]
+    assert one.year is not None and (one.year.cells, one.year.most) == (1, 1)
+    assert one.year.mean_rate == F(93, 95) and one.year.r5_flagged == 1
+    assert one.year.grades["kha"] == 10
+
+
+async def test_deleted_meetings_and_withdrawn_zero_reports_do_not_count(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as s:
+        w = await orgs.create(s, name=WARD, kind=OrgKind.COMMUNE, parent=None, actor_id=None)
+        cell = await orgs.create(
+            s, name=A, kind=OrgKind.CELL, parent=w, actor_id=None, cell_type=CellType.RESIDENTIAL
+        )
+        (absent, *_) = await crew(s, cell, "A", 4)
+        october = await meet(s, cell, date(2026, 10, 5), minutes=60, marks={absent: "unexcused"})
+        november = await zero(s, cell, 11, "Lũ lụt")
+    r = await report(sessions, w, "2026-10")
+    assert r.month is not None
+    assert (r.month.held, r.month.mean_rate, r.month.unexcused, r.month.short) == (1, F(3, 4), 1, 1)
+    before = (await report(sessions, w, "2026-11")).month
+    assert before is not None and (before.zero, before.unreported) == (1, [])
+    async with sessions.begin() as s:
+        meeting = await meetings.get(s, october.id)
+        report_row = await zero_reports.get(s, november)
+        assert meeting is not None and report_row is not None
+        await meetings.delete_saved(s, meeting, actor_id=USER)
+        await zero_reports.withdraw(s, report_row, actor_id=USER)
+    after = await report(sessions, w, "2026-10")
+    assert after.month is not None
+    assert (after.month.held, after.month.unreported) == (0, [A])
+    assert (after.month.mean_rate, after.month.unexcused, after.month.short) == (None, 0, 0)
+    nov = (await report(sessions, w, "2026-11")).month
+    assert nov is not None and (nov.zero, nov.unreported) == (0, [A])
+
+
+async def test_the_node_s_rule_profile_judges_its_cells(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    async with sessions.begin() as s:
+        w = await orgs.get(s, t["W"].id)
+        assert w is not None
+        # HD 12-2018's "> 85%" and a locally shorter meeting (M5: small cells).
+        settings = {"attendance_threshold": "17/20", "threshold_inclusive": False}
+        await orgs.update_fields(s, w, actor_id=None, settings=settings | {"min_minutes": 60})
+    october = (await report(sessions, t["W"], "2026-10")).month
+    assert october is not None
+    assert october.below == []  # 17/19 = 89,5% > 85%
+    assert october.short == 0  # C's 60′ is long enough now
+    year = (await report(sessions, t["W"], "2026")).year
+    assert year is not None and year.short == 1  # only C's 100′ combined session (< 120)
+
+
+async def test_namesakes_under_a_province_are_two_lines(sessions: Sessions) -> None:
+    async with sessions.begin() as s:
+        province = await orgs.create(
+            s, name="Tỉnh ủy Lạng Sơn", kind=OrgKind.PROVINCE, parent=None, actor_id=None
+        )
+        cells = []
+        for commune, size in (("Đảng ủy xã Tân Thành", 3), ("Đảng ủy xã Hòa Bình", 2)):
+            c = await orgs.create(
+                s, name=commune, kind=OrgKind.COMMUNE, parent=province, actor_id=None
+            )
+            g = await orgs.create(
+                s, name="Đảng bộ Trường THPT", kind=OrgKind.GRASSROOTS, parent=c, actor_id=None
+            )
+            for i in range(size):
+                cell = await orgs.create(
+                    s,
+                    name=f"Chi bộ giáo viên {commune[-4:]} {i + 1}",
+                    kind=OrgKind.CELL,
+                    parent=g,
+                    actor_id=None,
+                    cell_type=CellType.PUBLIC_SERVICE,
+                )
+                await crew(s, cell, f"{len(cells)}", 2)
+                cells.append(cell)
+        # The first commune's three cells met in October, the second's two did not.
+        for cell in cells[:3]:
+            await meet(s, cell, date(2026, 10, 5))
+    r = await report(sessions, province, "2026-10")
+    assert r.by_group == [
+        Breakdown("Đảng bộ Trường THPT", 3, 3, F(1)),
+        Breakdown("Đảng bộ Trường THPT", 2, 0, None),
+    ]
+    assert r.by_type == []  # one type
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "key", "months", "first", "last"),
+    [
+        (
+            "2026-10",
+            Period(2026, month=10),
+            "2026-10",
+            [(2026, 10)],
+            date(2026, 10, 1),
+            date(2026, 10, 31),
+        ),
+        (
+            " 2026-2 ",
+            Period(2026, month=2),
+            "2026-02",
+            [(2026, 2)],
+            date(2026, 2, 1),
+            date(2026, 2, 28),
+        ),
+        (
+            "2028-02",
+            Period(2028, month=2),
+            "2028-02",
+            [(2028, 2)],
+            date(2028, 2, 1),
+            date(2028, 2, 29),
+        ),
+        (
+            "2026-Q3",
+            Period(2026, quarter=3),
+            "2026-Q3",
+            [(2026, 7), (2026, 8), (2026, 9)],
+            date(2026, 7, 1),
+            date(2026, 9, 30),
+        ),
+        (
+            "2026-q4",
+            Period(2026, quarter=4),
+            "2026-Q4",
+            [(2026, 10), (2026, 11), (2026, 12)],
+            date(2026, 10, 1),
+            date(2026, 12, 31),
+        ),
+        (
+            "2026",
+            Period(2026),
+            "2026",
+            [(2026, m) for m in range(1, 13)],
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+        ),
+    ],
+)
+def test_period_parse(
+    text: str,
+    period: Period,
+    key: str,
+    months: list[tuple[int, int]],
+    first: date,
+    last: date,
+) -> None:
+    got = Period.parse(text)
+    assert got == period
+    assert (got.key, got.months, got.first_day, got.last_day) == (key, months, first, last)
+    assert Period.parse(got.key) == got  # the key is what the CLI and the buttons send back
+
+
+def test_period_kinds() -> None:
+    assert [Period.parse(t).kind for t in ("2026-10", "2026-Q3", "2026")] == [
+        "month",
+        "quarter",
+        "year",
+    ]
+    assert Period.of_month((2026, 12)) == Period(2026, month=12)
+    assert [Period.quarter_of((2026, m)).quarter for m in (1, 3, 4, 6, 7, 9, 10, 12)] == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2026-13",
+        "2026-00",
+        "2026-0",
+        "2026-Q0",
+        "2026-Q5",
+        "2026Q3",
+        "26-10",
+        "2026/10",
+        "10-2026",
+        "2026-10-01",
+        "tháng 10",
+        "Q3-2026",
+        "0000",
+        "0000-05",
+        "9999-Q1",
+    ],
+)
+def test_period_parse_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="not a period"):
+        Period.parse(text)
