@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import N_
+from bot.meetings_rules import Grade
 from bot.model import CellType, MemberStatus, OrgKind, Role
 
 STATUS = {
@@ -41,6 +42,14 @@ CELL_TYPE = {
     CellType.STUDENTS: N_("students"),
     CellType.ARMED_FORCES: N_("armed forces"),
     CellType.OTHER: N_("other"),
+}
+
+# M9: a meeting's grade.
+GRADE = {
+    Grade.TOT: N_("Good (Tốt)"),
+    Grade.KHA: N_("Fair (Khá)"),
+    Grade.TRUNG_BINH: N_("Average (Trung bình)"),
+    Grade.KEM: N_("Poor (Kém)"),
 }
 
 ORG_KIND = {

@@ -5,7 +5,7 @@ rendered as text (bot/summary_text.py), a chart (bot/charts.py) or a workbook
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
@@ -98,6 +98,9 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
         month = month_figures(cells, period.months[0], profile)
     elif period.kind == "quarter":
         quarter = quarter_figures(cells, period)
+        # A running quarter: its months still to come are not "0 of n cells held".
+        held = [h for h in quarter.held_months if h[0] in months]
+        quarter = replace(quarter, held_months=held)
     else:
         grades = await reports.grade_counts(session, node, period)
         flags = await reports.member_flags(

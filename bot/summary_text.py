@@ -12,20 +12,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from bot import labels
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
+from bot.meetings_rules import Grade
 from bot.model import CellType
 from bot.report import Report
 from bot.summary import Breakdown, CellFacts, Period, YearMonth, month_state
 
 LIMIT = 4096  # Telegram's limit for a message, in UTF-16 code units
 BUDGET = 3900  # what a part may hold, leaving room for "(2/3)"
-
-GRADE_NAMES = {
-    "tot": N_("Good"),
-    "kha": N_("Fair"),
-    "trung_binh": N_("Average"),
-    "kem": N_("Poor"),
-}
 
 
 def units(text: str) -> int:
@@ -192,7 +186,7 @@ def year_lines(report: Report, tr: Translator) -> list[str]:
         )
     )
     lines.append(tr.gettext("Meetings shorter than the minimum: {n}").format(n=f.short))
-    grades = " · ".join(f"{tr.gettext(GRADE_NAMES[g])} {c}" for g, c in f.grades.items())
+    grades = " · ".join(f"{tr.gettext(labels.GRADE[Grade(g)])} {c}" for g, c in f.grades.items())
     lines.append(tr.gettext("Meetings by grade: {grades}").format(grades=grades))
     lines.append(tr.gettext("Thematic meetings by quarter:"))
     lines += [

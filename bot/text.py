@@ -23,6 +23,11 @@ _INVISIBLE = frozenset(
 )
 
 
+def upfirst(text: str) -> str:
+    """Capitalise the first letter only ("huyện ủy/Quận ủy" keeps its second capital)."""
+    return text[:1].upper() + text[1:]
+
+
 def normalize(text: str) -> str:
     """L5: the canonical form of a line of user input, kept for display and storage.
 

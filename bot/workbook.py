@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from bot.i18n import N_, Translator
+from bot import labels
+from bot.i18n import Translator
 from bot.labels import CELL_TYPE
 from bot.meetings_rules import Grade, RuleProfile
 from bot.model import CellType
@@ -34,16 +35,11 @@ from bot.summary import (
     YearMonth,
     month_state,
 )
+from bot.summary_text import period_title
+from bot.text import upfirst
 
 # M9: the source strings of handlers/meeting_details.py, which bot/ may not import; the
 # same msgids share one translation.
-GRADE = {
-    Grade.TOT: N_("Good (Tốt)"),
-    Grade.KHA: N_("Fair (Khá)"),
-    Grade.TRUNG_BINH: N_("Average (Trung bình)"),
-    Grade.KEM: N_("Poor (Kém)"),
-}
-
 PERCENT = "0.0%"
 DATE = "dd/mm/yyyy"  # L2
 HELD, NOT_REPORTED = "✓", "—"
@@ -87,15 +83,6 @@ def report_workbook(report: Report, tr: Translator) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def period_title(period: Period, tr: Translator) -> str:
-    _ = tr.gettext
-    if period.month:
-        return _("Month {month}").format(month=tr.month(period.year, period.month))
-    if period.quarter:
-        return _("Quarter {quarter}/{year}").format(quarter=period.quarter, year=period.year)
-    return _("Year {year}").format(year=period.year)
 
 
 def _months(report: Report) -> list[YearMonth]:
@@ -193,7 +180,7 @@ def _year_lines(f: YearFigures, profile: RuleProfile, tr: Translator) -> list[Li
             (_("Thematic meeting in quarter {quarter}").format(quarter=quarter), held, due)
         )
     for grade in Grade:  # M9
-        label = _("Meetings graded {grade}").format(grade=_(GRADE[grade]))
+        label = _("Meetings graded {grade}").format(grade=_(labels.GRADE[grade]))
         lines.append((label, f.grades.get(grade.value, 0), None))
     # R5/R6: counts only; the names go to the secretary in private chats (S2).
     warned = _("Members with unexcused absences in {months} months (warning)")
@@ -257,7 +244,7 @@ def _summary_sheet(ws: Any, report: Report, tr: Translator) -> None:
     titles = (
         report.node_name,
         _("REPORT ON THE MEETINGS OF PARTY CELLS"),
-        period_title(report.period, tr),
+        upfirst(period_title(tr, report.period)),
     )
     for row, (text, size) in enumerate(zip(titles, (12, 14, 12), strict=True), 1):
         _put(ws, row, 1, text).font = Font(bold=True, size=size)
@@ -353,7 +340,9 @@ def _cell_row(
 def _cells_sheet(ws: Any, report: Report, tr: Translator) -> None:
     _ = tr.gettext
     months = _months(report)
-    ws.cell(row=1, column=1, value=f"{report.node_name} — {period_title(report.period, tr)}")
+    ws.cell(
+        row=1, column=1, value=f"{report.node_name} — {upfirst(period_title(tr, report.period))}"
+    )
     ws.cell(row=1, column=1).font = Font(bold=True, size=12)
     legend = _(
         "{held} held the regular meeting; {zero} reported it did not meet; {none} not reported"

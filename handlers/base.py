@@ -51,11 +51,6 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def upfirst(text: str) -> str:
-    """Capitalise the first letter only ("huyện ủy/Quận ủy" keeps its second capital)."""
-    return text[:1].upper() + text[1:]
-
-
 def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [

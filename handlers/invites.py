@@ -13,10 +13,11 @@ from datetime import timedelta
 from bot import labels
 from bot.invites import deep_link
 from bot.model import Role
+from bot.text import upfirst
 from storage import invites, orgs, users
 from storage.models import Invite, Org
 
-from .base import Refused, Stale, Turn, esc, inline, upfirst
+from .base import Refused, Stale, Turn, esc, inline
 from .orgs import admin_node
 
 CELL_ROLES = (Role.SECRETARY, Role.DEPUTY, Role.DELEGATE, Role.ADMIN)

@@ -10,8 +10,8 @@ Typed text on these steps arrives through meeting_log.on_text (TEXT_STEPS).
 
 from __future__ import annotations
 
+from bot import labels
 from bot.dates import parse_start_and_length, parse_time
-from bot.i18n import N_
 from bot.meetings import (
     Grade,
     MeetingType,
@@ -30,13 +30,6 @@ GUEST_NAME_MAX = 120
 NOTE_MAX = 200
 GUESTS_SHOWN = 20
 LENGTHS = (60, 90, 120, 150, 180)
-
-GRADE_LABELS = {
-    Grade.TOT: N_("Good (Tốt)"),
-    Grade.KHA: N_("Fair (Khá)"),
-    Grade.TRUNG_BINH: N_("Average (Trung bình)"),
-    Grade.KEM: N_("Poor (Kém)"),
-}
 
 
 def _key(meeting: Meeting) -> str:
@@ -196,7 +189,7 @@ def grade_text(turn: Turn, meeting: Meeting) -> str | None:
     """ "Tốt (92 điểm)", "Khá", or None when not graded."""
     if meeting.grade is None:
         return None
-    label = turn._(GRADE_LABELS[Grade(meeting.grade)])
+    label = turn._(labels.GRADE[Grade(meeting.grade)])
     if meeting.score is None:
         return label
     return turn._("{grade}, {score}/100").format(grade=label, score=meeting.score)
@@ -209,8 +202,8 @@ async def ask_grade(turn: Turn) -> None:
     await turn.advance(FLOW, "grade")
     key = _key(meeting)
     rows: list[list[Button]] = [
-        [(_(GRADE_LABELS[g]), f"mt:g:{key}:{g.value}") for g in (Grade.TOT, Grade.KHA)],
-        [(_(GRADE_LABELS[g]), f"mt:g:{key}:{g.value}") for g in (Grade.TRUNG_BINH, Grade.KEM)],
+        [(_(labels.GRADE[g]), f"mt:g:{key}:{g.value}") for g in (Grade.TOT, Grade.KHA)],
+        [(_(labels.GRADE[g]), f"mt:g:{key}:{g.value}") for g in (Grade.TRUNG_BINH, Grade.KEM)],
         [(_("No grade"), f"mt:g:{key}:none"), _back(turn, meeting)],
     ]
     await turn.show(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from bot import labels
 from bot.model import CellType, OrgKind
-from bot.text import normalize
+from bot.text import normalize, upfirst
 from storage import orgs
 from storage.models import Org
 
-from .base import Button, Refused, Stale, Turn, esc, inline, upfirst
+from .base import Button, Refused, Stale, Turn, esc, inline
 
 PAGE_SIZE = 20
 

@@ -19,10 +19,10 @@ from bot.dates import parse_date
 from bot.model import MemberStatus
 from bot.roster import NewSpan
 from bot.roster_import import ParseResult, RosterFileError, parse_pasted, parse_roster_file
-from bot.text import normalize
+from bot.text import normalize, upfirst
 from storage import members
 
-from .base import Stale, Turn, esc, inline, upfirst
+from .base import Stale, Turn, esc, inline
 from .import_preview import problem_text, render_preview, stored_import
 from .roster import render_list, roster_cell
 

@@ -85,3 +85,54 @@ async def test_init_import_admin_and_invite(engine: AsyncEngine, samples: Path) 
         assert grant is not None and grant.org_id == root.id
         sources = set(await s.scalars(select(AuditEntry.source)))
         assert sources == {"cli"}  # S4: CLI changes are attributed to the CLI
+
+
+async def test_report_text_workbook_and_chart(engine: AsyncEngine, tmp_path: Path) -> None:
+    """`chibo report` (#5), offline against the database: the text on the screen, the
+    workbook and the chart in files; bad periods and unknown organisations in one sentence."""
+    from datetime import date, time
+
+    from openpyxl import load_workbook
+
+    from storage import meetings, orgs
+
+    async with make_sessionmaker(engine).begin() as s:
+        ward = await orgs.create(
+            s, name="Đảng ủy phường Hòa Minh", kind=OrgKind.COMMUNE, parent=None, actor_id=None
+        )
+        for i in (1, 2, 3):
+            cell = await orgs.create(
+                s, name=f"Chi bộ Khu phố {i}", kind=OrgKind.CELL, parent=ward, actor_id=None,
+                cell_type=CellType.RESIDENTIAL,
+            )  # fmt: skip
+            if i < 3:  # Khu phố 3 never reports
+                m = await meetings.create_draft(
+                    s, cell_id=cell.id, kind="regular", user_id=1, start=time(19, 30), minutes=90
+                )
+                m.held_on = date(2026, 10, 3)
+                await meetings.save(s, m, actor_id=1)
+    org = ("--org", "Đảng ủy phường Hòa Minh")
+    done = chibo(engine, "report", *org, "--period", "2026-10")
+    assert done.returncode == 0, done.stderr
+    assert "Đã sinh hoạt thường kỳ: 2/3 (66,7%) chi bộ" in done.stdout
+    assert "Chưa báo cáo: 1\n• Chi bộ Khu phố 3" in done.stdout
+    xlsx = tmp_path / "bc.xlsx"
+    done = chibo(
+        engine, "report", *org, "--period", "2026-Q4", "--format", "xlsx", "--out", str(xlsx)
+    )
+    assert done.returncode == 0, done.stderr
+    sheets = load_workbook(xlsx).worksheets
+    assert len(sheets) == 2 and sheets[0]["A1"].value == "Đảng ủy phường Hòa Minh"
+    png = tmp_path / "bc.png"
+    done = chibo(engine, "report", *org, "--period", "2026", "--format", "png", "--out", str(png))
+    assert done.returncode == 0, done.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for args, words in (
+        (("--period", "2026-13"), "2026-13"),
+        (("--period", "2099-01"), "chưa bắt đầu"),
+        (("--period", "2026-10", "--format", "png"), "--out"),
+    ):
+        done = chibo(engine, "report", *org, *args)
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    done = chibo(engine, "report", "--org", "Không có", "--period", "2026-10")
+    assert done.returncode == 2 and "Traceback" not in done.stderr

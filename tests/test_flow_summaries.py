@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.model import MemberStatus, Role
+from bot.model import MemberStatus, OrgKind, Role
 from bot.roster import NewSpan
 from bot.scheduler import tick
 from storage import members, orgs
@@ -169,3 +169,27 @@ async def test_baocao_in_private_secretary_sees_own_cell_only(env: BotEnv) -> No
     await stranger.command("start")
     await stranger.command("baocao")
     assert "dành cho quản trị viên" in (stranger.chat.last_bot_message.text or "")
+
+
+async def test_a_summary_of_400_cells_arrives_whole_in_parts(env: BotEnv) -> None:
+    """400 cells, none reported: the names fill several messages, each under Telegram's
+    limit with valid HTML (the fake refuses anything else), in order, every cell once."""
+    tree, _users, group, _ids = await setup(env)
+    names = [f"Chi bộ Tổ dân phố số {i} khu vực phía Bắc phường Hòa Minh" for i in range(1, 399)]
+    async with env.db() as s:
+        ward = await s.get(Org, tree["ward"].id)
+        for name in names:
+            await orgs.create(s, name=name, kind=OrgKind.CELL, parent=ward, actor_id=None)
+    await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))
+    parts = [m.text or "" for m in group.chat.messages if m.from_bot and m.text]
+    assert len(parts) >= 4
+    assert [p.rsplit("\n", 1)[-1] for p in parts] == [
+        f"({i}/{len(parts)})" for i in range(1, len(parts) + 1)
+    ]
+    assert all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in parts)
+    listed = [line[2:] for p in parts for line in p.split("\n") if line.startswith("• ")]
+    for name in [*names, "Chi bộ Tổ dân phố 12"]:  # not reported, each listed once
+        assert listed.count(name) == 1, name
+    assert listed.count("Chi bộ Khu phố 5") == 1  # reported: only below the threshold
+    assert "Chưa báo cáo: 399" in parts[0]
+    no_member_names_in_groups(env)

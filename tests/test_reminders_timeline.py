@@ -40,6 +40,8 @@ def kind_of(text: str) -> str:
             return kind
     if text.startswith("📣"):
         return "nudge"
+    if text.startswith("🗓"):
+        return "recap"
     if text.startswith("📅"):
         return "before"
     if text.startswith("📎"):
@@ -157,10 +159,12 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
     assert sorted(double_tick_claims)[0] == 0  # the second tick found everything claimed
 
     def month(uid: int, prefix: str) -> list[tuple[str, str]]:
-        return [(when, k) for when, k, _ in sent[uid] if when.startswith(prefix)]
+        """The reminders (#4) of that month; the recaps of #5 are checked apart."""
+        return [(w, k) for w, k, _ in sent[uid] if w.startswith(prefix) and k != "recap"]
 
     a = sent[A_SEC]
     assert [(w, k) for w, k, _ in a] == [(w, k) for w, k, _ in sent[A_DEP]]  # the deputy too
+    a = [(w, k, t) for w, k, t in a if k != "recap"]
     assert month(A_SEC, "2026-01") == [
         ("2026-01-01 07:05", "before"),  # due since 31/12 08:00: the first tick sends it
         ("2026-01-02 08:05", "docs"),
@@ -206,7 +210,7 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
     assert "10/09/2026" in next(t for w, k, t in a if w.startswith("2026-09-07"))
 
     # Tết 2026 on TDP12's day (17/02): D-3 says so and offers working days of February.
-    b_feb = [(w, k, t) for w, k, t in sent[B_SEC] if w.startswith("2026-02")]
+    b_feb = [(w, k, t) for w, k, t in sent[B_SEC] if w.startswith("2026-02") and k != "recap"]
     assert b_feb[0][:2] == ("2026-02-14 08:05", "before") and "Tết Nguyên Đán" in b_feb[0][2]
     assert [(w, k) for w, k, _ in b_feb[1:]] == [
         ("2026-02-20 08:05", "before"),
@@ -223,7 +227,20 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
             )
         ]
     assert states.count("blocked") == 1 and states[-1] == "blocked"
-    assert [w[:10] for w, k, _ in sent[ADMIN] if k == "blocked"] == ["2026-05-14"]
+    # The first message after the block is the recap of April on 05/05 (#5).
+    assert [w[:10] for w, k, _ in sent[ADMIN] if k == "blocked"] == ["2026-05-05"]
+    # #5: each secretary's recap of last month on the 5th at 08:05, every month.
+    for uid in (A_SEC, A_DEP, C_SEC, D_SEC):
+        assert [w for w, k, _ in sent[uid] if k == "recap"] == [
+            f"{y}-{m:02d}-05 08:05"
+            for y, m in [*((2026, m) for m in range(1, 13)), (2027, 1), (2027, 2)]
+        ], uid
+    assert [w[:7] for w, k, _ in sent[B_SEC] if k == "recap"] == [
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+    ]
 
     # R5 and R6 (Tư, Năm): each once, privately, to KP5's secretary and deputy and to the
     # ward's admin, the tick after the meeting that crossed the threshold; nothing in 2027.

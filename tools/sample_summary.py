@@ -54,7 +54,7 @@ def cells() -> list[CellFacts]:
                 group,
                 date(2000, 1, 1),
                 facts,
-            )  # fmt: skip
+            )
         )
     return out
 
