@@ -18,16 +18,18 @@ from telegram import InputFile
 from bot.charts import chart_caption, compliance_chart
 from bot.dates import parse_month
 from bot.model import ROSTER_ROLES
+from bot.person_sheet import person_workbook
 from bot.report import Report, build
 from bot.summary import Period
 from bot.summary_text import period_title, report_texts
 from bot.workbook import report_workbook
-from storage import orgs
+from storage import orgs, reports
 from storage.models import Org
 
 from .base import Button, Refused, Stale, Turn, esc, inline
 
 FLOW = "report"
+PEOPLE_MAX_CELLS = 300  # the per-person sheet is for a commune, not a province
 
 
 def may_report(turn: Turn, org: Org) -> bool:
@@ -166,6 +168,10 @@ async def send_text(turn: Turn, node: Org, period: Period) -> None:
             (_("📥 Excel"), f"rp:f:{node.id}:{period.key}:xlsx"),
         ]
     ]
+    if turn.is_private:  # names and absences: never in a group (S2)
+        buttons.append(
+            [(_("👥 Members' attendance (Excel)"), f"rp:f:{node.id}:{period.key}:people")]
+        )
     for i, text in enumerate(texts):
         await turn.reply(text, inline(buttons) if i == len(texts) - 1 else None)
 
@@ -175,8 +181,11 @@ async def send_file(turn: Turn) -> None:
     node = await report_node(turn, turn.int_arg(2))
     period = _period_arg(turn, 3)
     what = turn.arg(4)
-    if what not in ("png", "xlsx"):
+    if what not in ("png", "xlsx", "people"):
         raise Stale
+    if what == "people":
+        await send_people(turn, node, period)
+        return
     report = await _build(turn, node, period)
     await turn.answer()
     bot = turn.ctx.bot
@@ -190,6 +199,43 @@ async def send_file(turn: Turn) -> None:
         turn.chat_id,
         InputFile(report_workbook(report, turn.t), filename=name),
         caption=turn._("{org}, {period}").format(
+            org=esc(node.name), period=period_title(turn.t, period)
+        ),
+    )
+
+
+async def send_people(turn: Turn, node: Org, period: Period) -> None:
+    """The per-person sheet: private chats only (S2), a commune's size at most."""
+    _ = turn._
+    if not turn.is_private:
+        raise Refused
+    cells = await reports.cells_under(turn.session, node)
+    if len(cells) > PEOPLE_MAX_CELLS:
+        await turn.say(
+            _(
+                "The members' sheet is made for at most {n} cells; please choose a smaller unit."
+            ).format(n=PEOPLE_MAX_CELLS)
+        )
+        return
+    data = await reports.people(
+        turn.session, node, date(period.year, 1, 1), min(period.last_day, turn.today)
+    )
+    content = person_workbook(
+        node_name=node.name,
+        period=period,
+        today=turn.today,
+        cells={c.id: c.name for c in cells},
+        members=[(m.id, m.cell_id, m.full_name, list(m.statuses)) for m in data.members],
+        meetings=[(m.id, m.cell_id, m.held_on, m.kind) for m in data.meetings if m.held_on],
+        marks=data.marks,
+        profile=await orgs.rule_profile(turn.session, node),
+        tr=turn.t,
+    )
+    await turn.answer()
+    await turn.ctx.bot.send_document(
+        turn.chat_id,
+        InputFile(content, filename=f"dang-vien-{period.key}-{node.id}.xlsx"),
+        caption=_("{org}, {period}: members' attendance. Confidential.").format(
             org=esc(node.name), period=period_title(turn.t, period)
         ),
     )

@@ -9,18 +9,20 @@ one grouped scan of its meetings.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.meetings_rules import RuleProfile
 from bot.model import OrgKind
 from bot.summary import CellFacts, MonthFacts, Period, YearMonth
 
 from . import warnings
-from .models import Meeting, Org, ZeroReport
+from .models import Meeting, MeetingMark, Member, Org, ZeroReport
 from .reminders import REGULAR_KINDS
 
 THEMATIC_KINDS = ("thematic", "combined")  # M4
@@ -173,3 +175,53 @@ async def member_flags(
         sum(1 for r in records if r.year.r5 == "flag"),
         sum(1 for r in records if r.year.r6),
     )
+
+
+@dataclass(frozen=True)
+class PeopleData:
+    """What the per-person sheet needs: members with their histories, meetings, marks."""
+
+    members: list[Member]  # with .statuses loaded, in cell then L4 order
+    meetings: list[Meeting]  # saved, in date order
+    marks: dict[tuple[int, int], tuple[str, str | None]]  # (meeting, member) → (mark, reason)
+
+
+async def people(session: AsyncSession, node: Org, first: date, last: date) -> PeopleData:
+    """Three queries whatever the number of cells: members, meetings, marks."""
+    cell_ids = select(Org.id).where(_under(node), Org.kind == OrgKind.CELL)
+    members = list(
+        await session.scalars(
+            select(Member)
+            .where(Member.cell_id.in_(cell_ids))
+            .options(selectinload(Member.statuses))
+            .order_by(Member.cell_id, Member.sort_key, Member.id)
+        )
+    )
+    held = list(
+        await session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cell_id.in_(cell_ids),
+                Meeting.state == "saved",
+                Meeting.held_on >= first,
+                Meeting.held_on <= last,
+            )
+            .order_by(Meeting.held_on, Meeting.id)
+        )
+    )
+    marks: dict[tuple[int, int], tuple[str, str | None]] = {}
+    if held:
+        rows = await session.execute(
+            select(
+                MeetingMark.meeting_id, MeetingMark.member_id, MeetingMark.mark, MeetingMark.reason
+            )
+            .join(Meeting, Meeting.id == MeetingMark.meeting_id)
+            .where(
+                Meeting.cell_id.in_(cell_ids),
+                Meeting.state == "saved",
+                Meeting.held_on >= first,
+                Meeting.held_on <= last,
+            )
+        )
+        marks = {(m, p): (mark, reason) for m, p, mark, reason in rows}
+    return PeopleData(members, held, marks)

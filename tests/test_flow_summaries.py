@@ -193,3 +193,41 @@ async def test_a_summary_of_400_cells_arrives_whole_in_parts(env: BotEnv) -> Non
     assert listed.count("Chi bộ Khu phố 5") == 1  # reported: only below the threshold
     assert "Chưa báo cáo: 399" in parts[0]
     no_member_names_in_groups(env)
+
+
+async def test_members_sheet_in_private_only(env: BotEnv) -> None:
+    """The per-person sheet: names and absences for the admin in private (R5 level as in
+    the warnings), never offered or sent in a group (S2)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    tree, users, group, ids = await setup(env)
+    await env.save_meeting(
+        tree["kp5"].id, date(2026, 10, 3), "regular", {ids["Trần Thị Bình"]: ("unexcused", None)}
+    )
+    admin = users["admin"]
+    await admin.command("baocao")
+    await admin.press("tháng 11/2026")
+    await admin.press("👥 Đảng viên dự sinh hoạt (Excel)")
+    [doc] = [c for c in env.fake.calls_of("sendDocument") if c.chat_id == ADMIN]
+    assert "Tài liệu nội bộ" in doc.params["caption"]
+    sheet = load_workbook(BytesIO(admin.chat.messages[-1].document.content)).active
+    rows = {r[2]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r[2]}
+    assert set(rows) == set(NAMES)
+    binh = rows["Trần Thị Bình"]
+    # No., cell, name, status, 11/2026, present, excused, unexcused, months, streak, consider
+    assert binh[1:] == ("Chi bộ Khu phố 5", "Trần Thị Bình", "chính thức", "K", 0, 0, 1, 2, 0,
+                        "Vắng không lý do: cần nhắc nhở")  # fmt: skip
+    assert rows["Nguyễn Văn An"][4:8] == ("✓", 1, 0, 0)
+    # In the group the button is not there, and a forged one is refused.
+    await admin.send_in(group, "/baocao")
+    await admin.press("tháng 11/2026", group=group)
+    labels = group.chat.messages[-1].labels
+    assert "👥 Đảng viên dự sinh hoạt (Excel)" not in labels and "📥 Excel" in labels
+    await admin.press_data(
+        f"rp:f:{tree['ward'].id}:2026-11:people", group.chat.messages[-1].message_id, group=group
+    )
+    assert NOT_ALLOWED in (admin.last_alert or "")
+    assert not [c for c in env.fake.calls_of("sendDocument") if c.chat_id == GROUP]
+    no_member_names_in_groups(env)
