@@ -8,7 +8,9 @@ this month's meeting (handlers/reminders.py). States: see schedule.mmd.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 from bot.dates import parse_time
 from bot.i18n import N_
@@ -136,49 +138,43 @@ def _day_short(turn: Turn, day: int) -> str:
     return turn._("last day") if day == LAST else turn._("day {day}").format(day=day)
 
 
-async def set_day(turn: Turn) -> None:
-    """sc:d:<org>:<1-28|last|up>"""
+def _day(value: str) -> int:
+    if value == "last":
+        return LAST
+    if value.isdigit() and 1 <= int(value) <= 28:  # M7: 1-28, or the last day
+        return int(value)
+    raise Stale
+
+
+def _time(value: str) -> time:
+    try:
+        return time(int(value[:2]), int(value[2:]))
+    except ValueError:
+        raise Stale from None
+
+
+FIELDS: dict[str, tuple[str, Callable[[str], int | time]]] = {
+    "d": ("meeting_day", _day),
+    "t": ("meeting_time", _time),
+}
+
+
+async def set_value(turn: Turn) -> None:
+    """sc:d:<org>:<1-28|last|up> the day · sc:t:<org>:<HHMM|up> the time ("up": inherit)"""
     org = await schedule_node(turn, turn.int_arg(2))
+    field, parse = FIELDS[turn.arg(1)]
     value = turn.arg(3)
-    day: int | None
-    if value == "up":
-        if org.parent_id is None:
-            raise Stale
-        day = None
-    elif value == "last":
-        day = LAST
-    elif value.isdigit() and 1 <= int(value) <= 28:
-        day = int(value)
-    else:
-        raise Stale
-    if day != org.meeting_day:
-        await orgs.update_fields(turn.session, org, actor_id=turn.user_id, meeting_day=day)
+    if value == "up" and org.parent_id is None:
+        raise Stale  # the top of the tree has nothing above to follow
+    await _save(turn, org, field, None if value == "up" else parse(value))
     await turn.answer(turn._("Saved."))
     await render(turn, org)
 
 
-async def set_time(turn: Turn) -> None:
-    """sc:t:<org>:<HHMM|up>"""
-    org = await schedule_node(turn, turn.int_arg(2))
-    value = turn.arg(3)
-    at: time | None
-    if value == "up":
-        if org.parent_id is None:
-            raise Stale
-        at = None
-    else:
-        try:
-            at = time(int(value[:2]), int(value[2:]))
-        except ValueError:
-            raise Stale from None
-    await _save_time(turn, org, at)
-    await turn.answer(turn._("Saved."))
-    await render(turn, org)
-
-
-async def _save_time(turn: Turn, org: Org, at: time | None) -> None:
-    if at != org.meeting_time:
-        await orgs.update_fields(turn.session, org, actor_id=turn.user_id, meeting_time=at)
+async def _save(turn: Turn, org: Org, field: str, value: int | time | None) -> None:
+    if value != getattr(org, field):
+        changes: dict[str, Any] = {field: value}
+        await orgs.update_fields(turn.session, org, actor_id=turn.user_id, **changes)
 
 
 async def ask_time(turn: Turn) -> None:
@@ -200,6 +196,6 @@ async def time_text(turn: Turn) -> None:
             )
         )
         return
-    await _save_time(turn, org, at)
+    await _save(turn, org, "meeting_time", at)
     await turn.finish_flow()
     await render(turn, org, fresh=True)
