@@ -93,6 +93,9 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
             session, node, date(first_ym[0], first_ym[1], 1), period.last_day, profile
         )
     )
+    # A running year or quarter is judged on its months that have ended: the current month
+    # still has time for its meeting, and must not count as missed (M1).
+    ended = [ym for ym in months if ym < now] if period.kind != "month" else months
     month = quarter = year = None
     if period.kind == "month":
         month = month_figures(cells, period.months[0], profile)
@@ -106,8 +109,8 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
         flags = await reports.member_flags(
             session, [c.id for c in cells], period.year, profile, today
         )
-        year = year_figures(cells, months or period.months, grades, flags)
-    by_group, by_type = breakdowns(cells, months or period.months)
+        year = year_figures(cells, ended or months or period.months, grades, flags)
+    by_group, by_type = breakdowns(cells, ended or months or period.months)
     return Report(
         node_id=node.id,
         node_name=node.name,

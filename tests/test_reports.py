@@ -729,3 +729,15 @@ def test_period_kinds() -> None:
 def test_period_parse_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="not a period"):
         Period.parse(text)
+
+
+async def test_a_running_year_is_judged_on_the_months_that_have_ended(sessions: Sessions) -> None:
+    """As of 15/10/2026, October still has time for its meeting (M1): the year's buckets
+    count January-September. A, E, F (due from July), H held every one of them; B missed
+    February and July, C July-September; D never met."""
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], "2026", today=date(2026, 10, 15))
+    assert r.complete is False and r.months[-1] == (2026, 10)
+    y = r.year
+    assert y is not None
+    assert (y.months, y.cells, y.full, y.most, y.few) == (9, 7, 4, 2, 1)
