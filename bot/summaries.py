@@ -66,11 +66,17 @@ def _settings(org: Org, by_id: dict[int, Org]) -> ReminderSettings | None:
         return None
 
 
-def is_due(rs: ReminderSettings, now: datetime) -> bool:
-    """From summary_day at summary_at to the month's end, outside the quiet hours."""
+RECAP_DAYS = 3  # a recap of last month is news for a few days, not for the whole month
+
+
+def is_due(rs: ReminderSettings, now: datetime, days: int | None = None) -> bool:
+    """From summary_day at summary_at to the month's end (or for `days` days), outside
+    the quiet hours."""
     start = datetime.combine(
         date(now.year, now.month, rs.summary_day), rs.summary_at, tzinfo=now.tzinfo
     )
+    if days is not None and now >= start + timedelta(days=days):
+        return False
     return now >= start and not is_quiet(now, rs)
 
 
@@ -134,7 +140,9 @@ async def _recaps(
     last = today.replace(day=1) - timedelta(days=1)
     ym: YearMonth = (last.year, last.month)
     cells = [o for o in tree if o.is_cell]
-    cells = [c for c in cells if (rs := _settings(c, by_id)) is not None and is_due(rs, now)]
+    cells = [
+        c for c in cells if (rs := _settings(c, by_id)) is not None and is_due(rs, now, RECAP_DAYS)
+    ]
     if not cells:
         return []
     key = {c.id: f"recap:{c.id}:{ym[0]}-{ym[1]:02d}" for c in cells}
@@ -155,7 +163,7 @@ async def _recaps(
         root = by_id[root_id]
         profile = await orgs.rule_profile(session, root)
         facts = await reports.cell_facts(session, root, date(ym[0], 1, 1), last, profile)
-        for cell in (f for f in facts if f.id in waiting):
+        for cell in (f for f in facts if f.id in waiting and f.due(ym)):
             for person in waiting[cell.id]:
                 tr = translator(resolve_locale(person.locale, person.language_code, locale))
                 item = Outgoing(0, person.user_id, recap_text(cell, ym, so_far, tr))

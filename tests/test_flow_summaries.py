@@ -231,3 +231,19 @@ async def test_members_sheet_in_private_only(env: BotEnv) -> None:
     assert NOT_ALLOWED in (admin.last_alert or "")
     assert not [c for c in env.fake.calls_of("sendDocument") if c.chat_id == GROUP]
     no_member_names_in_groups(env)
+
+
+async def test_a_recap_is_news_for_three_days_the_group_summary_all_month(env: BotEnv) -> None:
+    """After downtime from the 4th to the 9th, the group still gets November's summary,
+    the secretaries no recap (stale after 3 days); a cell founded in December gets none."""
+    tree, users, group, _ids = await setup(env)
+    async with env.db() as s:
+        cell = await s.get(Org, tree["tdp12"].id)
+        assert cell is not None
+        cell.founded_on = date(2026, 12, 1)
+    await run(env, datetime(2026, 12, 9, 9, 0, tzinfo=VN))
+    assert "tháng 11/2026" in group_texts(group)[0]
+    assert not [m for m in users["sec"].chat.messages if (m.text or "").startswith("🗓")]
+    await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))  # (the clock set back: a test)
+    assert [m for m in users["sec"].chat.messages if (m.text or "").startswith("🗓")]
+    assert not [m for m in users["sec_b"].chat.messages if (m.text or "").startswith("🗓")]

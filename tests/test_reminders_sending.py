@@ -20,29 +20,24 @@ async def test_a_server_error_is_retried_by_the_next_tick_and_sent_once(env: Bot
     await env.grant(sec, tree["kp5"], Role.SECRETARY)
     await sec.command("start")
     before = len(sec.chat.messages)
-    # 30/11, nothing logged for November: D+1 (after), the last day, and D-3 of 03/12;
-    # and October's recap (#5), due from the 5th to the month's end.
+    # 30/11, nothing logged for November: D+1 (after), the last day, and D-3 of 03/12.
     env.clock.set(datetime(2026, 11, 30, 8, 5, tzinfo=VN))
-    env.fake.fail_next("sendMessage", chat_id=201, error="server_error", times=4)
+    env.fake.fail_next("sendMessage", chat_id=201, error="server_error", times=3)
     report = await tick(env.app.bot_data, env.app.bot)
-    assert report.claimed == 4 and report.outcomes == {"retry": 4}
+    assert report.claimed == 3 and report.outcomes == {"retry": 3}
     async with env.db() as s:
         rows = list(await s.scalars(select(Delivery)))
         assert {(r.state, r.attempts) for r in rows} == {("retry", 1)}
     assert len(sec.chat.messages) == before
     env.clock.set(datetime(2026, 11, 30, 8, 6, tzinfo=VN))
     report = await tick(env.app.bot_data, env.app.bot)
-    assert report.outcomes == {"sent": 4}
+    assert report.outcomes == {"sent": 3}
     new = sec.chat.messages[before:]
-    assert len(new) == 4 and any("03/12/2026" in (m.text or "") for m in new)
-    reminders = [m for m in new if not (m.text or "").startswith("🗓")]
-    assert len(reminders) == 3
-    assert all(
-        "📝 Ghi sinh hoạt" in m.labels or "📅 Dời ngày sinh hoạt" in m.labels for m in reminders
-    )
+    assert len(new) == 3 and any("03/12/2026" in (m.text or "") for m in new)
+    assert all("📝 Ghi sinh hoạt" in m.labels or "📅 Dời ngày sinh hoạt" in m.labels for m in new)
     env.clock.set(datetime(2026, 11, 30, 8, 7, tzinfo=VN))
     assert (await tick(env.app.bot_data, env.app.bot)).claimed == 0
-    assert len(sec.chat.messages) == before + 4
+    assert len(sec.chat.messages) == before + 3
     cell = tree["kp5"].id
     async with env.db() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.key)))
@@ -50,7 +45,6 @@ async def test_a_server_error_is_retried_by_the_next_tick_and_sent_once(env: Bot
         (f"after:{cell}:2026-11", "sent", 2),
         (f"before:{cell}:2026-12-03", "sent", 2),
         (f"mlast:{cell}:2026-11-30", "sent", 2),
-        (f"recap:{cell}:2026-10", "sent", 2),
     ]
 
 
