@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram import ReplyKeyboardMarkup
 
 from bot.i18n import N_
-from bot.model import Role
+from bot.model import ROSTER_ROLES, Role
 
 from .base import Turn, esc
 
 MENU_MEETING = N_("📝 Log a meeting")
 MENU_ROSTER = N_("👥 Members")
 MENU_ORGS = N_("🏛 Organisation")
+MENU_REPORTS = N_("📊 Reports")
 MENU_LANGUAGE = N_("🌐 Language")
 MENU_HELP = N_("❓ Help")
 
@@ -49,6 +50,8 @@ def main_keyboard(turn: Turn) -> ReplyKeyboardMarkup:
         rows.append([_(MENU_ROSTER)])
     if turn.access.is_admin:
         rows.append([_(MENU_ORGS)])
+    if turn.access.is_admin or any(g.role in ROSTER_ROLES for g in turn.access.grants):
+        rows[-1].append(_(MENU_REPORTS))  # #5: beside the last big button
     rows.append([_(MENU_LANGUAGE), _(MENU_HELP)])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 

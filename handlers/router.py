@@ -47,6 +47,7 @@ def _menu_actions() -> dict[str, TextStep]:
         (menu.MENU_MEETING, meeting_log.start),
         (menu.MENU_ROSTER, roster.open_roster),
         (menu.MENU_ORGS, orgs.open_orgs),
+        (menu.MENU_REPORTS, reports.start),
         (menu.MENU_LANGUAGE, language.ask),
         (menu.MENU_HELP, menu.help_command),
     ):

@@ -49,7 +49,7 @@ async def test_bootstrap_admin_then_invite_a_secretary(env: BotEnv) -> None:
     await admin.command("start", code)
     seen = admin.chat.last_bot_message.text
     assert "quản trị" in seen and "Đảng ủy phường Hòa Minh" in seen
-    assert ["🏛 Tổ chức"] in admin.chat.reply_keyboard
+    assert ["🏛 Tổ chức", "📊 Báo cáo"] in admin.chat.reply_keyboard
 
     # The link works once: a second person cannot reuse it.
     other = env.user(101, "Minh")
@@ -72,7 +72,7 @@ async def test_bootstrap_admin_then_invite_a_secretary(env: BotEnv) -> None:
     await secretary.command("start", secretary_code)
     welcome = secretary.chat.last_bot_message.text
     assert "bí thư" in welcome and "Chi bộ Khu phố 5" in welcome
-    assert ["👥 Đảng viên"] in secretary.chat.reply_keyboard
+    assert ["👥 Đảng viên", "📊 Báo cáo"] in secretary.chat.reply_keyboard
     async with env.db() as s:
         grant = await s.scalar(select(RoleAssignment).where(RoleAssignment.user_id == 200))
         assert grant is not None and grant.role == Role.SECRETARY and grant.org_id == tree["kp5"].id
@@ -147,12 +147,12 @@ async def test_language_switch_and_localised_commands(env: BotEnv) -> None:
     await secretary.command("language")
     await secretary.press("🇬🇧 English")
     assert secretary.chat.last_bot_message.text == "From now on I will write to you in English."
-    assert ["👥 Members"] in secretary.chat.reply_keyboard
+    assert ["👥 Members", "📊 Reports"] in secretary.chat.reply_keyboard
     await secretary.command("help")
     assert "How to use chibo" in secretary.chat.last_bot_message.text
     await secretary.tap("🌐 Language")
     await secretary.press("🇻🇳 Tiếng Việt")
-    assert ["👥 Đảng viên"] in secretary.chat.reply_keyboard
+    assert ["👥 Đảng viên", "📊 Báo cáo"] in secretary.chat.reply_keyboard
     vi = dict(env.fake.visible_commands(200, language_code="vi"))
     en = dict(env.fake.visible_commands(200, language_code="en"))
     assert en["cancel"] == "Stop what you are doing"
