@@ -31,18 +31,27 @@ Names sort as the committees read them (L4 folding, numbers by value): H, F, A, 
 
 from __future__ import annotations
 
+import io
+import struct
 from datetime import date, time
 from fractions import Fraction
+from typing import Any
 
+import openpyxl
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.charts import chart_caption, compliance_chart
+from bot.i18n import translator
 from bot.model import CellType, MemberStatus, OrgKind
 from bot.report import Report, TrendPoint, build
 from bot.roster import NewSpan
 from bot.summary import Breakdown, Period
+from bot.summary_text import report_texts
+from bot.workbook import report_workbook
 from storage import meetings, members, orgs, zero_reports
-from storage.models import Meeting, Org
+from storage.models import Meeting, Member, Org
 
 F = Fraction
 USER = 200
@@ -741,3 +750,366 @@ async def test_a_running_year_is_judged_on_the_months_that_have_ended(sessions: 
     y = r.year
     assert y is not None
     assert (y.months, y.cells, y.full, y.most, y.few) == (9, 7, 4, 2, 1)
+
+
+# --- the renderers on the ward (#5's "done when"): text, workbook, chart ------------------
+#
+# Every figure below follows from the ward's construction and the figures asserted above;
+# percentages are Babel's vi with one decimal (L3), e.g. 4/7 = 57,142…% → "57,1%".
+
+VI = translator("vi")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+UNDER = f"chi bộ trực thuộc {WARD}"  # the K4 line of H, which sits directly under the ward
+EVERY = "sinh hoạt đủ các tháng · dự bình quân"
+
+
+async def member_names(sessions: Sessions) -> list[str]:
+    async with sessions.begin() as s:
+        names = list((await s.scalars(select(Member.full_name))).all())
+    assert len(names) == 52  # A 10, B 20, C 6, D 3, E 4, F 4, H 5
+    return names
+
+
+def no_person(texts: list[str], names: list[str]) -> None:
+    """S2: a roll-up names cells, never a member."""
+    for text in texts:
+        assert "Nguyễn Văn" not in text
+        for name in names:
+            assert name not in text
+
+
+def lines_of(report_: Report) -> list[str]:
+    texts = report_texts(report_, VI)
+    assert len(texts) == 1  # a ward's report fits one message
+    return texts[0].split("\n")
+
+
+async def test_october_as_text(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    lines = lines_of(await report(sessions, t["W"], "2026-10"))
+    assert lines == [
+        f"📊 <b>{WARD}</b>: sinh hoạt chi bộ tháng 10/2026",
+        "Đã sinh hoạt thường kỳ: 4/7 (57,1%) chi bộ",  # A, B, C, F
+        "Báo cáo không sinh hoạt: 1",  # E
+        "Chưa báo cáo: 2",
+        f"• {H}",
+        f"• {D}",
+        # 721/760 = 94,87%; B's 17/19 = 89,47%
+        "Tỷ lệ đảng viên dự bình quân: 94,9% (thấp nhất 89,5%)",
+        "Dưới 90,0%: 1 chi bộ",  # A's 9/10 is on the line (R4)
+        f"• {B}",
+        "Chi bộ có đảng viên vắng không lý do: 1 (1 lượt)",
+        "Buổi sinh hoạt chưa đủ thời lượng: 1",
+        "",
+        "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
+        f"• {UNDER}: 0/1 (0,0%) {EVERY} —",
+        f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",
+        f"• {G1}: 3/3 (100,0%) {EVERY} 93,2%",  # (9/10 + 17/19 + 1) / 3 = 177/190
+        "",
+        "<b>Theo loại hình chi bộ:</b>",
+        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
+        f"• lực lượng vũ trang: 0/1 (0,0%) {EVERY} —",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• đơn vị sự nghiệp: 0/1 (0,0%) {EVERY} —",
+        f"• dân cư: 3/3 (100,0%) {EVERY} 93,2%",
+    ]
+    no_person(lines, await member_names(sessions))
+
+
+async def test_quarters_as_text(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    q3 = lines_of(await report(sessions, t["W"], "2026-Q3"))
+    assert q3 == [
+        f"📘 <b>{WARD}</b>: sinh hoạt chi bộ quý 3/2026",
+        "3/7 (42,9%) chi bộ đã sinh hoạt chuyên đề trong quý",  # A, E, F
+        "Chưa sinh hoạt chuyên đề:",
+        f"• {H}",
+        f"• {B}",
+        f"• {C}",
+        f"• {D}",
+        "Sinh hoạt thường kỳ:",
+        "• 07/2026: 4/7 (57,1%)",
+        "• 08/2026: 5/7 (71,4%)",
+        "• 09/2026: 5/7 (71,4%)",
+        "",
+        "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
+        # H met in Jul-Sep; E and F (due from July) did, D did not; A did, B missed July,
+        # C met in none. Every rate of the quarter is 1.
+        f"• {UNDER}: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• {G2}: 2/3 (66,7%) {EVERY} 100,0%",
+        f"• {G1}: 1/3 (33,3%) {EVERY} 100,0%",
+        "",
+        "<b>Theo loại hình chi bộ:</b>",
+        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
+        f"• lực lượng vũ trang: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• đơn vị sự nghiệp: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• dân cư: 1/3 (33,3%) {EVERY} 100,0%",
+    ]
+    q4 = lines_of(await report(sessions, t["W"], "2026-Q4"))
+    # Residential in Q4: A 29/30, B 55/57, C 5/5 → (551 + 550 + 570) / 570 / 3 = 97,72%.
+    residential = f"2/3 (66,7%) {EVERY} 97,7%"
+    assert q4 == [
+        f"📘 <b>{WARD}</b>: sinh hoạt chi bộ quý 4/2026",
+        "3/7 (42,9%) chi bộ đã sinh hoạt chuyên đề trong quý",  # A, B, F
+        "Chưa sinh hoạt chuyên đề:",
+        f"• {H}",
+        f"• {C}",
+        f"• {E}",
+        f"• {D}",
+        "Sinh hoạt thường kỳ:",
+        "• 10/2026: 4/7 (57,1%)",
+        "• 11/2026: 4/7 (57,1%)",
+        "• 12/2026: 4/7 (57,1%)",
+        "",
+        "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
+        f"• {UNDER}: 0/1 (0,0%) {EVERY} 90,0%",  # H: Nov 4/5, Dec 5/5
+        f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",  # F; E only reported zero, D nothing
+        f"• {G1}: {residential}",
+        "",
+        "<b>Theo loại hình chi bộ:</b>",
+        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
+        f"• lực lượng vũ trang: 0/1 (0,0%) {EVERY} 90,0%",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• đơn vị sự nghiệp: 0/1 (0,0%) {EVERY} —",
+        f"• dân cư: {residential}",
+    ]
+    no_person(q3 + q4, await member_names(sessions))
+
+
+async def test_the_year_as_text(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    lines = lines_of(await report(sessions, t["W"], "2026"))
+    # The mean of the six cells' rates (23/24, 93/95, 36/41, 1, 1, 53/55) is 96,32%;
+    # residential (23/24 + 93/95 + 36/41) / 3 = 93,84%; H 53/55 = 96,36%.
+    assert lines == [
+        f"📗 <b>{WARD}</b>: sinh hoạt chi bộ năm 2026",
+        "• đủ 12 kỳ: 2/7 (28,6%)",  # A, F
+        "• 9-11 kỳ: 3/7 (42,9%)",  # B, E, H
+        "• 8 kỳ trở xuống: 2/7 (28,6%)",  # C, D
+        "Tỷ lệ đảng viên dự bình quân: 96,3% (thấp nhất 87,8%)",  # C's 36/41
+        "Buổi sinh hoạt chưa đủ thời lượng: 3",
+        "Xếp loại buổi sinh hoạt: Tốt 12 · Khá 16 · Trung bình 6 · Kém 1",
+        "Sinh hoạt chuyên đề theo quý:",
+        "• Quý 1: 4/6 (66,7%)",
+        "• Quý 2: 4/6 (66,7%)",
+        "• Quý 3: 3/7 (42,9%)",
+        "• Quý 4: 3/7 (42,9%)",
+        "Đảng viên cần xem xét: vắng không lý do 2 tháng: 1, từ 3 tháng trở lên: 1; "
+        "vắng có lý do quá 3 lần liên tiếp: 1",
+        "",
+        "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
+        f"• {UNDER}: 0/1 (0,0%) {EVERY} 96,4%",
+        f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",
+        f"• {G1}: 1/3 (33,3%) {EVERY} 93,8%",
+        "",
+        "<b>Theo loại hình chi bộ:</b>",
+        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
+        f"• lực lượng vũ trang: 0/1 (0,0%) {EVERY} 96,4%",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• đơn vị sự nghiệp: 0/1 (0,0%) {EVERY} 100,0%",
+        f"• dân cư: 1/3 (33,3%) {EVERY} 93,8%",
+    ]
+    no_person(lines, await member_names(sessions))
+
+
+def sheets(report_: Report) -> tuple[Any, Any]:
+    wb = openpyxl.load_workbook(io.BytesIO(report_workbook(report_, VI)))
+    assert wb.sheetnames == ["Tổng hợp", "Chi tiết từng chi bộ"]
+    return wb["Tổng hợp"], wb["Chi tiết từng chi bộ"]
+
+
+def by_label(ws: Any) -> dict[str, tuple[Any, ...]]:
+    """Sheet 1's rows from the table's header on, by their label in column A."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for row in ws.iter_rows(min_row=8, values_only=True):
+        if isinstance(row[0], str):
+            assert row[0] not in out, row[0]
+            out[row[0]] = tuple(row[1:5])
+    return out
+
+
+def all_text(*worksheets: Any) -> list[str]:
+    return [
+        v
+        for ws in worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str)
+    ]
+
+
+def approx(value: float | Fraction | None) -> Any:
+    return None if value is None else pytest.approx(float(value))
+
+
+async def test_october_as_a_workbook(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    summary, cells = sheets(await report(sessions, t["W"], "2026-10"))
+    rows = by_label(summary)
+    assert summary["A1"].value == WARD and summary["A3"].value == "Tháng 10/2026"
+    assert rows["Chỉ tiêu"] == ("Số lượng", "Tỷ lệ so với số chi bộ", None, None)
+    # Counts in column B, their share of the due cells in C; rates in B.
+    assert rows["Số chi bộ phải sinh hoạt"] == (7, None, None, None)
+    assert rows["Đã sinh hoạt thường kỳ"] == (4, approx(F(4, 7)), None, None)
+    assert rows["Báo cáo không sinh hoạt"] == (1, approx(F(1, 7)), None, None)
+    assert rows["Chưa báo cáo"] == (2, approx(F(2, 7)), None, None)
+    assert rows["Tỷ lệ dự họp bình quân"] == (approx(F(721, 760)), None, None, None)
+    assert rows["Tỷ lệ dự họp thấp nhất"] == (approx(F(17, 19)), None, None, None)
+    assert rows["Chi bộ có tỷ lệ dự họp dưới mức yêu cầu (90,0%)"] == (
+        1,
+        approx(F(1, 7)),
+        None,
+        None,
+    )
+    assert rows["Chi bộ có đảng viên vắng không có lý do"] == (1, approx(F(1, 7)), None, None)
+    assert rows["Lượt vắng không có lý do"] == (1, None, None, None)
+    assert rows["Buổi sinh hoạt không đủ thời lượng tối thiểu"] == (1, None, None, None)
+    # The unreported cells by name (K1), then K4 with O3's order of types.
+    labels_ = list(rows)
+    at = labels_.index("Chi bộ chưa báo cáo")
+    assert labels_[at + 1 : at + 3] == [H, D]
+    group = (
+        "Số chi bộ",
+        "Sinh hoạt đủ các tháng",
+        "Tỷ lệ so với số chi bộ",
+        "Tỷ lệ dự họp bình quân",
+    )
+    assert rows["Theo tổ chức cơ sở đảng"] == group
+    assert rows["(trực thuộc trực tiếp)"] == (1, 0, 0, None)
+    assert rows[G2] == (3, 1, approx(F(1, 3)), 1)
+    assert rows[G1] == (3, 3, 1, approx(F(177, 190)))
+    assert rows["Theo loại hình chi bộ"] == group
+    types = labels_[labels_.index("Theo loại hình chi bộ") + 1 :]
+    assert types == [
+        "dân cư",
+        "cơ quan hành chính",
+        "đơn vị sự nghiệp",
+        "doanh nghiệp ngoài nhà nước",
+        "lực lượng vũ trang",
+    ]
+    assert rows["dân cư"] == (3, 3, 1, approx(F(177, 190)))
+    assert rows["doanh nghiệp ngoài nhà nước"] == (1, 1, 1, 1)
+    assert rows["lực lượng vũ trang"] == (1, 0, 0, None)
+
+    # Sheet 2: No., cell, group, type; October's mark and rate; thematic Q4 (October so
+    # far); months not met, months met, rate, unexcused, short.
+    assert [c.value for c in cells[3]][:11] == [
+        "STT", "Chi bộ", "Tổ chức cơ sở đảng", "Loại hình", "10/2026", None,
+        "Chuyên đề quý 4/2026", "Số tháng báo cáo không sinh hoạt",
+        "Số tháng có sinh hoạt thường kỳ", "Tỷ lệ dự họp", "Lượt vắng không có lý do",
+    ]  # fmt: skip
+    assert [c.value for c in cells[4]][4:6] == ["Sinh hoạt", "Tỷ lệ dự"]
+    got = [tuple(r) for r in cells.iter_rows(min_row=5, values_only=True)]
+    assert got == [
+        (1, H, None, "lực lượng vũ trang", "—", None, "—", 0, 0, None, 0, 0),
+        (2, FF, G2, "doanh nghiệp ngoài nhà nước", "✓", 1, "—", 0, 1, 1, 0, 0),
+        (3, A, G1, "dân cư", "✓", approx(F(9, 10)), "—", 0, 1, approx(F(9, 10)), 0, 0),
+        (4, B, G1, "dân cư", "✓", approx(F(17, 19)), "—", 0, 1, approx(F(17, 19)), 1, 0),
+        (5, C, G1, "dân cư", "✓", 1, "—", 0, 1, 1, 0, 1),
+        (6, E, G2, "đơn vị sự nghiệp", "KSH", None, "—", 1, 0, None, 0, 0),
+        (7, D, G2, "cơ quan hành chính", "—", None, "—", 0, 0, None, 0, 0),
+    ]
+    no_person(all_text(summary, cells), await member_names(sessions))
+
+
+# A cell's months in the year's sheet: ✓ held, K "did not meet" (KSH), — not reported,
+# blank: not founded yet; then its thematic meeting per quarter the same way.
+YEAR_MARKS = {
+    H: ("✓✓✓✓✓✓✓✓✓—✓✓", "✓———"),
+    FF: ("      ✓✓✓✓✓✓", "  ✓✓"),
+    A: ("✓✓✓✓✓✓✓✓✓✓✓✓", "✓✓✓✓"),
+    B: ("✓K✓✓✓✓—✓✓✓✓✓", "✓✓—✓"),
+    C: ("✓✓✓✓✓✓———✓——", "—✓——"),
+    E: ("✓✓✓✓✓✓✓✓✓KKK", "✓✓✓—"),
+    D: ("————————————", "————"),
+}
+# Months reported as not met, months met, the year's rate, unexcused absences, short ones.
+YEAR_TAIL = {
+    H: (0, 11, YEAR_RATES[H], 1, 0),
+    FF: (0, 6, YEAR_RATES[FF], 0, 0),
+    A: (0, 12, YEAR_RATES[A], 0, 0),
+    B: (1, 10, YEAR_RATES[B], 3, 0),
+    C: (0, 7, YEAR_RATES[C], 5, 3),
+    E: (3, 9, YEAR_RATES[E], 0, 0),
+    D: (0, 0, None, 0, 0),
+}
+
+
+def mark(code: str) -> str | None:
+    return {"✓": "✓", "—": "—", "K": "KSH", " ": None}[code]
+
+
+async def test_the_year_as_a_workbook(sessions: Sessions) -> None:
+    t = await ward(sessions)
+    summary, cells = sheets(await report(sessions, t["W"], "2026"))
+    rows = by_label(summary)
+    assert rows["Số chi bộ"][0] == 7
+    assert rows["Sinh hoạt thường kỳ đủ 12/12 tháng"][:2] == (2, approx(F(2, 7)))
+    assert rows["Sinh hoạt thường kỳ 9-11/12 tháng"][:2] == (3, approx(F(3, 7)))
+    assert rows["Sinh hoạt thường kỳ từ 8/12 tháng trở xuống"][:2] == (2, approx(F(2, 7)))
+    assert rows["Tỷ lệ dự họp bình quân"][:2] == (approx(mean(list(YEAR_RATES.values()))), None)
+    assert rows["Tỷ lệ dự họp thấp nhất"][:2] == (approx(F(36, 41)), None)
+    assert rows["Buổi sinh hoạt không đủ thời lượng tối thiểu"][:2] == (3, None)
+    assert [rows[f"Sinh hoạt chuyên đề quý {q}"][:2] for q in (1, 2, 3, 4)] == [
+        (4, approx(F(4, 6))),
+        (4, approx(F(4, 6))),
+        (3, approx(F(3, 7))),
+        (3, approx(F(3, 7))),
+    ]
+    graded = "Số buổi sinh hoạt xếp loại "
+    assert [rows[graded + g][0] for g in ("Tốt", "Khá", "Trung bình", "Kém")] == [12, 16, 6, 1]
+    assert rows["Đảng viên vắng không có lý do 2 tháng (cần nhắc nhở)"][0] == 1
+    assert rows["Đảng viên vắng không có lý do từ 3 tháng trở lên"][0] == 1
+    assert rows["Đảng viên vắng có lý do quá 3 lần liên tiếp"][0] == 1
+
+    head = [c.value for c in cells[3]]
+    assert head[4:28:2] == [f"{m:02d}/2026" for m in range(1, 13)]
+    assert head[28:32] == [f"Chuyên đề quý {q}/2026" for q in (1, 2, 3, 4)]
+    got = [tuple(r) for r in cells.iter_rows(min_row=5, values_only=True)]
+    assert [(r[0], r[1]) for r in got] == list(enumerate([H, FF, A, B, C, E, D], 1))
+    for row in got:
+        name = row[1]
+        months, quarters = YEAR_MARKS[name]
+        assert len(row) == 4 + 2 * 12 + 4 + 5, name
+        assert list(row[4:28:2]) == [mark(c) for c in months], name
+        rates = RATES.get(name, {})
+        assert list(row[5:28:2]) == [approx(rates.get(m)) for m in range(1, 13)], name
+        assert list(row[28:32]) == [mark(c) for c in quarters], name
+        zero_, held, rate, unexcused, short = YEAR_TAIL[name]
+        assert row[32:] == (zero_, held, approx(rate), unexcused, short), name
+    # Some months spelled out: A's October 9/10, B's October 17/19, C's April 4/6.
+    a, b, c = got[2], got[3], got[4]
+    assert (a[22], a[23]) == ("✓", pytest.approx(0.9))
+    assert (b[22], b[23]) == ("✓", pytest.approx(17 / 19))
+    assert (c[10], c[11]) == ("✓", pytest.approx(4 / 6))
+    no_person(all_text(summary, cells), await member_names(sessions))
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == PNG_SIGNATURE
+    assert png[12:16] == b"IHDR"  # the first chunk, after its 4-byte length
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("period", ["2026-10", "2026-Q4", "2026"])
+async def test_the_ward_s_chart(sessions: Sessions, period: str) -> None:
+    t = await ward(sessions)
+    r = await report(sessions, t["W"], period)
+    png = compliance_chart(r, VI)
+    assert png_size(png) == (1000, 560)
+    assert len(png) < 150_000
+    caption = chart_caption(r, VI)
+    assert len(caption) < 1024
+    no_person([caption], await member_names(sessions))
+    # October's 12 months run Nov 2025 - Oct 2026; the quarter's and the year's end in Dec.
+    last = {"2026-10": "10/2026", "2026-Q4": "12/2026", "2026": "12/2026"}[period]
+    first = {"2026-10": "11/2025", "2026-Q4": "01/2026", "2026": "01/2026"}[period]
+    # Oct: 4/7, mean 721/760; Dec: A, B, F, H held, all present (mean 1).
+    share, rate = {"10/2026": ("57,1%", "94,9%"), "12/2026": ("57,1%", "100,0%")}[last]
+    assert caption == (
+        f"{WARD}: sinh hoạt thường kỳ và tỷ lệ dự họp bình quân, từ {first} đến {last}.\n"
+        f"Tháng {last}: 4/7 chi bộ đã sinh hoạt thường kỳ ({share}); "
+        f"tỷ lệ dự họp bình quân {rate}, yêu cầu 90,0%."
+    )
