@@ -77,10 +77,6 @@ class Period:
         y, m = self.months[-1]
         return last_day_of_month(y, m)
 
-    def until(self, today: date) -> Period | None:
-        """None if the period has not started by `today`."""
-        return None if self.first_day > today else self
-
     @classmethod
     def parse(cls, text: str) -> Period:
         """ "2026-10", "2026-Q3", "2026" (the CLI and the buttons)."""

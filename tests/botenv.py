@@ -125,6 +125,12 @@ class BotEnv:
             await meetings.save(s, m, actor_id=by)
             return m.id
 
+    async def enrol(self, user: TgUser, org: Org, role: Role) -> TgUser:
+        """Grant the role, then /start: a bot may only write to people who started it."""
+        await self.grant(user, org, role)
+        await user.command("start")
+        return user
+
     async def grant(self, user: TgUser, org: Org, role: Role) -> None:
         async with self.db() as s:
             await users.grant_role(

@@ -35,19 +35,11 @@ async def org_row(env: BotEnv, org_id: int) -> tuple[int | None, time | None]:
 async def people(env: BotEnv) -> tuple[dict[str, Org], dict[str, TgUser]]:
     tree = await env.seed_tree()
     users = {
-        "sec": env.user(SEC, "Hòa"),
-        "other": env.user(OTHER_SEC, "Tâm"),
-        "delegate": env.user(DELEGATE, "Bình"),
-        "admin": env.user(ADMIN, "Minh"),
+        "sec": await env.enrol(env.user(SEC, "Hòa"), tree["kp5"], Role.SECRETARY),
+        "other": await env.enrol(env.user(OTHER_SEC, "Tâm"), tree["tdp12"], Role.SECRETARY),
+        "delegate": await env.enrol(env.user(DELEGATE, "Bình"), tree["kp5"], Role.DELEGATE),
+        "admin": await env.enrol(env.user(ADMIN, "Minh"), tree["ward"], Role.ADMIN),
     }
-    for key, org, role in (
-        ("sec", "kp5", Role.SECRETARY),
-        ("other", "tdp12", Role.SECRETARY),
-        ("delegate", "kp5", Role.DELEGATE),
-        ("admin", "ward", Role.ADMIN),
-    ):
-        await env.grant(users[key], tree[org], role)
-        await users[key].command("start")
     return tree, users
 
 

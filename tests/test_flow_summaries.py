@@ -39,17 +39,10 @@ async def setup(env: BotEnv) -> tuple[dict[str, Org], dict[str, TgUser], TgGroup
             )  # fmt: skip
             ids[name] = m.id
     users = {
-        "sec": env.user(SEC, "Hòa"),
-        "sec_b": env.user(SEC_B, "Tâm"),
-        "admin": env.user(ADMIN, "Minh"),
+        "sec": await env.enrol(env.user(SEC, "Hòa"), tree["kp5"], Role.SECRETARY),
+        "sec_b": await env.enrol(env.user(SEC_B, "Tâm"), tree["tdp12"], Role.SECRETARY),
+        "admin": await env.enrol(env.user(ADMIN, "Minh"), tree["ward"], Role.ADMIN),
     }
-    for key, org, role in (
-        ("sec", "kp5", Role.SECRETARY),
-        ("sec_b", "tdp12", Role.SECRETARY),
-        ("admin", "ward", Role.ADMIN),
-    ):
-        await env.grant(users[key], tree[org], role)
-        await users[key].command("start")
     await env.save_meeting(
         tree["kp5"].id, date(2026, 11, 3), "regular", {ids["Trần Thị Bình"]: ("unexcused", None)}
     )

@@ -57,19 +57,11 @@ async def people(env: BotEnv) -> dict[str, Any]:
         assert kp5 is not None
         await orgs.link_group(s, kp5, GROUP, actor_id=None)
     users = {
-        "sec": env.user(SEC, "Hòa"),
-        "dep": env.user(DEP, "Lan", language_code="en"),
-        "admin": env.user(ADMIN, "Minh"),
-        "sec_b": env.user(SEC_B, "Tâm"),
+        "sec": await env.enrol(env.user(SEC, "Hòa"), tree["kp5"], Role.SECRETARY),
+        "dep": await env.enrol(env.user(DEP, "Lan", language_code="en"), tree["kp5"], Role.DEPUTY),
+        "admin": await env.enrol(env.user(ADMIN, "Minh"), tree["ward"], Role.ADMIN),
+        "sec_b": await env.enrol(env.user(SEC_B, "Tâm"), tree["tdp12"], Role.SECRETARY),
     }
-    for key, org, role in (
-        ("sec", "kp5", Role.SECRETARY),
-        ("dep", "kp5", Role.DEPUTY),
-        ("admin", "ward", Role.ADMIN),
-        ("sec_b", "tdp12", Role.SECRETARY),
-    ):
-        await env.grant(users[key], tree[org], role)
-        await users[key].command("start")
     return {**tree, **users}
 
 
