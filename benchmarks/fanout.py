@@ -6,7 +6,7 @@ The real application (``build_application`` with PTB's ``AIORateLimiter``) runs 
 Bot API (tests/fakeapi), which answers 429 with ``retry_after`` once more than
 ``limit × scale`` sends fall in a sliding second, on a temporary SQLite database migrated
 with Alembic. N recipients (distinct private chats) get one reminder each: the deliveries
-are claimed as the scheduler claims them (``storage.reminders.claim``, one transaction),
+are claimed as the scheduler claims them (``storage.reminders.claim_many``, one transaction),
 sent with ``bot.outbox.send_all`` and recorded with ``bot.scheduler.record``.
 
 Time scaling: the fake's limit and the limiter's rate (and burst) are both multiplied by
@@ -33,7 +33,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as clock_time
 from pathlib import Path
@@ -248,7 +248,8 @@ async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) ->
     tr = translator("vi")
     today: date = NOW.date()
     until = datetime.combine(today, MEETING_AT, VN)
-    out: list[Outgoing] = []
+    drafts: list[Outgoing] = []
+    claims: list[reminders.Claim] = []
     async with sessions() as session, session.begin():
         for cell_id, name, chat_ids in cells:
             item = Due(Kind.DAY, cell_id, f"{today:%Y%m}", today, until)
@@ -261,16 +262,12 @@ async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) ->
                 today=today,
             )
             for chat_id in chat_ids:
-                claimed = await reminders.claim(
-                    session,
-                    chat_id=chat_id,
-                    key=item.key,
-                    kind=item.kind.value,
-                    org_id=cell_id,
-                    payload=Outgoing(0, chat_id, text, buttons).payload,
+                drafts.append(Outgoing(0, chat_id, text, buttons))
+                claims.append(
+                    reminders.Claim(chat_id, item.key, item.kind.value, cell_id, drafts[-1].payload)
                 )
-                if claimed is not None:
-                    out.append(Outgoing(claimed, chat_id, text, buttons))
+        won = await reminders.claim_many(session, claims)
+        out = [replace(d, delivery_id=i) for d, i in zip(drafts, won, strict=True) if i is not None]
     return out
 
 

@@ -81,6 +81,8 @@ async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
             session, quarter_start, last_day_of_month(following.year, following.month)
         )
         people = await reminders.recipients(session, [c.org.id for c in cells])
+        drafts: list[Outgoing] = []
+        claims: list[reminders.Claim] = []
         for info in cells:
             targets = people.get(info.org.id)
             if not targets:
@@ -106,16 +108,15 @@ async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
                         today=today,
                     )
                     draft = Outgoing(0, person.user_id, text, buttons)
-                    claimed = await reminders.claim(
-                        session,
-                        chat_id=person.user_id,
-                        key=item.key,
-                        kind=item.kind.value,
-                        org_id=info.org.id,
-                        payload=draft.payload,
+                    drafts.append(draft)
+                    claims.append(
+                        reminders.Claim(
+                            person.user_id, item.key, item.kind.value, info.org.id, draft.payload
+                        )
                     )
-                    if claimed is not None:
-                        out.append(Outgoing(claimed, person.user_id, text, buttons))
+        for draft, claimed in zip(drafts, await reminders.claim_many(session, claims), strict=True):
+            if claimed is not None:
+                out.append(replace(draft, delivery_id=claimed))
         for row in await reminders.take_retries(session, max_attempts=MAX_ATTEMPTS):
             if row.payload:
                 out.append(Outgoing.from_payload(row.id, row.chat_id, row.payload))
@@ -129,14 +130,15 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
     notices: list[Outgoing] = []
     settings = app_data.settings
     async with app_data.sessions() as session, session.begin():
+        finished: list[reminders.Finish] = []
         for o in outcomes:
             state = o.state
             if o.state == "migrated" and o.new_chat_id is not None:
                 await reminders.migrate_chat(session, o.item.chat_id, o.new_chat_id)
                 state = "retry"
-            await reminders.finish(
-                session, o.item.delivery_id, state, message_id=o.message_id, error=o.error
-            )
+            finished.append(reminders.Finish(o.item.delivery_id, state, o.message_id, o.error))
+        await reminders.finish_many(session, finished)
+        for o in outcomes:
             if o.state != "blocked":
                 continue
             if not await reminders.mark_unreachable(session, o.item.chat_id, now_utc):

@@ -5,12 +5,12 @@ queries, recipients, meeting moves, and the delivery claims that make sends at-m
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Integer, cast, extract, func, select, update
+from sqlalchemy import Integer, bindparam, cast, extract, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -245,6 +245,62 @@ async def claim(
     return await session.scalar(stmt)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """One delivery to claim: at most once per (chat, key), ever."""
+
+    chat_id: int
+    key: str
+    kind: str
+    org_id: int | None
+    payload: dict[str, Any]
+
+
+CLAIM_CHUNK = 500  # rows per INSERT: 8 parameters a row stays far below SQLite's 32,766
+
+
+async def claim_many(session: AsyncSession, claims: Sequence[Claim]) -> list[int | None]:
+    """Claim many deliveries with a few multi-row INSERTs (one per CLAIM_CHUNK); returns
+    the new delivery id for each claim in order, None where (chat, key) was claimed before.
+    The same semantics as `claim`, without one round trip per message (#6: 10,000
+    reminders took 12 s of write lock claimed one by one)."""
+    if not claims:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    won: dict[tuple[int, str], int] = {}
+    for start in range(0, len(claims), CLAIM_CHUNK):
+        chunk = claims[start : start + CLAIM_CHUNK]
+        stmt = (
+            insert(Delivery)
+            .values(
+                [
+                    {
+                        "chat_id": c.chat_id,
+                        "key": c.key,
+                        "kind": c.kind,
+                        "org_id": c.org_id,
+                        "state": "claimed",
+                        "claimed_at": now,
+                        "attempts": 0,
+                        "payload": c.payload,
+                    }
+                    for c in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["chat_id", "key"])
+            .returning(Delivery.id, Delivery.chat_id, Delivery.key)
+        )
+        for delivery_id, chat_id, key in (await session.execute(stmt)).all():
+            won[(chat_id, key)] = delivery_id
+    # A (chat, key) listed twice in one call is claimed once: the first wins.
+    out: list[int | None] = []
+    for c in claims:
+        out.append(won.pop((c.chat_id, c.key), None))
+    return out
+
+
 async def finish(
     session: AsyncSession,
     delivery_id: int,
@@ -264,6 +320,44 @@ async def finish(
             sent_at=utcnow() if state == "sent" else None,
         )
     )
+
+
+@dataclass(frozen=True)
+class Finish:
+    delivery_id: int
+    state: str
+    message_id: int | None = None
+    error: str | None = None
+
+
+async def finish_many(session: AsyncSession, results: Sequence[Finish]) -> None:
+    """`finish` for many deliveries in one executemany per outcome shape."""
+    now = utcnow()
+    rows = [
+        {
+            "b_id": r.delivery_id,
+            "b_state": r.state,
+            "b_message_id": r.message_id,
+            "b_error": (r.error or None) and r.error[:200],
+            "b_sent_at": now if r.state == "sent" else None,
+        }
+        for r in results
+    ]
+    if not rows:
+        return
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id == bindparam("b_id"))
+        .values(
+            state=bindparam("b_state"),
+            attempts=Delivery.attempts + 1,
+            message_id=bindparam("b_message_id"),
+            error=bindparam("b_error"),
+            sent_at=bindparam("b_sent_at"),
+        )
+    )
+    conn = await session.connection()  # Core executemany: no ORM objects are involved
+    await conn.execute(stmt, rows)
 
 
 async def take_retries(session: AsyncSession, *, max_attempts: int) -> list[Delivery]:

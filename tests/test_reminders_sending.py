@@ -64,3 +64,44 @@ async def test_quiet_hours_send_nothing_and_the_morning_catches_up(env: BotEnv) 
     assert (await tick(env.app.bot_data, env.app.bot)).outcomes == {"sent": 1}
     texts = [m.text or "" for m in sec.chat.messages[before:]]
     assert len(texts) == 1 and "03/12/2026" in texts[0]
+
+
+async def test_claims_in_bulk_are_at_most_once_and_keep_their_order(env: BotEnv) -> None:
+    """storage.reminders.claim_many (#6): several INSERT chunks, a (chat, key) claimed in an
+    earlier call or twice in one call is won once, the ids come back in the callers' order,
+    and finish_many records each outcome on its own row."""
+    from storage import reminders
+
+    first = [reminders.Claim(1000 + i, "k:1", "day", None, {"text": f"#{i}"}) for i in range(7)]
+    async with env.db() as s:
+        ids = await reminders.claim_many(s, first)
+    assert all(i is not None for i in ids) and len(set(ids)) == 7
+    chunk = reminders.CLAIM_CHUNK
+    again = [
+        *(reminders.Claim(1000 + i, "k:2", "day", None, {"text": f"@{i}"}) for i in range(chunk)),
+        first[3],  # claimed by the first call
+        reminders.Claim(5000, "k:2", "day", None, {"text": "once"}),
+        reminders.Claim(5000, "k:2", "day", None, {"text": "twice"}),
+    ]
+    async with env.db() as s:
+        won = await reminders.claim_many(s, again)
+        assert won[chunk] is None and won[chunk + 1] is not None and won[chunk + 2] is None
+        assert all(w is not None for w in won[:chunk])
+        await reminders.finish_many(
+            s,
+            [
+                reminders.Finish(ids[0], "sent", message_id=77),
+                reminders.Finish(ids[1], "retry", error="x" * 500),
+            ],
+        )
+    async with env.db() as s:
+        rows = {(r.chat_id, r.key): r for r in await s.scalars(select(Delivery))}
+    assert len(rows) == 7 + chunk + 1
+    assert rows[(5000, "k:2")].payload == {"text": "once"}
+    assert [rows[(1000 + i, "k:2")].id for i in range(chunk)] == won[:chunk]
+    sent, retry = rows[(1000, "k:1")], rows[(1001, "k:1")]
+    assert (sent.state, sent.attempts, sent.message_id) == ("sent", 1, 77)
+    assert sent.sent_at is not None
+    assert (retry.state, retry.attempts, retry.sent_at) == ("retry", 1, None)
+    assert retry.error == "x" * 200
+    assert rows[(1002, "k:1")].state == "claimed"
