@@ -74,6 +74,7 @@ class Turn:
     _answered: bool = field(default=False, init=False)
     _flow: FlowState | None = field(default=None, init=False)
     _flow_loaded: bool = field(default=False, init=False)
+    _after_commit: list[Callable[[], Awaitable[Any]]] = field(default_factory=list, init=False)
 
     # --- who and where ---------------------------------------------------------
     @property
@@ -181,6 +182,12 @@ class Turn:
                     raise
         await self.reply(text, markup)
 
+    def show_after_commit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """`show` once the update's transaction has committed: a screen that says "saved"
+        is never shown for writes the database then lost (if the commit fails, the error
+        handler tells the user and the old screen, with its buttons, stays)."""
+        self._after_commit.append(functools.partial(self.show, text, markup))
+
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         query = self.update.callback_query
         if query is not None and not self._answered:
@@ -239,6 +246,9 @@ def handler(step: Step) -> Callable[[Update, BotContext], Coroutine[Any, Any, No
                 return
             if refusal is not None:
                 await _refuse(turn, refusal)
+            else:
+                for later in turn._after_commit:
+                    await later()
             await turn.answer()  # a button press always gets its spinner stopped
 
     return run

@@ -319,7 +319,7 @@ async def save(turn: Turn) -> None:
                     month=turn.t.month(year, month)
                 )
             )
-    await turn.show(
+    turn.show_after_commit(
         "\n".join(lines),
         inline([[(_("📄 Minutes (DOCX)"), f"mt:docx:{saved.id}")]]),
     )
