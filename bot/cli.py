@@ -326,6 +326,57 @@ def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> i
     return 0
 
 
+def cmd_demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """#6: a synthetic province (bot/demo.py) for demos and the benchmarks."""
+    import time as clock
+    from dataclasses import replace
+
+    from bot.demo import Spec
+    from storage import demo
+
+    if args.database:
+        settings = replace(settings, database_url=args.database)
+    if args.cells < 1 or args.members_per_cell < 3 or args.months < 1:
+        raise CliError(t.gettext("A demo needs at least 1 cell, 3 members a cell and 1 month."))
+    spec = Spec(
+        args.cells,
+        args.members_per_cell,
+        args.months,
+        seed=args.seed,
+        today=datetime.now(settings.timezone).date(),  # L1
+    )
+    started = clock.perf_counter()
+
+    async def work(session: AsyncSession) -> Any:
+        try:
+            return await demo.populate(session, spec, append=args.append)
+        except demo.OrgsExist:
+            raise CliError(
+                t.gettext(
+                    "The database already holds organisations; use --append to add the demo "
+                    "province beside them."
+                )
+            ) from None
+
+    made = _db(settings, work)
+    print(
+        t.gettext(
+            "{name}: {communes} communes, {cells} cells, {members} members, {meetings} meetings, "
+            "{absences} absences, {zero} zero reports in {seconds:.1f} s."
+        ).format(
+            name=made.province,
+            communes=made.communes,
+            cells=made.cells,
+            members=len(made.members),
+            meetings=len(made.meetings),
+            absences=sum(1 for m in made.marks if m[2] != "voluntary"),
+            zero=len(made.zero_reports),
+            seconds=clock.perf_counter() - started,
+        )
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="chibo", description="chibo: the cell secretary's Telegram companion"
@@ -366,6 +417,16 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="the file to write (text goes to the screen without it)")
     rep.add_argument("--database", help="a database URL instead of DATABASE_URL")
     rep.set_defaults(fn=cmd_report)
+    demo = sub.add_parser("demo-data", help="fill the database with a synthetic province")
+    demo.add_argument("--cells", type=int, default=120)
+    demo.add_argument("--members-per-cell", type=int, default=20)
+    demo.add_argument("--months", type=int, default=12, help="months ending with last month")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    demo.add_argument(
+        "--append", action="store_true", help="add the province beside existing organisations"
+    )
+    demo.add_argument("--database", help="a database URL instead of DATABASE_URL")
+    demo.set_defaults(fn=cmd_demo_data)
     return p
 
 

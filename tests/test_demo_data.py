@@ -1,0 +1,135 @@
+"""`chibo demo-data` (#6): a synthetic province, on SQLite and PostgreSQL.
+
+A small province (one commune of 24 cells, 6 members each, 14 months ending November
+2026) is built, then checked: its shape (O2), the stored tallies against
+storage.tallies.refresh (R1/R2), name order (L4), the reports (K1-K3) on it, and the
+seed's determinism.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.demo import Spec, build, months_ending_last_month
+from bot.model import OrgKind
+from bot.report import build as build_report
+from bot.summary import Period
+from bot.text import fold, split_name
+from storage import demo, members, tallies
+from storage.models import Meeting, MeetingMark, Member, MemberStatusChange, Org, ZeroReport
+
+from .test_cli import chibo
+
+TODAY = date(2026, 12, 3)
+SPEC = Spec(cells=24, members_per_cell=6, months=14, seed=7, today=TODAY)
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _tallies(s: AsyncSession) -> dict[int, tuple[int, int, int, int]]:
+    """Meeting id → (eligible, present, excused, unexcused); -1 where one is missing."""
+    rows = await s.execute(
+        select(Meeting.id, Meeting.eligible, Meeting.present, Meeting.excused, Meeting.unexcused)
+    )
+    out = {}
+    for mid, e, p, x, u in rows:
+        out[mid] = (-1 if e is None else e, -1 if p is None else p, x or 0, u or 0)
+    return out
+
+
+async def test_small_province(sessions: Sessions) -> None:
+    async with sessions.begin() as s:
+        made = await demo.populate(s, SPEC)
+    assert made.cells == 24 and made.communes == 1
+
+    async with sessions.begin() as s:
+        orgs = {o.id: o for o in await s.scalars(select(Org))}
+        kinds = Counter(o.kind for o in orgs.values())
+        assert kinds[OrgKind.PROVINCE] == 1 and kinds[OrgKind.COMMUNE] == 1
+        assert kinds[OrgKind.CELL] == 24
+        # O2: every cell sits under a commune (directly or through a grassroots organisation)
+        for cell in (o for o in orgs.values() if o.is_cell):
+            above = [orgs[a].kind for a in cell.ancestor_ids[:-1]]
+            assert above[0] == OrgKind.PROVINCE and OrgKind.COMMUNE in above
+            assert cell.cell_type is not None
+        assert len({o.cell_type for o in orgs.values() if o.is_cell}) >= 3  # O3
+
+        n_members = await s.scalar(select(func.count()).select_from(Member))
+        assert n_members == len(made.members) and n_members >= 24 * 6
+        statuses = Counter(str(v) for v in await s.scalars(select(MemberStatusChange.status)))
+        assert statuses["official"] >= 24 * 6 * 0.9 and len(statuses) >= 3  # R1 histories
+
+        meetings = list(await s.scalars(select(Meeting)))
+        assert len(meetings) == len(made.meetings)
+        months = months_ending_last_month(TODAY, 14)
+        assert {(m.held_on.year, m.held_on.month) for m in meetings if m.held_on} <= set(months)
+        assert Counter(m.kind for m in meetings)["combined"] > 0  # M4
+        marks = Counter(await s.scalars(select(MeetingMark.mark)))
+        assert marks["excused"] > 0 and marks["unexcused"] > 0  # R3
+        assert await s.scalar(select(func.count()).select_from(ZeroReport)) == len(
+            made.zero_reports
+        )
+
+        # R1/R2: the stored tallies are what storage.tallies computes from the rows.
+        stored = await _tallies(s)
+        assert all(t[0] > 0 and t[1] >= 0 for t in stored.values())
+        assert sum(t[2] + t[3] for t in stored.values()) == marks["excused"] + marks["unexcused"]
+        for cell in (o for o in orgs.values() if o.is_cell):
+            await tallies.refresh(s, cell.id)
+        assert await _tallies(s) == stored
+
+        # L4: the roster is in given-name order, Vietnamese names with their diacritics.
+        cell = next(o for o in orgs.values() if o.is_cell)
+        roster = [m.full_name for m in await members.list_members(s, cell.id)]
+        given = [fold(split_name(n)[2]) for n in roster]
+        assert given == sorted(given)
+        assert any(n != fold(n) for n in roster)
+
+
+async def test_reports_on_the_province(sessions: Sessions) -> None:
+    async with sessions.begin() as s:
+        await demo.populate(s, SPEC)
+    async with sessions.begin() as s:
+        province = await s.scalar(select(Org).where(Org.kind == OrgKind.PROVINCE))
+        assert province is not None
+        month = (await build_report(s, province, Period(2026, month=11), TODAY)).month
+        assert month is not None and month.cells == 24
+        assert month.held + month.zero + len(month.unreported) == 24
+        assert 18 <= month.held < 24 and month.unreported  # a few late or silent cells (K1)
+        assert month.mean_rate is not None and 0.85 < month.mean_rate < 1
+        year = (await build_report(s, province, Period(2026), TODAY)).year
+        assert year is not None and year.months == 11  # the running year's ended months
+        assert year.full + year.most + year.few == year.cells == 24
+        assert 12 <= year.full < 24 and year.most + year.few > 0  # K3
+        assert year.r5_warned + year.r5_flagged > 0 and year.r6_flagged > 0  # R5, R6
+        assert sum(year.grades.values()) > 0 and year.short > 0  # M9, M5
+
+
+def test_the_seed_decides() -> None:
+    small = Spec(cells=5, members_per_cell=4, months=3, seed=3, today=TODAY)
+    assert build(small) == build(small)
+    other = build(Spec(cells=5, members_per_cell=4, months=3, seed=4, today=TODAY))
+    assert other.members != build(small).members
+
+
+async def test_cli(engine: AsyncEngine, sessions: Sessions) -> None:
+    done = chibo(engine, "demo-data", "--cells", "3", "--members-per-cell", "4", "--months", "2")
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip()
+    assert len(line.splitlines()) == 1 and "3" in line and " s" in line
+    async with sessions.begin() as s:
+        assert await s.scalar(select(func.count()).select_from(Org).where(Org.kind == "cell")) == 3
+
+    refused = chibo(engine, "demo-data", "--cells", "3")
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "--append" in refused.stderr and "Traceback" not in refused.stderr
+
+    again = chibo(engine, "demo-data", "--cells", "2", "--members-per-cell", "3", "--append")
+    assert again.returncode == 0, again.stderr
+    async with sessions.begin() as s:
+        provinces = list(await s.scalars(select(Org.name).where(Org.kind == "province")))
+        assert len(provinces) == 2 and len(set(provinces)) == 2
+        assert await s.scalar(select(func.count()).select_from(Org).where(Org.kind == "cell")) == 5
