@@ -377,6 +377,66 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -
     return 0
 
 
+def _backup_problem(t: Translator, exc: Any) -> CliError:
+    """bot.backup's error codes as one translated sentence."""
+    messages = {
+        "memory": t.gettext("An in-memory SQLite database cannot be backed up or restored."),
+        "no-file": t.gettext("There is no file {path}."),
+        "exists": t.gettext(
+            "{path} already exists; stop the bot and add --force to replace it with the backup."
+        ),
+        "not-sqlite": t.gettext("{path} is not an SQLite database (or it is damaged)."),
+        "no-tool": t.gettext(
+            "{tool} was not found: install PostgreSQL's client tools (Debian: apt install "
+            "postgresql-client) or back up with your database host's own tools."
+        ),
+        "tool-failed": t.gettext("{tool} failed: {why}"),
+    }
+    return CliError(messages[exc.code].format(**exc.params))
+
+
+def _size(t: Translator, size: int) -> str:
+    if size < 1024 * 1024:
+        return t.gettext("{size} KB").format(size=t.number(size / 1024, 1))
+    return t.gettext("{size} MB").format(size=t.number(size / 1024 / 1024, 1))
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """#6: a consistent copy of the database while the bot runs."""
+    from bot import backup
+
+    url = args.database or settings.database_url
+    out = Path(args.out)
+    try:
+        write = backup.backup_sqlite if backup.is_sqlite(url) else backup.backup_postgres
+        size = write(url, out)
+    except backup.BackupError as exc:
+        raise _backup_problem(t, exc) from None
+    print(t.gettext("Backup written: {path} ({size}).").format(path=out, size=_size(t, size)))
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """#6: put a backup back (the bot must be stopped)."""
+    from bot import backup
+
+    url = args.database or settings.database_url
+    source = Path(args.source)
+    try:
+        if backup.is_sqlite(url):
+            backup.restore_sqlite(source, url, force=args.force)
+        else:
+            backup.restore_postgres(source, url)
+    except backup.BackupError as exc:
+        raise _backup_problem(t, exc) from None
+    print(
+        t.gettext(
+            "Restored from {path}. Start the bot again: it brings the database up to date first."
+        ).format(path=source)
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="chibo", description="chibo: the cell secretary's Telegram companion"
@@ -417,6 +477,15 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="the file to write (text goes to the screen without it)")
     rep.add_argument("--database", help="a database URL instead of DATABASE_URL")
     rep.set_defaults(fn=cmd_report)
+    bak = sub.add_parser("backup", help="copy the database to a file (safe while the bot runs)")
+    bak.add_argument("--out", required=True, help="the backup file to write")
+    bak.add_argument("--database", help="a database URL instead of DATABASE_URL")
+    bak.set_defaults(fn=cmd_backup)
+    res = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
+    res.add_argument("--from", dest="source", required=True, help="the backup file")
+    res.add_argument("--database", help="a database URL instead of DATABASE_URL")
+    res.add_argument("--force", action="store_true", help="replace an existing SQLite file")
+    res.set_defaults(fn=cmd_restore)
     demo = sub.add_parser("demo-data", help="fill the database with a synthetic province")
     demo.add_argument("--cells", type=int, default=120)
     demo.add_argument("--members-per-cell", type=int, default=20)
