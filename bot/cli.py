@@ -88,6 +88,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
                 "with TELEGRAM_BOT_TOKEN=<token> chibo run."
             )
         )
+    settings = _webhook_settings(settings, args, t)
     from bot.app import build_application
 
     engine = make_engine(settings.database_url)
@@ -102,11 +103,51 @@ def cmd_run(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     _preflight(settings, t)
     app = build_application(settings)
     log.info("chibo is starting (database: %s)", "SQLite" if settings.is_sqlite else "PostgreSQL")
-    # Telegram was reachable a moment ago: ride out later network trouble instead of exiting.
-    app.run_polling(
-        allowed_updates=["message", "callback_query", "my_chat_member"], bootstrap_retries=-1
-    )
-    return 0
+    from bot.runner import ListenError, serve
+
+    try:
+        return asyncio.run(serve(app, settings))  # waits as a standby while another is active
+    except ListenError as exc:
+        raise CliError(
+            t.gettext("The webhook server cannot listen on {address}.").format(address=exc)
+        ) from exc
+
+
+def _webhook_settings(settings: Settings, args: argparse.Namespace, t: Translator) -> Settings:
+    """`chibo run`'s flags over the environment's CHIBO_WEBHOOK_URL/CHIBO_LISTEN/CHIBO_PORT."""
+    from urllib.parse import urlsplit
+
+    from bot.webhook import HEALTH_PATH, webhook_path
+
+    url = args.webhook_url if args.webhook_url is not None else settings.webhook_url
+    if url is None and (args.listen is not None or args.port is not None):
+        raise CliError(t.gettext("--listen and --port are for webhook mode: add --webhook-url."))
+    if url is None:
+        return settings
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise CliError(
+            t.gettext(
+                "The webhook URL must be an https:// address that Telegram can reach, not {url}."
+            ).format(url=url)
+        )
+    if webhook_path(url) == HEALTH_PATH:
+        raise CliError(
+            t.gettext("The webhook URL's path cannot be {path}.").format(path=HEALTH_PATH)
+        )
+    port = settings.port
+    if args.port is not None:
+        port = int(args.port) if args.port.isdigit() else 0
+    if not 0 < port < 65536:
+        raise CliError(
+            t.gettext("The port must be a number from 1 to 65535, not {port}.").format(
+                port=args.port if args.port is not None else settings.port
+            )
+        )
+    listen = (args.listen if args.listen is not None else settings.listen).strip()
+    if not listen:
+        raise CliError(t.gettext("--listen needs an address, such as 127.0.0.1."))
+    return settings.with_(webhook_url=url.strip(), listen=listen, port=port)
 
 
 def _preflight(settings: Settings, t: Translator) -> None:
@@ -442,9 +483,11 @@ def parser() -> argparse.ArgumentParser:
         prog="chibo", description="chibo: the cell secretary's Telegram companion"
     )
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="apply migrations and run the bot (long polling)").set_defaults(
-        fn=cmd_run
-    )
+    run = sub.add_parser("run", help="apply migrations and run the bot (long polling or webhook)")
+    run.add_argument("--webhook-url", help="receive updates at this HTTPS address (webhook mode)")
+    run.add_argument("--listen", help="the address the webhook server listens on (127.0.0.1)")
+    run.add_argument("--port", help="the port the webhook server listens on (8443)")
+    run.set_defaults(fn=cmd_run)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
     init = sub.add_parser("init", help="create the top organisation and print its admin link")
     init.add_argument("--name", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')

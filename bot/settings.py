@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time
@@ -10,6 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DEFAULT_API_ROOT = "https://api.telegram.org"
+# Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(ValueError):
@@ -52,6 +55,11 @@ class Settings:
     default_meeting_day: int = 3  # M7: "ngày 3 hằng tháng"
     default_meeting_time: time = time(19, 30)
     log_level: str = "INFO"
+    # Webhook mode (#6): set webhook_url to receive updates on listen:port instead of polling.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None  # generated at start when unset
+    listen: str = "127.0.0.1"
+    port: int = 8443
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -78,6 +86,10 @@ class Settings:
             default_meeting_day=_int(env, "CHIBO_MEETING_DAY", 3),
             default_meeting_time=_time(env, "CHIBO_MEETING_TIME", time(19, 30)),
             log_level=env.get("CHIBO_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            webhook_url=env.get("CHIBO_WEBHOOK_URL", "").strip() or None,
+            webhook_secret=_secret(env.get("CHIBO_WEBHOOK_SECRET", "")),
+            listen=env.get("CHIBO_LISTEN", "").strip() or "127.0.0.1",
+            port=_int(env, "CHIBO_PORT", 8443),
         )
 
     def with_(self, **changes: object) -> Settings:
@@ -95,6 +107,15 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _secret(raw: str) -> str | None:
+    secret = raw.strip()
+    if secret and not WEBHOOK_SECRET_RE.fullmatch(secret):
+        raise SettingsError(
+            "CHIBO_WEBHOOK_SECRET must be 1-256 characters from A-Z, a-z, 0-9, _ and -"
+        )
+    return secret or None
 
 
 def _api_root(raw: str) -> str:

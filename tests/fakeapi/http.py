@@ -30,6 +30,8 @@ class _RawRequest:
 class FakeBotApiServer:
     def __init__(self, fake: FakeTelegram) -> None:
         self.fake = fake
+        # (token, method) of every request, in order: tells apart processes sharing one bot.
+        self.requests: list[tuple[str, str]] = []
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         server = self
@@ -40,6 +42,8 @@ class FakeBotApiServer:
 
             def _serve(self, body: bytes) -> None:
                 params = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+                token, _, method = self.path.rpartition("/")
+                server.requests.append((token.rpartition("/bot")[2], method))
                 url = f"http://127.0.0.1{self.path}"
                 future: Future[tuple[int, bytes]] = asyncio.run_coroutine_threadsafe(
                     server.fake.do_request(url, self.command, _RawRequest(params)),
