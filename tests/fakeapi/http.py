@@ -50,11 +50,14 @@ class FakeBotApiServer:
                     server.loop,  # type: ignore[arg-type]
                 )
                 status, payload = future.result(timeout=60)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client went away (a killed bot's long poll)
 
             def do_POST(self) -> None:
                 self._serve(self.rfile.read(int(self.headers.get("Content-Length", 0))))
