@@ -27,6 +27,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the engine; for a file-based SQLite URL the folder is created first."""
+    # A failed statement's parameters (members' names, …) stay out of the error's text and
+    # so out of logged tracebacks (#6: no names in the logs).
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -34,7 +37,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_pre_ping", True)  # connections dead after a server restart (#6)
     return create_async_engine(url, **kwargs)
 
 
