@@ -94,8 +94,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     engine = make_engine(settings.database_url)
 
     async def migrate() -> None:
+        from storage.instance import migration_lock
+
         try:
-            await upgrade(engine)
+            async with migration_lock(settings.database_url):  # a standby may start alongside
+                await upgrade(engine)
         finally:
             await engine.dispose()
 

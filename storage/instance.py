@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
@@ -137,6 +138,29 @@ class NoLock:
 
     async def release(self) -> None:
         return None
+
+
+# Held while migrating, so that two instances started together do not both create the tables.
+MIGRATION_KEY = lock_key("migrations")
+
+
+@contextlib.asynccontextmanager
+async def migration_lock(database_url: str) -> AsyncIterator[None]:
+    """On PostgreSQL, wait for any other instance's migrations to finish first (SQLite's own
+    write lock already serialises them)."""
+    if make_url(database_url).get_backend_name() == "sqlite":
+        yield
+        return
+    engine = create_async_engine(database_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_KEY})
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_KEY})
+    finally:
+        await engine.dispose()
 
 
 def instance_lock(database_url: str, bot_id: str) -> InstanceLock:
