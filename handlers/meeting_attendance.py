@@ -42,10 +42,12 @@ FLAG_TEXT = {
 
 
 async def _context(
-    turn: Turn, meeting: Meeting
+    turn: Turn, meeting: Meeting, roster: list[Member] | None = None
 ) -> tuple[list[Member], dict[int, Attendance], dict[int, str], set[int]]:
+    """The roster (read unless the caller has it: a mark does not change it) and the marks."""
     assert meeting.held_on is not None
-    roster = await members.list_members(turn.session, meeting.cell_id)
+    if roster is None:
+        roster = await members.list_members(turn.session, meeting.cell_id)
     got = await meetings.marks(turn.session, meeting.id)
     marks = {k: Attendance(m.mark) for k, m in got.items() if m.mark != "voluntary"}
     reasons = {k: m.reason for k, m in got.items() if m.reason}
@@ -54,11 +56,17 @@ async def _context(
 
 
 async def render_attendance(
-    turn: Turn, meeting: Meeting, cell: Org, page: int, *, fresh: bool = False
+    turn: Turn,
+    meeting: Meeting,
+    cell: Org,
+    page: int,
+    *,
+    fresh: bool = False,
+    roster: list[Member] | None = None,
 ) -> None:
     _ = turn._
     assert meeting.held_on is not None
-    roster, marks, reasons, voluntary = await _context(turn, meeting)
+    roster, marks, reasons, voluntary = await _context(turn, meeting, roster)
     split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
     by_id = {m.id: m for m in roster}
     eligible = [by_id[i] for i in split.eligible]
@@ -137,7 +145,7 @@ async def tap(turn: Turn) -> None:
     await meetings.set_mark(
         turn.session, meeting, member_id, None if mark == Attendance.PRESENT else mark.value
     )
-    await render_attendance(turn, meeting, cell, turn.int_arg(5))
+    await render_attendance(turn, meeting, cell, turn.int_arg(5), roster=roster)
 
 
 async def all_present(turn: Turn) -> None:
@@ -178,11 +186,12 @@ async def reason_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
     if not waiting:
         await turn.reply(turn._("Please use the buttons above, or /cancel."))
         return
-    roster = {m.id: m for m in await members.list_members(turn.session, meeting.cell_id)}
+    listed = await members.list_members(turn.session, meeting.cell_id)
+    roster = {m.id: m for m in listed}
     first = min(waiting, key=lambda k: roster[k].sort_key if k in roster else "")
     reason = " ".join(turn.text.split())[:200]
     await meetings.set_mark(turn.session, meeting, first, Attendance.EXCUSED.value, reason)
-    await render_attendance(turn, meeting, cell, 0, fresh=True)
+    await render_attendance(turn, meeting, cell, 0, fresh=True, roster=listed)
 
 
 async def voluntary(turn: Turn) -> None:
@@ -197,7 +206,7 @@ async def voluntary(turn: Turn) -> None:
     await meetings.set_mark(
         turn.session, meeting, member_id, None if member_id in came else "voluntary"
     )
-    await render_attendance(turn, meeting, cell, turn.int_arg(5))
+    await render_attendance(turn, meeting, cell, turn.int_arg(5), roster=roster)
 
 
 async def to_confirm(turn: Turn) -> None:

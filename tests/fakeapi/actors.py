@@ -89,8 +89,13 @@ class TgUser:
     # -- messages --------------------------------------------------------------------------
     async def _post(self, chat_id: int, **fields: Any) -> Msg:
         msg = self.fake.add_user_message(chat_id, self.user, **fields)
-        await deliver(self.app, self.fake, {"message": msg.to_api()})
+        await self._deliver({"message": msg.to_api()})
         return msg
+
+    async def _deliver(self, payload: Mapping[str, Any]) -> None:
+        """Hand one update to the bot. Here ``app.process_update``; a subclass may feed it
+        through getUpdates instead (benchmarks/updates.py)."""
+        await deliver(self.app, self.fake, payload)
 
     async def send(self, text: str) -> Msg:
         """Send a private text message (a leading ``/command`` gets its bot_command entity)."""
@@ -165,7 +170,7 @@ class TgUser:
             "chat_instance": f"{msg.chat_id}{self.id}",
             "data": data,
         }
-        await deliver(self.app, self.fake, {"callback_query": query})
+        await self._deliver({"callback_query": query})
         return query_id
 
     @property
