@@ -207,3 +207,24 @@ async def test_the_tick_survives_an_outage_and_catches_up(
     report = await tick(env.app.bot_data, env.app.bot)
     assert report.claimed > 0 and env.fake.calls_of("sendMessage")
     assert await env.count(Delivery) == report.claimed
+
+
+@pytest.mark.parametrize("database", ["postgresql"])
+async def test_a_restart_between_two_taps_goes_unnoticed(
+    database: str, cluster: PrivateCluster, pg_env: BotEnv
+) -> None:
+    """The server restarts while nobody writes (maintenance at night): the engine's pooled
+    connections are all dead, yet the next tap works (pool_pre_ping, storage.db)."""
+    env = pg_env
+    sec, _tree, ids = await cell_with_members(env, 3)
+    await sec.tap("📝 Ghi sinh hoạt")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm nay")
+    cluster.stop()
+    cluster.start()
+    await sec.press("✅ Nguyễn Văn An")
+    assert "🟡 Nguyễn Văn An" in sec.chat.last_bot_message.labels
+    assert not env.errors
+    async with env.db() as s:
+        marks = [(m.member_id, m.mark) for m in await s.scalars(select(MeetingMark))]
+    assert marks == [(ids["Nguyễn Văn An"], "excused")]
