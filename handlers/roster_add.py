@@ -110,6 +110,7 @@ async def picked_status(turn: Turn) -> None:
         raise Stale from None
     if state.step != "status" or status not in ADD_STATUSES:
         raise Stale
+    await roster_cell(turn, int(state.data["cell_id"]))  # the role may have been taken back
     await turn.advance("addone", "date", status=status.value)
     await turn.show(
         _(
