@@ -26,11 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 # The server side of the lock's connection: probe an idle client after 5 s, every 2 s, and
-# drop it after 3 missed probes, so a vanished machine's lock frees in about 11 s.
+# drop it after 3 missed probes, or when what it sent stays unacknowledged for 10 s, so a
+# vanished machine's lock frees in about 11 s.
 _KEEPALIVES = {
     "tcp_keepalives_idle": "5",
     "tcp_keepalives_interval": "2",
     "tcp_keepalives_count": "3",
+    "tcp_user_timeout": "10000",
 }
 
 
