@@ -428,6 +428,7 @@ async def run_chibo(
         await app.post_init(app)  # getMe, the database check, the command menus
     try:
         await _polling(app)
+        assert not app.job_queue.jobs(), "the reminder tick still runs"
         fake.clear_calls()
         processor.service.clear()
         started = time.perf_counter()

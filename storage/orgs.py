@@ -199,6 +199,11 @@ async def migrate_group_chat(session: AsyncSession, old_chat_id: int, new_chat_i
     )
 
 
-async def rule_profile(session: AsyncSession, org: Org) -> RuleProfile:
-    """The rule profile a cell is judged by: its settings over its ancestors' (R4, M5, M9)."""
-    return RuleProfile.from_settings(effective_settings(org, await ancestors(session, org)))
+async def rule_profile(
+    session: AsyncSession, org: Org, chain: list[Org] | None = None
+) -> RuleProfile:
+    """The rule profile a cell is judged by: its settings over its ancestors' (R4, M5, M9).
+    `chain` is `ancestors(session, org)` when the caller has read it already."""
+    if chain is None:
+        chain = await ancestors(session, org)
+    return RuleProfile.from_settings(effective_settings(org, chain))
