@@ -116,10 +116,10 @@ class Chibo:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
 
-    def stop(self) -> int:
-        """SIGINT, as systemd's stop or Ctrl-C; the exit status."""
+    def stop(self, sig: signal.Signals = signal.SIGINT) -> int:
+        """SIGINT (Ctrl-C) or SIGTERM (systemd's stop); the exit status."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:

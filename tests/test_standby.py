@@ -14,6 +14,7 @@ accept only one token).
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,10 @@ def test_a_standby_takes_over_when_the_active_instance_dies(
 
         if db == "sqlite":  # the same on one machine, with a lock on a file
             assert Path(url.removeprefix("sqlite+aiosqlite:///") + ".lock").exists()
+            c = Chibo(env=chibo_env(TELEGRAM_BOT_TOKEN=TOKEN_A, **common))
+            assert c.wait_for("standby: another instance is active", 60), c.output
+            assert c.stop(signal.SIGTERM) == 0  # a standby stops cleanly, as systemd asks
+            assert b.proc.poll() is None
             return
         assert terminate_lock_connections(url) == 1
         assert wait_until(lambda: b.proc.poll() is not None, 20), b.output
