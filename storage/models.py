@@ -290,6 +290,8 @@ class MeetingMark(Base):
     exempted / elsewhere member (R2: never in the rate). Absent rows mean present."""
 
     __tablename__ = "meeting_attendance"
+    # A member's marks (R5/R6 in the yearly roll-up, the member's history): migration 0006.
+    __table_args__ = (Index("ix_meeting_attendance_member_id", "member_id"),)
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
