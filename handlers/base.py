@@ -182,11 +182,15 @@ class Turn:
                     raise
         await self.reply(text, markup)
 
+    def after_commit(self, confirm: Callable[[], Awaitable[Any]]) -> None:
+        """Run `confirm` once the update's writes have committed (in a transaction of its
+        own, for the screens it reads): a message that says "saved" is never sent for writes
+        the database then lost. If the commit fails, the error handler tells the user and the
+        old screen, with its buttons, stays."""
+        self._after_commit.append(confirm)
+
     def show_after_commit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """`show` once the update's transaction has committed: a screen that says "saved"
-        is never shown for writes the database then lost (if the commit fails, the error
-        handler tells the user and the old screen, with its buttons, stays)."""
-        self._after_commit.append(functools.partial(self.show, text, markup))
+        self.after_commit(functools.partial(self.show, text, markup))
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         query = self.update.callback_query
@@ -246,9 +250,10 @@ def handler(step: Step) -> Callable[[Update, BotContext], Coroutine[Any, Any, No
                 return
             if refusal is not None:
                 await _refuse(turn, refusal)
-            else:
-                for later in turn._after_commit:
-                    await later()
+            elif turn._after_commit:
+                async with session.begin():
+                    for confirm in turn._after_commit:
+                        await confirm()
             await turn.answer()  # a button press always gets its spinner stopped
 
     return run

@@ -150,5 +150,9 @@ async def confirm(turn: Turn) -> None:
     await members.add_status(turn.session, member, span, actor_id=turn.user_id)
     await turn.finish_flow()
     await turn.session.refresh(member, ["statuses"])
-    await turn.show(_("Saved."))
-    await render_member(turn, member, fresh=True)
+
+    async def confirm() -> None:
+        await turn.show(_("Saved."))
+        await render_member(turn, member, fresh=True)
+
+    turn.after_commit(confirm)

@@ -196,8 +196,12 @@ async def rename_text(turn: Turn) -> None:
         return
     await members.rename(turn.session, member, name, actor_id=turn.user_id)
     await turn.finish_flow()
-    await turn.reply(_("Saved."))
-    await render_member(turn, member, fresh=True)
+
+    async def confirm() -> None:
+        await turn.reply(_("Saved."))
+        await render_member(turn, member, fresh=True)
+
+    turn.after_commit(confirm)
 
 
 def name_problem(turn: Turn, name: str) -> str | None:

@@ -159,12 +159,16 @@ async def _save_one(turn: Turn, day: date) -> None:
         actor_id=turn.user_id,
     )
     await turn.finish_flow()
-    await turn.reply(
-        _("Added comrade <b>{name}</b>: {status} from {date}.").format(
-            name=esc(name), status=_(labels.STATUS[status]), date=turn.t.date(day)
+
+    async def confirm() -> None:
+        await turn.reply(
+            _("Added comrade <b>{name}</b>: {status} from {date}.").format(
+                name=esc(name), status=_(labels.STATUS[status]), date=turn.t.date(day)
+            )
         )
-    )
-    await render_list(turn, cell, 0, fresh=True)
+        await render_list(turn, cell, 0, fresh=True)
+
+    turn.after_commit(confirm)
 
 
 async def paste_text(turn: Turn) -> None:
@@ -244,7 +248,11 @@ async def confirm_import(turn: Turn) -> None:
         return
     added, updated = await apply_stored(turn, cell.id, state.data)
     await turn.finish_flow()
-    await turn.show(
-        _("Saved: {added} added, {updated} updated.").format(added=added, updated=updated)
-    )
-    await render_list(turn, cell, 0, fresh=True)
+
+    async def confirm() -> None:
+        await turn.show(
+            _("Saved: {added} added, {updated} updated.").format(added=added, updated=updated)
+        )
+        await render_list(turn, cell, 0, fresh=True)
+
+    turn.after_commit(confirm)

@@ -216,7 +216,7 @@ async def confirm(turn: Turn) -> None:
         reason=str(state.data["reason"]),
         actor_id=turn.user_id,
     )
-    await show_report(turn, cell, report, already=False)
+    turn.after_commit(lambda: show_report(turn, cell, report, already=False))
 
 
 async def show_report(turn: Turn, cell: Org, report: ZeroReport, *, already: bool) -> None:

@@ -8,7 +8,8 @@ connections the engine holds are dead afterwards, which pool_pre_ping (storage.d
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.scheduler import tick
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import AuditEntry, Delivery, FlowState, Meeting, MeetingMark
+from storage.models import AuditEntry, Delivery, FlowState, Meeting, MeetingMark, Member
 
 from .botenv import VN, BotEnv, Clock, start_env, stop_env
 from .fakeapi import TgUser
@@ -137,6 +138,30 @@ async def test_database_stopped_mid_flow(
     assert not env.errors
 
 
+@contextmanager
+def dies_at_commit(cluster: PrivateCluster, action: str) -> Iterator[None]:
+    """Stop the server between the writes of the transaction that audits `action` and its
+    COMMIT: the writes reached the server, the commit never does."""
+    writing: list[Session] = []
+
+    def flushed(session: Session, _context: object) -> None:
+        if any(isinstance(o, AuditEntry) and o.action == action for o in session.new):
+            writing.append(session)
+
+    def pull_the_plug(session: Session) -> None:
+        if session in writing:
+            cluster.stop()
+
+    event.listen(Session, "after_flush", flushed)
+    event.listen(Session, "before_commit", pull_the_plug)
+    try:
+        yield
+    finally:
+        event.remove(Session, "after_flush", flushed)
+        event.remove(Session, "before_commit", pull_the_plug)
+    assert writing and not cluster.running()
+
+
 @pytest.mark.parametrize("database", ["postgresql"])
 async def test_database_dies_while_saving(
     database: str, cluster: PrivateCluster, pg_env: BotEnv
@@ -153,24 +178,8 @@ async def test_database_dies_while_saving(
     ((meeting_id, _state, _day, _kind),) = before["meetings"]
     confirm = sec.chat.last_bot_message
 
-    saving: list[Session] = []
-
-    def flushed(session: Session, _context: object) -> None:
-        if any(isinstance(o, AuditEntry) and o.action == "meeting.save" for o in session.new):
-            saving.append(session)
-
-    def pull_the_plug(session: Session) -> None:
-        if session in saving:
-            cluster.stop()
-
-    event.listen(Session, "after_flush", flushed)
-    event.listen(Session, "before_commit", pull_the_plug)
-    try:
+    with dies_at_commit(cluster, "meeting.save"):
         await sec.press("💾 Lưu")
-    finally:
-        event.remove(Session, "after_flush", flushed)
-        event.remove(Session, "before_commit", pull_the_plug)
-    assert saving and not cluster.running()
     assert sec.last_alert and DOWN in sec.last_alert
     # The confirmation screen was not replaced by "Saved": the save can be pressed again.
     assert _shown(sec, confirm.message_id) == confirm.text and "💾 Lưu" in confirm.labels
@@ -228,3 +237,33 @@ async def test_a_restart_between_two_taps_goes_unnoticed(
     async with env.db() as s:
         marks = [(m.member_id, m.mark) for m in await s.scalars(select(MeetingMark))]
     assert marks == [(ids["Nguyễn Văn An"], "excused")]
+
+
+@pytest.mark.parametrize("database", ["postgresql"])
+async def test_database_dies_while_adding_a_member(
+    database: str, cluster: PrivateCluster, pg_env: BotEnv
+) -> None:
+    """ "Added" is said only once it is stored; the same buttons work after the restart."""
+    env = pg_env
+    sec, _tree, _ids = await cell_with_members(env, 2)
+    await sec.tap("👥 Đảng viên")
+    await sec.press("➕ Thêm một người")
+    await sec.send("Lê Thị Ngọc Ánh")
+    await sec.press("dự bị")
+    dates = sec.chat.last_bot_message
+    sent = len(sec.chat.bot_messages())
+    with dies_at_commit(cluster, "member.add"):
+        await sec.press("Hôm nay")
+    assert sec.last_alert and DOWN in sec.last_alert
+    assert len(sec.chat.bot_messages()) == sent  # no "Added comrade …"
+    assert not any("Lê Thị Ngọc Ánh" in t for t in sec.chat.bot_texts()[sent - 1 :])
+    _db_errors(env)
+    cluster.start()
+    async with env.db() as s:
+        assert "Lê Thị Ngọc Ánh" not in set(await s.scalars(select(Member.full_name)))
+    await sec.press("Hôm nay", in_message=dates.message_id)
+    assert "Đã thêm đồng chí Lê Thị Ngọc Ánh" in sec.chat.bot_texts()[-2]
+    async with env.db() as s:
+        names = list(await s.scalars(select(Member.full_name)))
+    assert names.count("Lê Thị Ngọc Ánh") == 1
+    assert not env.errors
