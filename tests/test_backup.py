@@ -193,3 +193,31 @@ async def test_postgresql_backup_without_pg_dump_says_what_to_do(
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "pg_dump" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+async def test_restore_over_the_live_database_rolls_it_back(
+    engine: AsyncEngine, backend: Backend, tmp_path: Path
+) -> None:
+    """Last night's backup put back over today's database (the bot stopped)."""
+    tree = await ward(make_sessionmaker(engine))
+    before = await counts(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "last-night.backup"
+    assert (
+        await asyncio.to_thread(chibo, "backup", "--out", str(out), "--database", url)
+    ).returncode == 0
+    async with make_sessionmaker(engine).begin() as s:  # the day's work, to be undone
+        await members.add_member(
+            s,
+            cell_id=tree["A"].id,
+            full_name="Trần Thị Mới",
+            spans=[NewSpan(MemberStatus.OFFICIAL, date(2026, 1, 1))],
+            actor_id=None,
+        )
+    assert (await counts(engine))["members"] == before["members"] + 1
+    await engine.dispose()  # the bot is stopped
+    force = ["--force"] if backend.name == "sqlite" else []
+    done = await asyncio.to_thread(chibo, "restore", "--from", str(out), "--database", url, *force)
+    assert done.returncode == 0, done.stderr
+    assert "Đã khôi phục" in done.stdout
+    assert await counts(engine) == before
