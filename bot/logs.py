@@ -51,3 +51,6 @@ def setup_logging(level: str, token: str | None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The reminder tick runs every minute: two lines a minute of "Running job … executed
+    # successfully" say nothing (the tick logs what it sent; a failing tick reaches on_error).
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -35,7 +35,7 @@ from .fakeapi.http import FakeBotApiServer
 from .test_flow_onboarding import admin_invite
 
 SHAPED_LIKE_A_TOKEN = re.compile(r"\d{5,}(:|%3A)[A-Za-z0-9_-]{20,}", re.IGNORECASE)
-QUIETED = ("httpx", "httpcore", "alembic")
+QUIETED = ("httpx", "httpcore", "alembic", "apscheduler")
 
 
 @pytest.fixture
