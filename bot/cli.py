@@ -94,9 +94,19 @@ def cmd_run(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     engine = make_engine(settings.database_url)
 
     async def migrate() -> None:
-        from storage.instance import migration_lock
+        from sqlalchemy.engine import make_url
+
+        from storage.instance import connect_problem, migration_lock
 
         try:
+            problem = await connect_problem(engine)
+            if problem:  # down, or not set up yet: one sentence, and systemd tries again
+                raise CliError(
+                    t.gettext("Cannot connect to the database {url}: {problem}").format(
+                        url=make_url(settings.database_url).render_as_string(hide_password=True),
+                        problem=problem,
+                    )
+                )
             async with migration_lock(settings.database_url):  # a standby may start alongside
                 await upgrade(engine)
         finally:

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -187,3 +188,15 @@ async def ping(engine: AsyncEngine, within: float) -> bool:
         probe.cancel()
         return False
     return probe.exception() is None
+
+
+async def connect_problem(engine: AsyncEngine) -> str | None:
+    """Why the database cannot be reached (one line, no password), or None when it can."""
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        return str(exc.orig).strip().splitlines()[0]
+    except (OSError, TimeoutError) as exc:
+        return (str(exc) or type(exc).__name__).splitlines()[0]
+    return None

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from sqlalchemy import text
 
 from storage.db import make_engine
 
-from .chiboproc import Chibo, chibo_env, database_url, wait_until
+from .chiboproc import ROOT, Chibo, chibo_env, database_url, wait_until
 from .db import Backend
 from .fakeapi import FakeTelegram
 from .fakeapi.http import FakeBotApiServer
@@ -130,3 +132,23 @@ def test_a_standby_takes_over_when_the_active_instance_dies(
         if b is not None:
             b.stop()
         server.stop()
+
+
+def test_run_with_the_database_down_is_one_sentence() -> None:
+    """What systemd's restarts print while PostgreSQL is down: one line, no password."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=chibo_env(
+            TELEGRAM_BOT_TOKEN=TOKEN_A,
+            DATABASE_URL="postgresql+asyncpg://chibo:hunter2@127.0.0.1:1/chibo",  # nobody on 1
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Không kết nối được với cơ sở dữ liệu")  # CHIBO_LOCALE vi
+    assert "postgresql+asyncpg://chibo:***@127.0.0.1:1/chibo" in done.stderr
+    assert "hunter2" not in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
