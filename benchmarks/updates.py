@@ -428,16 +428,18 @@ async def run_chibo(
         await app.post_init(app)  # getMe, the database check, the command menus
     try:
         await _polling(app)
-        assert not app.job_queue.jobs(), "the reminder tick still runs"
-        fake.clear_calls()
-        processor.service.clear()
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(log_meetings(s, p, meetings) for s, p in zip(secretaries, plans, strict=True))
-        )
-        seconds = time.perf_counter() - started
-        calls = sum(1 for c in fake.calls if c.method != "getUpdates")
-        await _stop(app)
+        try:
+            assert not app.job_queue.jobs(), "the reminder tick still runs"
+            fake.clear_calls()
+            processor.service.clear()
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(log_meetings(s, p, meetings) for s, p in zip(secretaries, plans, strict=True))
+            )
+            seconds = time.perf_counter() - started
+            calls = sum(1 for c in fake.calls if c.method != "getUpdates")
+        finally:
+            await _stop(app)  # also when a secretary's screen was wrong: that error shows
     finally:
         await app.shutdown()  # post_shutdown disposes of the engine; it reconnects on use
     scripts = [s.script for s in secretaries]
@@ -498,12 +500,14 @@ async def run_bare(
 
     async with app:
         await _polling(app)
-        fake.clear_calls()
-        started = time.perf_counter()
-        await asyncio.gather(*(replay(s) for s in scripts))
-        seconds = time.perf_counter() - started
-        calls = sum(1 for c in fake.calls if c.method != "getUpdates")
-        await _stop(app)
+        try:
+            fake.clear_calls()
+            started = time.perf_counter()
+            await asyncio.gather(*(replay(s) for s in scripts))
+            seconds = time.perf_counter() - started
+            calls = sum(1 for c in fake.calls if c.method != "getUpdates")
+        finally:
+            await _stop(app)
     return Run(sum(map(len, scripts)), seconds, processor.service, feed.latency, calls)
 
 
