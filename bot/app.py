@@ -40,6 +40,11 @@ ChiboApp: TypeAlias = Application[
 ]
 
 _DEFAULT = object()
+# A PostgreSQL server that hangs (frozen, cut off by the network) is given up on after this
+# long: the user gets handlers/errors.py's notice, and the updates queued behind theirs go on.
+# The bot's slowest statements (the tick over a province, a province's yearly report) are
+# meant to take a second at most (#6's targets), far from it.
+DB_TIMEOUT_SECONDS = 30.0
 
 
 def build_application(
@@ -55,7 +60,7 @@ def build_application(
 
     if not settings.token:
         raise ValueError("a bot token is required")
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, timeout=DB_TIMEOUT_SECONDS)
     bot_data = partial(BotData, settings, engine, make_sessionmaker(engine), clock)
     context_types = ContextTypes(context=BotContext, bot_data=cast(type[BotData], bot_data))
     builder = (

@@ -25,8 +25,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the engine; for a file-based SQLite URL the folder is created first."""
+def make_engine(url: str, *, timeout: float | None = None, **kwargs: Any) -> AsyncEngine:
+    """Create the engine; for a file-based SQLite URL the folder is created first.
+
+    `timeout` (PostgreSQL): seconds to connect and to run one statement before giving up,
+    for a server that hangs instead of refusing (frozen, or cut off by the network); the
+    bot sets it, so a hung database costs a user a polite notice, not the whole bot.
+    """
     # A failed statement's parameters (members' names, …) stay out of the error's text and
     # so out of logged tracebacks (#6: no names in the logs).
     kwargs.setdefault("hide_parameters", True)
@@ -38,6 +43,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)  # connections dead after a server restart (#6)
+    if timeout is not None and parsed.get_driver_name() == "asyncpg":
+        kwargs["connect_args"] = {
+            "timeout": timeout,
+            "command_timeout": timeout,
+            **kwargs.get("connect_args", {}),
+        }
     return create_async_engine(url, **kwargs)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -80,11 +81,29 @@ class PrivateCluster:
         """`immediate`: every backend is killed at once, open transactions are lost."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
+    def pids(self) -> list[int]:
+        """The postmaster and every process it started (backends, checkpointer, …)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        return [postmaster, *map(int, children)]
+
+    def freeze(self) -> None:
+        """SIGSTOP this cluster's processes: connections stay open, nothing answers (a
+        hung server, or one cut off by the network)."""
+        for pid in self.pids():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.pids():
+            os.kill(pid, signal.SIGCONT)
+
     def running(self) -> bool:
         with socket.socket() as s:
             return s.connect_ex(("127.0.0.1", self.port)) == 0
 
     def remove(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.thaw()
         if self.running():
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -8,6 +8,8 @@ connections the engine holds are dead afterwards, which pool_pre_ping (storage.d
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -29,6 +31,7 @@ from .pgcluster import PrivateCluster
 from .test_flow_meeting import cell_with_members
 
 DOWN = "cơ sở dữ liệu hiện không phản hồi"  # handlers/errors.py, in Vietnamese
+HUNG_AFTER = 2.0  # seconds; the bot itself waits bot.app.DB_TIMEOUT_SECONDS
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ async def cluster() -> AsyncIterator[PrivateCluster]:
 
 @pytest.fixture
 async def pg_env(cluster: PrivateCluster, clock: Clock) -> AsyncIterator[BotEnv]:
-    engine = make_engine(cluster.url)
+    engine = make_engine(cluster.url, timeout=HUNG_AFTER)  # as build_application does
     await upgrade(engine)
     env = await start_env(engine, clock)
     yield env
@@ -266,4 +269,37 @@ async def test_database_dies_while_adding_a_member(
     async with env.db() as s:
         names = list(await s.scalars(select(Member.full_name)))
     assert names.count("Lê Thị Ngọc Ánh") == 1
+    assert not env.errors
+
+
+@pytest.mark.parametrize("database", ["postgresql"])
+async def test_a_hung_database_costs_a_notice_not_the_bot(
+    database: str, cluster: PrivateCluster, pg_env: BotEnv
+) -> None:
+    """The server hangs (frozen, or cut off: connections open, no answer): the tap is
+    answered with the notice after the engine's timeout instead of waiting forever (and
+    holding up every other update), and all is well once the server answers again."""
+    env = pg_env
+    sec, _tree, ids = await cell_with_members(env, 3)
+    await sec.tap("📝 Ghi sinh hoạt")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm nay")
+    screen = sec.chat.last_bot_message
+    cluster.freeze()
+    try:
+        started = time.monotonic()
+        await asyncio.wait_for(sec.press("✅ Nguyễn Văn An"), timeout=10 * HUNG_AFTER)
+        waited = time.monotonic() - started
+        assert sec.last_alert and DOWN in sec.last_alert
+        await asyncio.wait_for(sec.send("/meeting"), timeout=10 * HUNG_AFTER)
+        assert DOWN in sec.chat.last_bot_message.text
+    finally:
+        cluster.thaw()
+    assert waited < 4 * HUNG_AFTER, waited
+    _db_errors(env)
+    await sec.press("✅ Nguyễn Văn An", in_message=screen.message_id)
+    assert "🟡 Nguyễn Văn An" in sec.chat.find(screen.message_id).labels  # type: ignore[union-attr]
+    async with env.db() as s:
+        marks = [(m.member_id, m.mark) for m in await s.scalars(select(MeetingMark))]
+    assert marks == [(ids["Nguyễn Văn An"], "excused")]
     assert not env.errors
