@@ -3,8 +3,9 @@
 Polling or webhook, the Application is started by hand (PTB's run_polling/run_webhook own the
 loop and cannot wait for a lock first): initialize, post_init, start, then the updater or the
 webhook; stopped in the reverse order on SIGINT/SIGTERM. While active, the lock's connection
-is checked every CHECK_SECONDS; when it is gone another instance may take over, so this one
-stops at once and exits with status 1 (systemd restarts it, as a standby).
+is checked every CHECK_SECONDS; when it is gone this instance tries to take the lock back, and
+if another instance has it, stops at once and exits with status 1 (systemd restarts it, as a
+standby).
 """
 
 from __future__ import annotations
@@ -131,18 +132,38 @@ async def _run_active(
 
 
 async def _watch(lock: InstanceLock, stop: asyncio.Event) -> bool:
-    """Until a stop signal (False) or the lock's connection fails (True)."""
+    """Until a stop signal (False) or another instance holds the lock (True).
+
+    When the lock's connection fails, the database is usually down for every instance (a
+    restart, an outage): this one serves on, so users get the polite "database not answering"
+    reply instead of silence, and takes the lock back as soon as the database answers. Only if
+    another instance got the lock meanwhile does it stop (status 1)."""
+    held = True
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
         if stop.is_set():
             break
-        if not await lock.alive(CHECK_TIMEOUT):
+        if held:
+            if await lock.alive(CHECK_TIMEOUT):
+                continue
             log.error(
-                "lost the instance lock (its database connection failed); stopping so that "
-                "only one instance is ever active"
+                "the instance lock's database connection failed; serving on and taking the "
+                "lock back when the database answers"
+            )
+            held = False
+        try:
+            won = await asyncio.wait_for(lock.try_acquire(), CHECK_TIMEOUT)
+        except Exception:  # still out of reach (or slow): try again next round
+            continue
+        if not won:
+            log.error(
+                "lost the instance lock: another instance took it while the database was out "
+                "of reach; stopping so that only one instance is ever active"
             )
             return True
+        log.info("active: took the instance lock back")
+        held = True
     return False
 
 

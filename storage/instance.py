@@ -89,6 +89,10 @@ class PostgresLock:
         if not done or probe.exception() is not None:
             if not done:
                 probe.cancel()
+            # Forget the dead connection (the lock went with it); try_acquire opens a new one.
+            self._conn = None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.invalidate(), within)
             return False
         return True
 

@@ -4,7 +4,8 @@
 A starts first and holds the advisory lock; B waits as a hot standby and never polls. A is
 killed with SIGKILL (no goodbye: the server sees its connection close), and B takes over and
 answers within seconds. Then, on PostgreSQL, B's lock connection is cut from the server's
-side, and B stops with status 1 rather than go on without the lock.
+side: with nobody else waiting B takes the lock back and answers on; when another holder
+takes the lock first, B stops with status 1 rather than go on without it.
 
 Both processes are the same bot: the fake Bot API tells them apart by the token in the URL
 (the same bot id before the colon, so the same lock key; a test device, as Telegram would
@@ -25,6 +26,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import make_engine
+from storage.instance import lock_key
 
 from .chiboproc import ROOT, Chibo, chibo_env, database_url, wait_until
 from .db import Backend
@@ -49,8 +51,10 @@ def start_from(user_id: int) -> dict[str, Any]:
     }
 
 
-def terminate_lock_connections(url: str) -> int:
-    """Cut chibo's lock connection from the server's side, as a failover or a network would."""
+def terminate_lock_connections(url: str, take_over: bool = False) -> int:
+    """Cut chibo's lock connection from the server's side, as a failover or a network would;
+    with `take_over`, this connection then waits for the instance lock and holds it (until
+    the end of the call) before chibo can try again."""
 
     async def go() -> int:
         engine = make_engine(url)
@@ -62,7 +66,12 @@ def terminate_lock_connections(url: str) -> int:
                         "WHERE application_name = 'chibo' AND datname = current_database()"
                     )
                 )
-                return int(result.scalar_one())
+                cut = int(result.scalar_one())
+                if take_over:
+                    key = lock_key(TOKEN_A.split(":")[0])
+                    await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                    await asyncio.sleep(5)  # B tries again every second meanwhile
+                return cut
         finally:
             await engine.dispose()
 
@@ -123,10 +132,19 @@ def test_a_standby_takes_over_when_the_active_instance_dies(
             assert c.stop(signal.SIGTERM) == 0  # a standby stops cleanly, as systemd asks
             assert b.proc.poll() is None
             return
+        # The lock's connection cut with nobody else waiting (a database restart does this):
+        # B takes the lock back and serves on.
         assert terminate_lock_connections(url) == 1
+        assert wait_until(lambda: "took the instance lock back" in b.output, 20), b.output
+        server.queue_update(start_from(503))
+        assert wait_until(lambda: answer(503), 20) is not None, b.output
+        assert b.proc.poll() is None
+        # Cut again, and this time another holder queues for the lock in the same statement:
+        # B finds it taken and stops with status 1 rather than go on without it.
+        assert terminate_lock_connections(url, take_over=True) == 1
         assert wait_until(lambda: b.proc.poll() is not None, 20), b.output
         assert b.stop() == 1
-        assert "lost the instance lock" in b.output
+        assert "lost the instance lock: another instance took it" in b.output
     finally:
         a.stop()
         if b is not None:
