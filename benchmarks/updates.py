@@ -59,11 +59,10 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackContext,
     Defaults,
-    SimpleUpdateProcessor,
     TypeHandler,
 )
 
-from bot.app import build_application
+from bot.app import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
 from bot.model import CellType, MemberStatus, OrgKind, Role
 from bot.roster import NewSpan
 from bot.settings import Settings
@@ -109,26 +108,30 @@ class Fake(FakeTelegram):
         return await super().do_request(url, method, *args, **kwargs)
 
 
-class TimedProcessor(SimpleUpdateProcessor):
-    """PTB's default processor (one update at a time) that times ``process_update`` and
-    tells whoever waits for an update that it has been handled."""
+class TimedProcessor(ChatOrderedProcessor):
+    """chibo's update processor (``workers`` at once, one chat's updates in order) timing
+    each update's ``process_update`` (not its wait for a turn) and telling whoever waits for
+    an update that it has been handled. The baseline gets the same processor."""
 
-    def __init__(self) -> None:
-        super().__init__(1)
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
         self.service: list[float] = []
         self.waiting: dict[int, asyncio.Future[float]] = {}
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
-        started = time.perf_counter()
-        try:
-            await coroutine
-        finally:
-            done = time.perf_counter()
-            self.service.append(done - started)
-            if isinstance(update, Update):
-                future = self.waiting.pop(update.update_id, None)
-                if future is not None and not future.done():
-                    future.set_result(done)
+        async def timed() -> None:
+            started = time.perf_counter()
+            try:
+                await coroutine
+            finally:
+                done = time.perf_counter()
+                self.service.append(done - started)
+                if isinstance(update, Update):
+                    future = self.waiting.pop(update.update_id, None)
+                    if future is not None and not future.done():
+                        future.set_result(done)
+
+        await super().do_process_update(update, timed())
 
 
 class Feed:
@@ -210,6 +213,7 @@ class Report:
     floor: Run  # bare PTB whose handler also reads one row in a transaction of its own
     meetings_checked: int
     seed_seconds: float
+    workers: int = 1  # updates handled at once (chibo's processor, the same for the baselines)
 
     @property
     def ratio(self) -> float:
@@ -244,6 +248,7 @@ class Report:
             f"{self.chibo.updates} updates, {ROSTER}-member rosters, all secretaries at once",
             f"Bot API round trip: {self.latency_ms:g} ms"
             + (" (the fake answers at once)" if not self.latency_ms else " (slept by the fake)"),
+            f"updates handled at once: {self.workers} (one chat's in order; the same for all three)",
             "",
         ]
         for first, *rest in rows:
@@ -398,19 +403,23 @@ async def check(engine: AsyncEngine, plans: Sequence[Plan], meetings: int) -> in
 
 
 async def run_chibo(
-    engine: AsyncEngine, url: str, plans: Sequence[Plan], meetings: int, latency: float = 0.0
+    engine: AsyncEngine,
+    url: str,
+    plans: Sequence[Plan],
+    meetings: int,
+    latency: float = 0.0,
+    workers: int = 1,
 ) -> tuple[Run, list[Script], list[str]]:
     fake = Fake(latency)
     app = build_application(
-        Settings(token=TOKEN, database_url=url),
+        Settings(token=TOKEN, database_url=url, update_workers=workers),
         request=fake,
         engine=engine,
         clock=lambda: NOW,
         rate_limiter=None,  # the limiter would pace replies at 30 msg/s: see the docstring
     )
-    processor = TimedProcessor()
-    # build_application offers no update processor of its own; this is PTB's default
-    # (one update at a time, as chibo runs) with a stopwatch.
+    processor = TimedProcessor(workers)
+    # The application's own processor (bot.app.ChatOrderedProcessor) with a stopwatch.
     app._update_processor = processor
     assert app.job_queue is not None
     for job in app.job_queue.jobs():
@@ -464,12 +473,15 @@ async def _echo(update: Update, ctx: CallbackContext[Any, Any, Any, Any]) -> Non
 
 
 async def run_bare(
-    scripts: Sequence[Script], latency: float = 0.0, engine: AsyncEngine | None = None
+    scripts: Sequence[Script],
+    latency: float = 0.0,
+    engine: AsyncEngine | None = None,
+    workers: int = 1,
 ) -> Run:
     """The same update JSON, user by user, through a bare Application polling a fresh fake;
     with ``engine``, the handler first reads the user's row in a transaction of its own."""
     fake = Fake(latency)
-    processor = TimedProcessor()
+    processor = TimedProcessor(workers)
     app = (
         ApplicationBuilder()
         .token(TOKEN)
@@ -521,6 +533,7 @@ async def run(
     *,
     postgresql_url: str = DEFAULT_PG,
     latency_ms: float = 0.0,
+    workers: int | None = None,
     workdir: Path | None = None,
 ) -> Report:
     """Seed, log the meetings through chibo, check them, then the bare baseline."""
@@ -531,12 +544,22 @@ async def run(
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'updates.sqlite3'}"
             label = "SQLite"
             async with _database(url, None) as engine:
-                return await _run(engine, url, label, secretaries, meetings, latency_ms)
+                return await _run(
+                    engine, url, label, secretaries, meetings, latency_ms, workers or 1
+                )
         if database == "postgresql":
             name = f"chibo_bench_{os.getpid()}"
             url = make_url(postgresql_url).set(database=name).render_as_string(hide_password=False)
             async with _database(url, postgresql_url) as engine:
-                return await _run(engine, url, "PostgreSQL", secretaries, meetings, latency_ms)
+                return await _run(
+                    engine,
+                    url,
+                    "PostgreSQL",
+                    secretaries,
+                    meetings,
+                    latency_ms,
+                    workers or POSTGRESQL_UPDATE_WORKERS,
+                )
     raise ValueError(f"unknown database {database!r}")
 
 
@@ -572,20 +595,35 @@ class _database:
 
 
 async def _run(
-    engine: AsyncEngine, url: str, label: str, secretaries: int, meetings: int, latency_ms: float
+    engine: AsyncEngine,
+    url: str,
+    label: str,
+    secretaries: int,
+    meetings: int,
+    latency_ms: float,
+    workers: int,
 ) -> Report:
     started = time.perf_counter()
     plans = await _seed(engine, secretaries)
     seed_seconds = time.perf_counter() - started
     latency = latency_ms / 1000
-    chibo, scripts, errors = await run_chibo(engine, url, plans, meetings, latency)
+    chibo, scripts, errors = await run_chibo(engine, url, plans, meetings, latency, workers)
     if errors:
         raise AssertionError(f"{len(errors)} updates raised in a handler; first: {errors[0]}")
     checked = await check(engine, plans, meetings)
-    bare = await run_bare(scripts, latency)
-    floor = await run_bare(scripts, latency, engine)
+    bare = await run_bare(scripts, latency, workers=workers)
+    floor = await run_bare(scripts, latency, engine, workers=workers)
     return Report(
-        label, secretaries, meetings, latency_ms, chibo, bare, floor, checked, seed_seconds
+        label,
+        secretaries,
+        meetings,
+        latency_ms,
+        chibo,
+        bare,
+        floor,
+        checked,
+        seed_seconds,
+        workers,
     )
 
 
@@ -607,6 +645,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     arg("--database", choices=["sqlite", "postgresql", "both"], default="both")
     arg("--postgresql-url", default=DEFAULT_PG, help="a throwaway database is made beside it")
     arg("--api-latency-ms", type=float, default=0, help="Bot API round trip to model (0)")
+    arg(
+        "--workers",
+        type=int,
+        default=None,
+        help="updates at once (chibo's default: 1 on SQLite, 8 on PostgreSQL)",
+    )
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")  # PTB's notes about coming changes
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
@@ -619,6 +663,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 args.meetings_per_secretary,
                 postgresql_url=args.postgresql_url,
                 latency_ms=args.api_latency_ms,
+                workers=args.workers,
             )
         )
         reports.append(report)

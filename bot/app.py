@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeAlias, cast
@@ -15,6 +16,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -22,6 +24,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
+    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
     ExtBot,
@@ -85,12 +88,67 @@ def build_application(
         builder = builder.rate_limiter(cast(BaseRateLimiter[Any], rate_limiter))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    builder = builder.concurrent_updates(
+        ChatOrderedProcessor(update_workers(settings, engine.dialect.name))
+    )
     app = cast(ChiboApp, builder.build())
     register(app)
     from bot.scheduler import schedule
 
     schedule(app)  # the reminder tick; it runs once the application is started
     return app
+
+
+# Updates handled at once (#6). Each update spends most of its time waiting for Telegram's
+# answers (a round trip of 50-300 ms from Vietnam; a button press costs two: the new screen and
+# the answer to the press), so one at a time caps a whole province at a few updates a second.
+# On PostgreSQL several run at once (each in its own transaction and connection, well inside
+# the engine's pool of 5 + 10); SQLite has one writer, and a deployment on it is one ward:
+# one at a time.
+POSTGRESQL_UPDATE_WORKERS = 8
+QUEUED_UPDATES = 1024  # updates waiting for their chat's turn (PTB's own cap)
+
+
+def update_workers(settings: Settings, dialect: str) -> int:
+    if settings.update_workers:
+        return settings.update_workers
+    return POSTGRESQL_UPDATE_WORKERS if dialect == "postgresql" else 1
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Up to `workers` updates at once, but one chat's updates one at a time, in the order
+    they came: a secretary's second tap never overtakes the first, and a flow step always
+    sees the step before it. An update waiting for its chat's turn takes no worker."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(QUEUED_UPDATES)
+        self.workers = workers
+        self._slots = asyncio.Semaphore(workers)
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            async with self._slots:
+                await coroutine
+            return
+        lock, users = self._chats.get(chat.id, (asyncio.Lock(), 0))
+        self._chats[chat.id] = (lock, users + 1)
+        try:
+            async with lock, self._slots:
+                await coroutine
+        finally:
+            lock, users = self._chats[chat.id]
+            if users == 1:
+                del self._chats[chat.id]
+            else:
+                self._chats[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 # Telegram allows about 30 messages a second overall. aiolimiter (under AIORateLimiter) lets a

@@ -60,8 +60,11 @@ class Settings:
     webhook_secret: str | None = None  # generated at start when unset
     listen: str = "127.0.0.1"
     port: int = 8443
+    update_workers: int = 0  # updates handled at once; 0: 8 on PostgreSQL, 1 on SQLite (#6)
 
     def __post_init__(self) -> None:
+        if self.update_workers < 0:
+            raise SettingsError("CHIBO_UPDATE_WORKERS must be 0 (automatic) or more")
         if not self.database_url:
             url = f"sqlite+aiosqlite:///{(self.data_dir / 'chibo.sqlite3').as_posix()}"
             object.__setattr__(self, "database_url", url)
@@ -90,6 +93,7 @@ class Settings:
             webhook_secret=_secret(env.get("CHIBO_WEBHOOK_SECRET", "")),
             listen=env.get("CHIBO_LISTEN", "").strip() or "127.0.0.1",
             port=_int(env, "CHIBO_PORT", 8443),
+            update_workers=_int(env, "CHIBO_UPDATE_WORKERS", 0),
         )
 
     def with_(self, **changes: object) -> Settings:

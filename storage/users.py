@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +12,11 @@ from bot.model import Role
 
 from . import audit
 from .models import Org, RoleAssignment, User, utcnow
+
+# last_seen_at is kept to this precision, so that most updates write nothing here (a tap that
+# only reads takes no write lock; #6, benchmarks/updates.py). Assigning an unchanged name or
+# language writes nothing either: the ORM updates only the columns whose value changed.
+SEEN_EVERY = timedelta(minutes=15)
 
 
 async def touch_user(
@@ -43,7 +48,8 @@ async def touch_user(
     user.last_name = (last_name or None) and last_name[:128]
     user.username = username
     user.language_code = language_code
-    user.last_seen_at = now
+    if now - user.last_seen_at >= SEEN_EVERY:
+        user.last_seen_at = now
     user.unreachable_since = None  # they wrote to us, so they can be reached again
     return user
 
