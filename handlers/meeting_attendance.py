@@ -28,7 +28,7 @@ from storage.models import Meeting, Member, Org
 
 from .base import Button, Stale, Turn, esc, inline
 from .meeting_details import detail_lines
-from .meeting_log import FLOW, TYPE_LABELS, flow_meeting
+from .meeting_log import FLOW, TYPE_LABELS, check_regular, flow_meeting
 
 PAGE_SIZE = 40  # 20 rows of two: with controls well under Telegram's ~100 buttons
 MARK_ICON = {Attendance.PRESENT: "✅", Attendance.EXCUSED: "🟡", Attendance.UNEXCUSED: "❌"}
@@ -307,6 +307,13 @@ async def save(turn: Turn) -> None:
             raise Stale from None
         done = _("Corrected: {what} of {date}, {cell}.")
     else:
+        # M1 again at saving: another draft for the same month (the deputy's, say) may have
+        # been saved since this one's date was chosen. The cell's row is held so that two
+        # saves at once take turns.
+        await orgs.lock(turn.session, cell.id)
+        if not await check_regular(turn, meeting, cell, kind, meeting.held_on):
+            await turn.advance(FLOW, "date")
+            return
         await meetings.save(turn.session, meeting, actor_id=turn.user_id)
         saved = meeting
         done = _("Saved: {what} of {date}, {cell}.")

@@ -34,6 +34,14 @@ async def get(session: AsyncSession, org_id: int) -> Org | None:
     return org if org is not None and org.archived_at is None else None
 
 
+async def lock(session: AsyncSession, org_id: int) -> None:
+    """Hold the node's row until the transaction ends (PostgreSQL: SELECT … FOR UPDATE), so
+    that two updates deciding about the same cell at once take turns (#6, concurrent updates).
+    SQLite has one writer and handles one update at a time: nothing to do there."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(Org.id).where(Org.id == org_id).with_for_update())
+
+
 async def create(
     session: AsyncSession,
     *,

@@ -261,3 +261,43 @@ async def test_minutes_docx_after_saving(env: BotEnv) -> None:
     assert "THÁNG 11/2026" in text
     assert "Nguyễn Văn An (ốm)" in text
     assert "Phạm Thị Thuỷ" in text  # exempted, listed by name
+
+
+async def test_a_month_saved_meanwhile_by_the_deputy_is_not_saved_twice(env: BotEnv) -> None:
+    """M1 at saving (#6): the secretary's draft passed the date step, then the deputy logged
+    the same month's regular meeting; the secretary's 💾 Lưu saves nothing and offers the
+    logged one or an extraordinary meeting (M3), keeping the marks entered."""
+    sec, tree, ids = await cell_with_members(env, 5)
+    dep = env.user(201, "Lan", last_name="Lê")
+    await env.enrol(dep, tree["kp5"], Role.DEPUTY)
+    await sec.tap("📝 Ghi sinh hoạt")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm nay")
+    await sec.press("✅ Nguyễn Văn Bình")  # → excused
+    await sec.press("➡️ Tiếp tục")
+    await dep.tap("📝 Ghi sinh hoạt")
+    await dep.press("Thường kỳ")
+    await dep.press("Hôm qua")
+    await dep.press("➡️ Tiếp tục")
+    await dep.press("💾 Lưu")
+    assert "Đã lưu" in dep.chat.last_bot_message.text
+    await sec.press("💾 Lưu")
+    said = sec.chat.last_bot_message
+    assert "tháng 11/2026 đã được ghi (họp ngày 20/11/2026)" in said.text, said.text
+    async with env.db() as s:
+        rows = list(await s.scalars(select(Meeting).order_by(Meeting.id)))
+        assert [(m.created_by, m.state) for m in rows] == [(200, "draft"), (201, "saved")]
+        marks = list(
+            await s.scalars(select(MeetingMark).where(MeetingMark.meeting_id == rows[0].id))
+        )
+        assert [(m.member_id, m.mark) for m in marks] == [(ids["Nguyễn Văn Bình"], "excused")]
+    await sec.press("Ghi là bất thường")
+    await sec.press("➡️ Tiếp tục")
+    await sec.press("💾 Lưu")
+    assert "Đã lưu" in sec.chat.last_bot_message.text
+    async with env.db() as s:
+        rows = list(await s.scalars(select(Meeting).order_by(Meeting.id)))
+        assert [(m.kind, m.state) for m in rows] == [
+            ("extraordinary", "saved"),
+            ("regular", "saved"),
+        ]
