@@ -350,9 +350,9 @@ class _Builder:
             self.demo.statuses.append((sid, mid, status, begin, until, self.created))
             entries.append(_Entry(sid, status, begin, until))
         kind = rng.random()
-        if kind < 0.025:  # the repeat absentee without reason (R5)
+        if kind < 0.01:  # the repeat absentee without reason (R5)
             p_absent, p_unexcused = 0.35, 0.7
-        elif kind < 0.045:  # working far away, always excused (R6)
+        elif kind < 0.02:  # working far away, always excused (R6)
             p_absent, p_unexcused = 0.75, 0.0
         elif kind < 0.2:
             p_absent, p_unexcused = 0.12, 0.08

@@ -246,6 +246,32 @@ def _presence(status: MemberStatus | None, mark: str | None) -> Presence:
     return Presence.NOT_COUNTED
 
 
+def year_levels(
+    year: int,
+    history: Sequence[StatusEntry],
+    meetings: Iterable[MarkedMeeting],
+    profile: RuleProfile,
+) -> tuple[Literal["none", "warn", "flag"], bool]:
+    """member_year(...).r5 and .r6 alone, by the same rules, without the record: the yearly
+    roll-up counts them for thousands of members (K3)."""
+    counted: list[tuple[date, Attendance]] = []
+    regular: list[tuple[date, Attendance]] = []
+    for m in sorted(meetings, key=lambda m: (m.held_on, m.id)):
+        if m.held_on.year != year:
+            continue
+        presence = _presence(status_on(history, m.held_on), m.mark)
+        if presence in _COUNTED:
+            mark = (m.held_on, Attendance(presence))
+            counted.append(mark)
+            if counts_as_regular(m.kind):
+                regular.append(mark)
+    months = unexcused_months(regular, year)
+    return r5_level(len(months), profile), r6_flag(longest_excused_streak(counted), profile)
+
+
+_COUNTED = frozenset({Presence.PRESENT, Presence.EXCUSED, Presence.UNEXCUSED})
+
+
 def member_year(
     year: int,
     history: Sequence[StatusEntry],

@@ -73,10 +73,23 @@ def months_back(ym: YearMonth, n: int) -> list[YearMonth]:
 def trend(
     cells: list[CellFacts], months: list[YearMonth], profile: RuleProfile
 ) -> list[TrendPoint]:
+    """month_figures' cells, held and mean rate for each month, without the rest of the
+    month's figures (names, sorting): a province's chart is 12 passes over 10,000 cells."""
     out = []
     for ym in months:
-        f = month_figures(cells, ym, profile)
-        out.append(TrendPoint(ym, f.cells, f.held, f.mean_rate))
+        due = held = 0
+        rates: list[Fraction] = []
+        for c in cells:
+            if not c.due(ym):
+                continue
+            due += 1
+            m = c.months.get(ym)
+            if m is not None and m.regular:  # M1: held
+                held += 1
+                if m.eligible:
+                    rates.append(Fraction(m.present, m.eligible))
+        mean = sum(rates, Fraction(0)) / len(rates) if rates else None
+        out.append(TrendPoint(ym, due, held, mean))
     return out
 
 

@@ -23,6 +23,7 @@ Definitions, kept in one place so that the text, the chart and the workbook agre
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -137,16 +138,21 @@ class CellFacts:
         return self.months.get(ym) or MonthFacts()
 
     def totals(self, months: Iterable[YearMonth]) -> MonthFacts:
-        got = [self.month(ym) for ym in months if self.due(ym)]
-        return MonthFacts(
-            regular=sum(m.regular for m in got),
-            thematic=sum(m.thematic for m in got),
-            zero=any(m.zero for m in got),
-            eligible=sum(m.eligible for m in got),
-            present=sum(m.present for m in got),
-            unexcused=sum(m.unexcused for m in got),
-            short=sum(m.short for m in got),
-        )
+        # One loop, not seven sums: a province's year calls this for 10,000 cells, twice.
+        regular = thematic = eligible = present = unexcused = short = 0
+        zero = False
+        for ym in months:
+            m = self.months.get(ym)
+            if m is None or not self.due(ym):
+                continue
+            regular += m.regular
+            thematic += m.thematic
+            zero = zero or m.zero
+            eligible += m.eligible
+            present += m.present
+            unexcused += m.unexcused
+            short += m.short
+        return MonthFacts(regular, thematic, zero, eligible, present, unexcused, short)
 
     def rate(self, months: Iterable[YearMonth]) -> Fraction | None:
         t = self.totals(months)
@@ -167,6 +173,7 @@ def _mean(rates: Sequence[Fraction]) -> Fraction | None:
     return sum(rates, Fraction(0)) / len(rates) if rates else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a province's 10,000 names, sorted for each report
 def _natural(name: str) -> tuple[object, ...]:
     """ "Khu phố 9" before "Khu phố 10", and "Đồn" with the D's, not after "Yên" (L4): the
     folded name (L5), as the digest and the tree order cells."""

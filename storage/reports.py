@@ -167,13 +167,13 @@ async def member_flags(
 ) -> tuple[int, int, int]:
     """(R5 warned, R5 flagged, R6 flagged) members of these cells in `year`, judged by the
     node's profile: counts only (S2)."""
-    records = await warnings.year_records(
+    levels = await warnings.year_levels(
         session, year, profiles=dict.fromkeys(cell_ids, profile), today=today
     )
     return (
-        sum(1 for r in records if r.year.r5 == "warn"),
-        sum(1 for r in records if r.year.r5 == "flag"),
-        sum(1 for r in records if r.year.r6),
+        sum(1 for _member, _cell, r5, _r6 in levels if r5 == "warn"),
+        sum(1 for _member, _cell, r5, _r6 in levels if r5 == "flag"),
+        sum(1 for _member, _cell, _r5, r6 in levels if r6),
     )
 
 

@@ -8,14 +8,15 @@ by bot.history.member_year, the same rules as the member's attendance screen.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, extract, func, or_, select
+from sqlalchemy import Select, and_, case, distinct, extract, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.history import MarkedMeeting, MemberYear, member_year
+from bot.history import year_levels as year_levels_of
 from bot.meetings_rules import MeetingType, RuleProfile
 from bot.model import LEAVING_STATUSES
 from bot.roster import status_on
@@ -72,6 +73,32 @@ async def year_records(
     """R5/R6 for `year`: the members of the cells in `profiles` whose record reaches the
     R5 warning (or flag) or R6 under their cell's profile. Members who have left the cell
     by `today` are left out: there is nothing left for the cell to consider. Four queries."""
+    out: list[MemberRecord] = []
+    for p, statuses, meetings in await _year_data(session, year, profiles, today):
+        record = member_year(year, statuses, meetings, profiles[p.cell_id])
+        if record.r5 != "none" or record.r6:
+            out.append(MemberRecord(p.id, p.full_name, p.cell_id, record))
+    return out
+
+
+async def year_levels(
+    session: AsyncSession, year: int, *, profiles: Mapping[int, RuleProfile], today: date
+) -> list[tuple[int, int, str, bool]]:
+    """(member, cell, R5 level, R6) of the same members as year_records, for counting (the yearly
+    roll-up, K3): bot.history.year_levels judges them without building their records."""
+    out: list[tuple[int, int, str, bool]] = []
+    for p, statuses, meetings in await _year_data(session, year, profiles, today):
+        r5, r6 = year_levels_of(year, statuses, meetings, profiles[p.cell_id])
+        if r5 != "none" or r6:
+            out.append((p.id, p.cell_id, r5, r6))
+    return out
+
+
+async def _year_data(
+    session: AsyncSession, year: int, profiles: Mapping[int, RuleProfile], today: date
+) -> list[tuple[Any, list[Any], list[MarkedMeeting]]]:
+    """The candidates (see _candidates) who have not left by `today`, each with the
+    status history and the cell's meetings of the year with the member's marks."""
     if not profiles:
         return []
     candidates = _candidates(
@@ -89,63 +116,75 @@ async def year_records(
     people = [p for p in people if p.cell_id in profiles]
     if not people:
         return []
+
     ids = [p.id for p in people]
     cells = sorted({p.cell_id for p in people})
-    history: dict[int, list[MemberStatusChange]] = {i: [] for i in ids}
-    marks: dict[tuple[int, int], MeetingMark] = {}
-    held: dict[int, list[Meeting]] = {c: [] for c in cells}
+    await custom_plans(session)
+    # Plain rows, not ORM objects: a province's year singles out thousands of members and
+    # reads the meetings of most of its cells. Rows have the attributes status_on needs.
+    history: dict[int, list[Any]] = {i: [] for i in ids}
+    marks: dict[int, dict[int, tuple[str, str | None]]] = {i: {} for i in ids}
+    held: dict[int, list[MarkedMeeting]] = {c: [] for c in cells}
+    in_year = (
+        Meeting.state == "saved",
+        Meeting.held_on >= date(year, 1, 1),
+        Meeting.held_on <= date(year, 12, 31),
+    )
     for chunk in _chunks(ids):
-        for entry in await session.scalars(
-            select(MemberStatusChange).where(MemberStatusChange.member_id.in_(chunk))
+        for entry in await session.execute(
+            select(
+                MemberStatusChange.id,
+                MemberStatusChange.member_id,
+                MemberStatusChange.status,
+                MemberStatusChange.effective_from,
+                MemberStatusChange.effective_until,
+            ).where(MemberStatusChange.member_id.in_(chunk))
         ):
             history[entry.member_id].append(entry)
-        for mark in await session.scalars(
-            select(MeetingMark)
+        rows = await session.execute(
+            select(
+                MeetingMark.meeting_id, MeetingMark.member_id, MeetingMark.mark, MeetingMark.reason
+            )
             .join(Meeting, Meeting.id == MeetingMark.meeting_id)
-            .where(
-                MeetingMark.member_id.in_(chunk),
-                Meeting.state == "saved",
-                Meeting.held_on >= date(year, 1, 1),
-                Meeting.held_on <= date(year, 12, 31),
-            )
-        ):
-            marks[(mark.meeting_id, mark.member_id)] = mark
+            .where(MeetingMark.member_id.in_(chunk), *in_year)
+        )
+        for meeting_id, member_id, mark, reason in rows:
+            marks[member_id][meeting_id] = (mark, reason)
     for chunk in _chunks(cells):
-        for meeting in await session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.cell_id.in_(chunk),
-                Meeting.state == "saved",
-                Meeting.held_on >= date(year, 1, 1),
-                Meeting.held_on <= date(year, 12, 31),
-            )
+        for meeting in await session.execute(
+            select(Meeting.id, Meeting.cell_id, Meeting.held_on, Meeting.kind)
+            .where(Meeting.cell_id.in_(chunk), *in_year)
             .order_by(Meeting.held_on, Meeting.id)
         ):
-            held[meeting.cell_id].append(meeting)
-    out: list[MemberRecord] = []
+            if meeting.held_on is not None:  # the cell's meetings, as if unmarked
+                held[meeting.cell_id].append(
+                    MarkedMeeting(
+                        meeting.id, meeting.held_on, MeetingType(meeting.kind), None, None
+                    )
+                )
+    out: list[tuple[Any, list[Any], list[MarkedMeeting]]] = []
     for p in people:
         statuses = history[p.id]
         now = status_on(statuses, today)
         if now is None or now in LEAVING_STATUSES:
             continue
-        meetings = []
-        for m in held[p.cell_id]:
-            if m.held_on is None:
-                continue
-            got = marks.get((m.id, p.id))
-            meetings.append(
-                MarkedMeeting(
-                    m.id,
-                    m.held_on,
-                    MeetingType(m.kind),
-                    got.mark if got else None,
-                    got.reason if got else None,
-                )
-            )
-        record = member_year(year, statuses, meetings, profiles[p.cell_id])
-        if record.r5 != "none" or record.r6:
-            out.append(MemberRecord(p.id, p.full_name, p.cell_id, record))
+        own = marks[p.id]
+        meetings = [
+            replace(m, mark=own[m.id][0], reason=own[m.id][1]) if m.id in own else m
+            for m in held[p.cell_id]
+        ]
+        out.append((p, statuses, meetings))
     return out
+
+
+async def custom_plans(session: AsyncSession) -> None:
+    """PostgreSQL: plan this transaction's statements with their values. asyncpg prepares
+    and caches statements, and from the sixth run of one PostgreSQL may switch to a
+    generic plan; for an `IN (1,000 ids)` chunk that is a scan testing every row against
+    every id, 100× slower (a 10,000-cell province's year, docs/benchmarks.md)."""
+    conn = await session.connection()
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def _chunks(values: list[int]) -> Iterable[list[int]]:

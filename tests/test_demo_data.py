@@ -15,11 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.demo import Spec, build, months_ending_last_month
+from bot.meetings_rules import RuleProfile
 from bot.model import OrgKind
 from bot.report import build as build_report
 from bot.summary import Period
 from bot.text import fold, split_name
-from storage import demo, members, tallies
+from storage import demo, members, tallies, warnings
 from storage.models import Meeting, MeetingMark, Member, MemberStatusChange, Org, ZeroReport
 
 from .test_cli import chibo
@@ -106,6 +107,21 @@ async def test_reports_on_the_province(sessions: Sessions) -> None:
         assert 12 <= year.full < 24 and year.most + year.few > 0  # K3
         assert year.r5_warned + year.r5_flagged > 0 and year.r6_flagged > 0  # R5, R6
         assert sum(year.grades.values()) > 0 and year.short > 0  # M9, M5
+
+
+async def test_year_levels_judge_as_member_year(sessions: Sessions) -> None:
+    """The roll-up's light R5/R6 judgement (bot.history.year_levels) agrees with the full
+    record (member_year) for every member the demo province singles out."""
+    async with sessions.begin() as s:
+        await demo.populate(s, Spec(cells=40, members_per_cell=12, months=14, seed=5, today=TODAY))
+    async with sessions.begin() as s:
+        cells = list(await s.scalars(select(Org.id).where(Org.kind == OrgKind.CELL)))
+        profiles = dict.fromkeys(cells, RuleProfile())
+        records = await warnings.year_records(s, 2026, profiles=profiles, today=TODAY)
+        levels = await warnings.year_levels(s, 2026, profiles=profiles, today=TODAY)
+    full = {(r.member_id, r.cell_id, r.year.r5, r.year.r6) for r in records}
+    assert set(levels) == full and len(levels) == len(records)
+    assert any(r6 for *_rest, r6 in levels) and any(r5 == "flag" for _m, _c, r5, _r6 in levels)
 
 
 def test_the_seed_decides() -> None:
