@@ -46,7 +46,7 @@ def period(year: int, month: int) -> str:
 
 def _natural(text: str) -> tuple[Any, ...]:
     """ "Khu phố 5" before "Khu phố 12"."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+    return tuple(int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", text))
 
 
 def unreported(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +34,8 @@ from storage import flows, users
 from storage.models import FlowState, User
 
 log = logging.getLogger(__name__)
+
+_INT_ARG = re.compile(r"-?[0-9]{1,10}")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 Button = tuple[str, str]  # (label, callback data)
@@ -125,10 +128,12 @@ class Turn:
         return parts[index]
 
     def int_arg(self, index: int) -> int:
-        try:
-            return int(self.arg(index))
-        except ValueError:
-            raise Stale from None
+        """A number our buttons wrote: ASCII digits within the database's 32-bit integers
+        (forged data such as "9223372036854775808" or "٣" is out of date, not a crash)."""
+        text = self.arg(index)
+        if not _INT_ARG.fullmatch(text) or not -(2**31) <= int(text) < 2**31:
+            raise Stale
+        return int(text)
 
     # --- flow state ------------------------------------------------------------
     async def flow(self) -> FlowState | None:
@@ -166,7 +171,9 @@ class Turn:
     async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Edit the message a button was pressed on; otherwise send a new one."""
         query = self.update.callback_query
-        if query is not None and query.message is not None and query.message.is_accessible:
+        # Only a text message can be edited into a screen (not a file's caption, not an
+        # inaccessible one): otherwise the screen comes as a new message.
+        if query is not None and isinstance(query.message, Message) and query.message.text:
             try:
                 await self.ctx.bot.edit_message_text(
                     text,

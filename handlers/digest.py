@@ -13,7 +13,7 @@ from .base import Refused, Stale, Turn
 
 
 def _month(text: str) -> tuple[int, int]:
-    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
+    if len(text) != 6 or not text.isdecimal() or not 1 <= int(text[4:]) <= 12:
         raise Stale
     return int(text[:4]), int(text[4:])
 

@@ -232,7 +232,7 @@ async def grade_button(turn: Turn) -> None:
 
 async def score_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
     text = turn.text.strip().removesuffix("điểm").strip().removesuffix("/100").strip()
-    if not text.isdigit() or not 0 <= int(text) <= 100:
+    if not text.isdecimal() or not 0 <= int(text) <= 100:
         await turn.reply(turn._("Please type a whole number from 0 to 100, or press a grade."))
         return
     meeting.score = int(text)

@@ -141,7 +141,7 @@ def _day_short(turn: Turn, day: int) -> str:
 def _day(value: str) -> int:
     if value == "last":
         return LAST
-    if value.isdigit() and 1 <= int(value) <= 28:  # M7: 1-28, or the last day
+    if value.isdecimal() and 1 <= int(value) <= 28:  # M7: 1-28, or the last day
         return int(value)
     raise Stale
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.dates import last_day_of_month, parse_month
+from bot.dates import MAX_YEAR, MIN_YEAR, last_day_of_month, parse_month
 from bot.i18n import N_
 from bot.meetings_rules import can_correct, correction_deadline, month_of
 from bot.text import normalize
@@ -76,8 +76,8 @@ async def month_button(turn: Turn) -> None:
     """zr:mo:<token>:<year>:<month>"""
     state, cell = await _flow_cell(turn, turn.arg(2))
     year, month = turn.int_arg(3), turn.int_arg(4)
-    if state.step != "month" or not 1 <= month <= 12:
-        raise Stale
+    if state.step != "month" or not 1 <= month <= 12 or not MIN_YEAR <= year <= MAX_YEAR:
+        raise Stale  # our buttons offer this month and the last one: the data is forged
     await take_month(turn, cell, year, month)
 
 

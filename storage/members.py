@@ -18,6 +18,12 @@ from . import audit, tallies
 from .models import Member, MemberStatusChange
 
 
+def _sort_key(full_name: str) -> str:
+    """L4's key, cut to the column: a letter of another script takes seven characters of it,
+    so a long foreign name would not fit (the order of such names past 400 is immaterial)."""
+    return sort_key(full_name)[:400]
+
+
 def _span_json(status: MemberStatus, start: date, end: date | None) -> dict[str, Any]:
     return {
         "status": status.value,
@@ -69,7 +75,7 @@ async def add_member(
         cell_id=cell_id,
         full_name=full_name,
         name_key=fold(full_name),
-        sort_key=sort_key(full_name),
+        sort_key=_sort_key(full_name),
         created_by=actor_id,
     )
     session.add(member)
@@ -144,7 +150,7 @@ async def rename(session: AsyncSession, member: Member, new_name: str, *, actor_
     before = {"full_name": member.full_name}
     member.full_name = normalize(new_name)
     member.name_key = fold(member.full_name)
-    member.sort_key = sort_key(member.full_name)
+    member.sort_key = _sort_key(member.full_name)
     await session.flush()
     await audit.record(
         session,

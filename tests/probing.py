@@ -162,3 +162,42 @@ def _sent_file(fake: FakeTelegram, call: ApiCall) -> bytes:
         if msg.from_bot and stored is not None:
             return stored.content
     return b""
+
+
+def limit_problems(fake: FakeTelegram, mark: int) -> list[str]:
+    """Every call the bot made after `mark` within Telegram's limits, checked again here
+    (the fake refuses them too, tests/test_fakeapi.py): refused calls, texts over 4096 and
+    captions over 1024 UTF-16 units after parsing, HTML that does not parse, callback data
+    over 64 bytes, alerts over 200 characters."""
+    from .fakeapi import HtmlParseError, parse_html, utf16_len
+
+    problems = []
+    for call in fake.calls[mark:]:
+        method, params = call.method.lower(), call.params
+        # An edit to the same content is refused ("not modified") and handled by Turn.show;
+        # the edit's text is still checked below.
+        if not call.ok and not method.startswith("edit"):
+            problems.append(f"{call.method} was refused ({call.status}): {str(params)[:200]}")
+        for name, limit in (("text", 4096), ("caption", 1024)):
+            raw = params.get(name)
+            if raw is None or method == "answercallbackquery":
+                continue
+            try:
+                plain = (
+                    parse_html(str(raw)).text if params.get("parse_mode") == "HTML" else str(raw)
+                )
+            except HtmlParseError as exc:
+                problems.append(f"{call.method} {name} is not valid HTML ({exc}): {str(raw)[:200]}")
+                continue
+            if utf16_len(plain) > limit:
+                problems.append(f"{call.method} {name} is {utf16_len(plain)} units long")
+        if method == "answercallbackquery" and len(str(params.get("text") or "")) > 200:
+            problems.append(f"alert of {len(str(params['text']))} characters")
+        markup = fake_markup(params.get("reply_markup"))
+        if isinstance(markup, dict):
+            for row in markup.get("inline_keyboard") or []:
+                for button in row:
+                    data = str(button.get("callback_data") or "")
+                    if len(data.encode()) > 64:
+                        problems.append(f"callback data of {len(data.encode())} bytes: {data}")
+    return problems

@@ -390,7 +390,7 @@ def _victim_flow(family: str, ids: dict[str, Any]) -> tuple[str, str, dict[str, 
             ],
             "rejected": [],
         }
-    if family == "zero":
+    if family in ("zero", "zero_reason"):
         data |= {"year": 2026, "month": 10}
     if family == "addone_date":
         data["status"] = "official"
