@@ -22,6 +22,7 @@ from bot.summary import (
     YearMonth,
     breakdowns,
     by_name,
+    mean_of,
     month_figures,
     quarter_figures,
     year_figures,
@@ -77,8 +78,8 @@ def trend(
     month's figures (names, sorting): a province's chart is 12 passes over 10,000 cells."""
     out = []
     for ym in months:
-        due = held = 0
-        rates: list[Fraction] = []
+        due = held = rated = 0
+        present: dict[int, int] = {}  # eligible → present summed: the rates' mean, exact
         for c in cells:
             if not c.due(ym):
                 continue
@@ -87,9 +88,9 @@ def trend(
             if m is not None and m.regular:  # M1: held
                 held += 1
                 if m.eligible:
-                    rates.append(Fraction(m.present, m.eligible))
-        mean = sum(rates, Fraction(0)) / len(rates) if rates else None
-        out.append(TrendPoint(ym, due, held, mean))
+                    rated += 1
+                    present[m.eligible] = present.get(m.eligible, 0) + m.present
+        out.append(TrendPoint(ym, due, held, mean_of(present, rated) if rated else None))
     return out
 
 

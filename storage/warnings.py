@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, extract, func, or_, select, text
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.history import MarkedMeeting, MemberYear, member_year
@@ -38,18 +38,17 @@ class MemberRecord:
 
 
 def _candidates(year: int, min_months: int, min_excused: int) -> Select[Any]:
-    """Members with at least `min_months` distinct months with an unexcused mark at a saved
-    regular or combined meeting of their cell, or at least `min_excused` excused marks.
+    """Members with at least `min_months` unexcused marks at saved regular or combined
+    meetings of their cell, or at least `min_excused` excused marks.
 
-    A superset of the members over a threshold: a mark of a member who was not eligible
-    that day (R1) still counts here; member_year drops it afterwards."""
-    unexcused_month = case(
-        (
-            and_(MeetingMark.mark == "unexcused", Meeting.kind.in_(REGULAR_KINDS)),
-            extract("month", Meeting.held_on),
-        )
+    A superset of the members over a threshold: R5 counts distinct months, and a mark of
+    a member who was not eligible that day (R1) still counts here; member_year drops them
+    afterwards. Plain counts, not count(DISTINCT month): that needed a sort of every mark
+    of the year (half a second on a 10,000-cell province), a count is a hash aggregate."""
+    unexcused = func.count().filter(
+        and_(MeetingMark.mark == "unexcused", Meeting.kind.in_(REGULAR_KINDS))
     )
-    excused = func.sum(case((MeetingMark.mark == "excused", 1), else_=0))
+    excused = func.count().filter(MeetingMark.mark == "excused")
     return (
         select(MeetingMark.member_id)
         .join(Meeting, Meeting.id == MeetingMark.meeting_id)
@@ -63,7 +62,7 @@ def _candidates(year: int, min_months: int, min_excused: int) -> Select[Any]:
             Org.archived_at.is_(None),
         )
         .group_by(MeetingMark.member_id)
-        .having(or_(func.count(distinct(unexcused_month)) >= min_months, excused >= min_excused))
+        .having(or_(unexcused >= min_months, excused >= min_excused))
     )
 
 
