@@ -724,7 +724,10 @@ async def run_probe(world: World, probe: Probe) -> None:
     problems += [f"a handler raised {e!r}" for e in env.errors[errors:]]
     shown = shown_since(env.fake, mark)
     seen = shown.everything
-    leaked = [s for s in caller.forbidden if s in seen and s not in probe.sent]
+    # An invite code the caller typed may be quoted back; nothing else they typed excuses it.
+    leaked = [
+        s for s in caller.forbidden if s in seen and not (s in world.codes and s in probe.sent)
+    ]
     if leaked:
         problems.append(f"showed the victim's {leaked}")
     others = shown.chats - {caller.user.id, chat}
@@ -761,6 +764,7 @@ async def check_matrix(env: BotEnv) -> World:
 async def test_outsiders_see_nothing_and_change_nothing(env: BotEnv) -> None:
     world = await check_matrix(env)
     env.errors.clear()  # each one is in the failures, with the probe that raised it
+    print(f"authorization matrix: {world.ids['count']} probes")
     assert world.ids["count"] > 500
     assert not world.failures, f"{len(world.failures)} failures:\n" + "\n".join(world.failures)
     # Positive control: the same ids are the victim's real objects (the payloads are not

@@ -388,7 +388,7 @@ STEP_INPUTS = {
     "cell's new name": names, "guests": st.one_of(pairs, lines), "upper attendee": pairs,
     "pasted roster": lines, "topic": long_texts, "zero report reason": long_texts,
 }  # fmt: skip
-PER_STEP = 22
+PER_STEP = 18
 
 
 @pytest.mark.parametrize("part", [0, 1])
@@ -497,7 +497,7 @@ def test_callback_payloads(backend: Backend, tmp_path: Path, who: str) -> None:
     with world_on(backend, tmp_path) as world:
         user = world.users[who]
 
-        @fuzz_settings(150)
+        @fuzz_settings(120)
         @given(payload=payloads())
         def check(payload: tuple[str, str | None, str]) -> None:
             template, family, how = payload
@@ -524,7 +524,7 @@ def test_callback_payloads(backend: Backend, tmp_path: Path, who: str) -> None:
         check()
 
 
-EDGES = ["99991231", "00010101", "202613", "-40000", "40000", "0", "²", "9999-Q4"]
+EDGES = ["99991231", "00010101", "-40000", "40000", "²", "9999-Q4"]
 
 
 def test_edge_values_in_button_fields(backend: Backend, tmp_path: Path) -> None:
