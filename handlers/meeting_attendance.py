@@ -23,6 +23,7 @@ from bot.meetings import (
     summary_line,
     tally,
 )
+from bot.text import normalize
 from storage import meetings, members, orgs, zero_reports
 from storage.models import Meeting, Member, Org
 
@@ -189,7 +190,7 @@ async def reason_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
     listed = await members.list_members(turn.session, meeting.cell_id)
     roster = {m.id: m for m in listed}
     first = min(waiting, key=lambda k: roster[k].sort_key if k in roster else "")
-    reason = " ".join(turn.text.split())[:200]
+    reason = normalize(turn.text)[:200]  # L5; control characters (NUL) never reach the database
     await meetings.set_mark(turn.session, meeting, first, Attendance.EXCUSED.value, reason)
     await render_attendance(turn, meeting, cell, 0, fresh=True, roster=listed)
 
