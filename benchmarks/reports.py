@@ -120,6 +120,17 @@ class Headline:
     most: int
     few: int
 
+    def __str__(self) -> str:
+        def pct(rate: Fraction | None) -> str:
+            return "-" if rate is None else f"{float(rate) * 100:.4f}%"
+
+        return (
+            f"cells {self.cells}; cell-months held {self.held}, zero report {self.zero}, "
+            f"not reported {self.unreported}; rate mean {pct(self.mean_rate)}, lowest "
+            f"{pct(self.lowest_rate)}; all months {self.full}, missed 1-3 {self.most}, "
+            f"missed 4+ {self.few}"
+        )
+
     def agrees(self, other: Headline) -> bool:
         def close(a: Fraction | None, b: Fraction | None) -> bool:
             return (a is None) == (b is None) and (a is None or abs(a - (b or 0)) < 1e-9)
