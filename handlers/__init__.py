@@ -41,15 +41,18 @@ from . import (
     schedule,
     zero_report,
 )
-from .base import handler
+from .base import handler, private_only
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 
 
-def callback(prefix: str, step: Any) -> CallbackQueryHandler[Any, Any]:
-    """A button handler for callback data `prefix:...`."""
-    return CallbackQueryHandler(handler(step), pattern=f"^{prefix}(:|$)")
+def callback(prefix: str, step: Any, *, groups: bool = False) -> CallbackQueryHandler[Any, Any]:
+    """A button handler for callback data `prefix:...`; private chats only unless `groups`
+    (only the reports' buttons are ever posted in a group)."""
+    return CallbackQueryHandler(
+        handler(step if groups else private_only(step)), pattern=f"^{prefix}(:|$)"
+    )
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -126,13 +129,13 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("mt:edit", meeting_edit.start_correction),
         callback("mt:del", meeting_edit.ask_delete),
         callback("mt:delok", meeting_edit.delete),
-        callback("nop", calendar.noop),
+        callback("nop", calendar.noop, groups=True),
         callback("rm:mv", reminders.choose_day),
         callback("rm:to", reminders.move_to),
         callback("rm:nudge", digest.nudge),
-        callback("rp:n", reports.picked_node),
-        callback("rp:p", reports.picked_period),
-        callback("rp:f", reports.send_file),
+        callback("rp:n", reports.picked_node, groups=True),
+        callback("rp:p", reports.picked_period, groups=True),
+        callback("rp:f", reports.send_file, groups=True),
         callback("sc:o", schedule.open_schedule),
         callback("sc:(d|t)", schedule.set_value),
         callback("sc:tt", schedule.ask_time),

@@ -239,6 +239,18 @@ async def open_turn(update: Update, ctx: BotContext, session: AsyncSession) -> T
     return Turn(update, ctx, session, user, access, translator(locale))
 
 
+def private_only(step: Step) -> Step:
+    """A step for private chats: in a group it is refused before it reads anything (S2:
+    the screens behind most buttons name members; forged data must not post them there)."""
+
+    @functools.wraps(step)
+    async def run(turn: Turn) -> None:
+        turn.require(turn.is_private)
+        await step(turn)
+
+    return run
+
+
 def handler(step: Step) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """Run `step` in one transaction; Refused and Stale become polite answers."""
 

@@ -48,12 +48,13 @@ from storage.models import FlowState, MeetingMark, User
 
 from .botenv import VN, BotEnv, Clock, start_env, stop_env
 from .db import Backend, empty_tables
-from .fakeapi import TgUser
+from .fakeapi import TgGroup, TgUser
 from .probing import Snapshot, limit_problems, own_rows, shown_since, snapshot, table_changes
 from .test_authz_matrix import CALLBACKS
 
 TODAY = date(2026, 11, 21)
 SEC, ADMIN, STRANGER = 200, 100, 900
+GROUP = -100_777
 TOKEN = "fz000001"
 VI = translator("vi")
 OUT_OF_DATE = VI.gettext(
@@ -88,10 +89,14 @@ class World:
     env: BotEnv
     users: dict[str, TgUser]
     ids: dict[str, Any]
+    group: TgGroup
     runner: asyncio.Runner = field(default_factory=asyncio.Runner)
 
     def run(self, coro: Any) -> Any:
         return self.runner.run(coro)
+
+
+MEMBER_NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Thuỷ")
 
 
 async def _build(env: BotEnv) -> World:
@@ -128,6 +133,12 @@ async def _build(env: BotEnv) -> World:
         "stranger": env.user(STRANGER, "Lạ", language_code=None),
     }
     await users["stranger"].command("start")
+    group = env.group(GROUP, "Đảng ủy phường Hòa Minh")
+    async with env.db() as s:
+        ward = await orgs.get(s, tree["ward"].id)
+        assert ward is not None
+        await orgs.link_group(s, ward, GROUP, actor_id=None)
+    await users["admin"].send_in(group, "/baocao")  # a screen with buttons in the group
     saved = await env.save_meeting(
         tree["kp5"].id, date(2026, 11, 3), "regular", {roster[1]: ("unexcused", None)}
     )
@@ -144,7 +155,7 @@ async def _build(env: BotEnv) -> World:
         "party": party.id, "member": roster[0], "member2": roster[1], "exempt": roster[3],
         "meeting": saved, "draft": draft_id,
     }  # fmt: skip
-    return World(env, users, ids)
+    return World(env, users, ids, group)
 
 
 @contextmanager
@@ -512,10 +523,11 @@ def _mutate(data: str, how: str) -> str:
     return out or "x"
 
 
-@pytest.mark.parametrize("who", ["sec", "admin"])
+@pytest.mark.parametrize("who", ["sec", "admin", "admin in the linked group"])
 def test_callback_payloads(backend: Backend, tmp_path: Path, who: str) -> None:
     with world_on(backend, tmp_path) as world:
-        user = world.users[who]
+        user = world.users[who.split()[0]]
+        group = world.group if "group" in who else None
 
         @fuzz_settings(120)
         @given(payload=payloads())
@@ -525,16 +537,20 @@ def test_callback_payloads(backend: Backend, tmp_path: Path, who: str) -> None:
             async def go() -> list[str]:
                 await _ensure_draft(world)
                 data = _mutate(template.format(**(await _values(world))), how) if template else how
-                msg = user.chat.last_bot_message
+                chat = group.chat if group is not None else user.chat
+                msg = chat.last_bot_message
                 assert msg is not None
                 out = await probe(
-                    world, user, _own_flow(family, world),
-                    lambda: user.press_data(data, msg.message_id), callback=True,
+                    world, user, None if group else _own_flow(family, world),
+                    lambda: user.press_data(data, msg.message_id, group=group), callback=True,
                 )  # fmt: skip
                 problems = list(out.problems)
                 refused = out.answer is not None and out.answer.text in (OUT_OF_DATE, NOT_ALLOWED)
                 if refused:
                     problems += unchanged(out, user)  # a refusal rolls everything back
+                if group is not None:  # S2: nothing sent to a group names a member
+                    named = [n for n in MEMBER_NAMES for t in out.shown_texts if n in t]
+                    problems += [f"a member's name in the group: {n}" for n in named]
                 if not template and not re.match(r"[a-z]+:", data) and not refused:
                     problems.append(f"random data was not refused: {out.answer}")
                 return [f"{data!r}: {p}" for p in problems]
@@ -688,5 +704,39 @@ def test_file_uploads(backend: Backend, tmp_path: Path) -> None:
                 return problems
 
             record(world, f"file {name} ({len(data)} bytes)", world.run(go()))
+
+        check()
+
+
+@pytest.mark.parametrize("who", ["stranger", "sec", "admin"])
+def test_command_arguments(backend: Backend, tmp_path: Path, who: str) -> None:
+    """/start <anything> in private (deep links are typed too), /link and /baocao <anything>
+    in the linked group: never a crash, and no code that is not one changes anything."""
+    with world_on(backend, tmp_path) as world:
+        user = world.users[who]
+
+        def example(command: str, arg: str) -> None:
+            async def go() -> list[str]:
+                text = f"/{command} {arg}"
+                private = command == "start"
+                out = await probe(
+                    world, user, None,
+                    lambda: user.send(text) if private else user.send_in(world.group, text),
+                )  # fmt: skip
+                problems = list(out.problems)
+                if command != "baocao":  # /baocao in the group starts nothing either
+                    problems += unchanged(out, user)
+                return problems
+
+            record(world, f"/{command} {arg[:60]!r}", world.run(go()))
+
+        for arg in NASTY:
+            for command in ("start", "link"):
+                example(command, arg)
+
+        @fuzz_settings(25)
+        @given(command=st.sampled_from(["start", "link", "baocao"]), arg=free_text)
+        def check(command: str, arg: str) -> None:
+            example(command, arg)
 
         check()
