@@ -6,7 +6,8 @@ without an entry fails `test_every_handler_has_probes`, so a new handler cannot 
 every menu button, typed text in every flow, a file. The callers are a stranger, the
 secretary of a sibling cell, the admin of another ward, a former secretary of the victim
 cell whose role was taken back (with leftover flows pointing at the victim's objects), and
-a member of an unlinked group (and that group itself).
+a member of an unlinked group (and that group itself). A sixth caller is no outsider: the
+ward's own admin in the ward's linked group, where S2 forbids any member's name.
 
 For each probe: nothing of the victim is shown (names, the cell, meeting details, reasons,
 codes; in messages, edits, captions, alerts, buttons and files), no table changes (the
@@ -317,6 +318,7 @@ class Caller:
     baseline: str | None = None  # the LEFTOVER family the caller starts each probe in
     own_flows: dict[str, tuple[str, str, dict[str, Any]]] = field(default_factory=dict)
     group: TgGroup | None = None
+    files_ok: bool = False  # the reports' chart and workbook may go to a linked group
 
 
 @dataclass
@@ -341,6 +343,7 @@ class World:
     group_code: str
     codes: list[str]
     unlinked: TgGroup
+    linked: TgGroup
     failures: list[str] = field(default_factory=list)
     base: Snapshot = field(default_factory=dict)
 
@@ -527,12 +530,14 @@ async def build_world(env: BotEnv) -> World:
     for person in (stranger, sibling_sec, other_admin, revoked):
         await person.command("start")
     await member_of_group.send_in(unlinked, "/help")
+    linked = env.group(VICTIM_GROUP, WARD)
+    await env.user(100, VICTIM_PEOPLE[100]).send_in(linked, "/help")
     world = World(
         env, ids,
         victim_orgs={ids["ward"], ids["cell"]},
         victim_members={v.id for v in victims},
         victim_meetings={m1, m2, ids["draft"], ids["rv_draft"]},
-        group_code=group_code, codes=[role_code, group_code], unlinked=unlinked,
+        group_code=group_code, codes=[role_code, group_code], unlinked=unlinked, linked=linked,
     )  # fmt: skip
     world.ids["victim_tokens"] = {k: t for k, (_u, t) in victim_tokens.items()}
     world.ids["people"] = {
@@ -590,7 +595,21 @@ def callers(world: World) -> list[Caller]:
             _forbidden(world),
             group=world.unlinked,
         ),
+        # Not an outsider: the ward's own admin, in the ward's linked group. S2: whatever is
+        # pressed or typed there, no member's name (nor an absence's reason) is posted.
+        Caller(
+            "the ward's admin in its linked group",
+            env_user(world, 100),
+            victim,
+            [*MEMBERS, REASON, GUEST, UPPER, *PENDING[:2], *VICTIM_PEOPLE.values()],
+            group=world.linked,
+            files_ok=True,
+        ),
     ]
+
+
+def env_user(world: World, user_id: int) -> TgUser:
+    return world.env.user(user_id, VICTIM_PEOPLE.get(user_id, ""))
 
 
 def _token(caller: Caller, family: str | None) -> str:
@@ -631,6 +650,8 @@ def probes(world: World, caller: Caller) -> list[Probe]:
     for command, args in COMMAND_ARGS.items():
         for arg in args:
             text = f"/{command} {arg.format(group_code=world.group_code)}".rstrip()
+            if caller.files_ok and (command == "unlink" or "{group_code}" in arg):
+                continue  # the ward's admin may (un)link the ward's group: not an attack
             if group is not None:
                 handled = command in ("start", "link", "unlink", "help", "baocao", "report")
                 out.append(Probe(caller, f"group {text}", _sender(user, text, group), text,
@@ -645,7 +666,9 @@ def probes(world: World, caller: Caller) -> list[Probe]:
         else:
             out.append(Probe(caller, f"text {text!r}", _sender(user, text), text, caller.baseline))
     if group is not None:
-        out.append(Probe(caller, "the bot is added to the group", lambda: _added(group, user), ""))
+        # A linked group needs no explanation when the bot is added again.
+        out.append(Probe(caller, "the bot is added to the group", lambda: _added(group, user), "",
+                         must_answer=not caller.files_ok))  # fmt: skip
         out.append(Probe(caller, "the bot is removed from the group", lambda: _removed(group, user),
                          "", must_answer=False))  # fmt: skip
         return out
@@ -733,7 +756,7 @@ async def run_probe(world: World, probe: Probe) -> None:
     others = shown.chats - {caller.user.id, chat}
     if others:
         problems.append(f"sent something to other chats {sorted(others)}")
-    if shown.files:
+    if shown.files and not caller.files_ok:
         problems.append(f"sent {len(shown.files)} file(s)")
     if probe.callback:
         answer = env.fake.callback_answer(query_id or "")
