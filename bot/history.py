@@ -250,16 +250,18 @@ def year_levels(
     year: int,
     history: Sequence[StatusEntry],
     meetings: Iterable[MarkedMeeting],
+    marks: Mapping[int, str | None],
     profile: RuleProfile,
 ) -> tuple[Literal["none", "warn", "flag"], bool]:
     """member_year(...).r5 and .r6 alone, by the same rules, without the record: the yearly
-    roll-up counts them for thousands of members (K3)."""
+    roll-up counts them for thousands of members (K3). `marks` (meeting → mark) override
+    the meetings' own, so the members of a cell can share one list of its meetings."""
     counted: list[tuple[date, Attendance]] = []
     regular: list[tuple[date, Attendance]] = []
     for m in sorted(meetings, key=lambda m: (m.held_on, m.id)):
         if m.held_on.year != year:
             continue
-        presence = _presence(status_on(history, m.held_on), m.mark)
+        presence = _presence(status_on(history, m.held_on), marks.get(m.id, m.mark))
         if presence in _COUNTED:
             mark = (m.held_on, Attendance(presence))
             counted.append(mark)

@@ -325,7 +325,13 @@ def year_figures(
     for year, q in sorted({(ym[0], (ym[1] - 1) // 3 + 1) for ym in months}):
         qm = [ym for ym in Period(year, quarter=q).months if ym in months]
         due_q = [c for c in cells if c.due(qm[-1])]
-        thematic.append((q, sum(1 for c in due_q if c.totals(qm).thematic), len(due_q)))
+        # M4: a thematic meeting in a due month of the quarter (c.totals(qm).thematic > 0).
+        held_q = sum(
+            1
+            for c in due_q
+            if any((m := c.months.get(ym)) and m.thematic and c.due(ym) for ym in qm)
+        )
+        thematic.append((q, held_q, len(due_q)))
     return YearFigures(
         cells=len(counted),
         months=len(months),

@@ -73,7 +73,10 @@ async def year_records(
     R5 warning (or flag) or R6 under their cell's profile. Members who have left the cell
     by `today` are left out: there is nothing left for the cell to consider. Four queries."""
     out: list[MemberRecord] = []
-    for p, statuses, meetings in await _year_data(session, year, profiles, today):
+    for p, statuses, held, own in await _year_data(session, year, profiles, today):
+        meetings = [
+            replace(m, mark=own[m.id][0], reason=own[m.id][1]) if m.id in own else m for m in held
+        ]
         record = member_year(year, statuses, meetings, profiles[p.cell_id])
         if record.r5 != "none" or record.r6:
             out.append(MemberRecord(p.id, p.full_name, p.cell_id, record))
@@ -86,18 +89,24 @@ async def year_levels(
     """(member, cell, R5 level, R6) of the same members as year_records, for counting (the yearly
     roll-up, K3): bot.history.year_levels judges them without building their records."""
     out: list[tuple[int, int, str, bool]] = []
-    for p, statuses, meetings in await _year_data(session, year, profiles, today):
-        r5, r6 = year_levels_of(year, statuses, meetings, profiles[p.cell_id])
+    for p, statuses, held, own in await _year_data(session, year, profiles, today):
+        marks = {meeting_id: mark for meeting_id, (mark, _reason) in own.items()}
+        r5, r6 = year_levels_of(year, statuses, held, marks, profiles[p.cell_id])
         if r5 != "none" or r6:
             out.append((p.id, p.cell_id, r5, r6))
     return out
 
 
+# A candidate (id, full_name, cell_id), the status history, the cell's meetings of the year
+# (unmarked, shared by the cell's candidates) and the member's marks: meeting → (mark, reason).
+_YearData = tuple[Any, list[Any], list[MarkedMeeting], dict[int, tuple[str, str | None]]]
+
+
 async def _year_data(
     session: AsyncSession, year: int, profiles: Mapping[int, RuleProfile], today: date
-) -> list[tuple[Any, list[Any], list[MarkedMeeting]]]:
+) -> list[_YearData]:
     """The candidates (see _candidates) who have not left by `today`, each with the
-    status history and the cell's meetings of the year with the member's marks."""
+    status history, the cell's meetings of the year and the member's marks."""
     if not profiles:
         return []
     candidates = _candidates(
@@ -161,18 +170,13 @@ async def _year_data(
                         meeting.id, meeting.held_on, MeetingType(meeting.kind), None, None
                     )
                 )
-    out: list[tuple[Any, list[Any], list[MarkedMeeting]]] = []
+    out: list[_YearData] = []
     for p in people:
         statuses = history[p.id]
         now = status_on(statuses, today)
         if now is None or now in LEAVING_STATUSES:
             continue
-        own = marks[p.id]
-        meetings = [
-            replace(m, mark=own[m.id][0], reason=own[m.id][1]) if m.id in own else m
-            for m in held[p.cell_id]
-        ]
-        out.append((p, statuses, meetings))
+        out.append((p, statuses, held[p.cell_id], marks[p.id]))
     return out
 
 
