@@ -23,7 +23,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,7 @@ class World:
     users: dict[str, TgUser]
     ids: dict[str, Any]
     group: TgGroup
-    runner: asyncio.Runner = field(default_factory=asyncio.Runner)
+    runner: asyncio.Runner
 
     def run(self, coro: Any) -> Any:
         return self.runner.run(coro)
@@ -99,7 +99,7 @@ class World:
 MEMBER_NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Thuỷ")
 
 
-async def _build(env: BotEnv) -> World:
+async def _build(env: BotEnv, runner: asyncio.Runner) -> World:
     tree = await env.seed_tree()
     async with env.db() as s:
         roster = []
@@ -155,7 +155,7 @@ async def _build(env: BotEnv) -> World:
         "party": party.id, "member": roster[0], "member2": roster[1], "exempt": roster[3],
         "meeting": saved, "draft": draft_id,
     }  # fmt: skip
-    return World(env, users, ids, group)
+    return World(env, users, ids, group, runner)
 
 
 @contextmanager
@@ -168,10 +168,9 @@ def world_on(backend: Backend, tmp_path: Path) -> Iterator[World]:
     async def start() -> World:
         await empty_tables(engine, backend)
         env = await start_env(engine, clock)
-        return await _build(env)
+        return await _build(env, runner)
 
     world = runner.run(start())
-    world.runner = runner
     try:
         yield world
     finally:
