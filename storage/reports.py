@@ -9,11 +9,11 @@ one grouped scan of its meetings.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -46,7 +46,9 @@ async def month_sums(
     """(cell, year, month) → the month's counts, from one grouped query over meetings and
     one over zero reports."""
     regular = Meeting.kind.in_(REGULAR_KINDS)
-    year, month = extract("year", Meeting.held_on), extract("month", Meeting.held_on)
+    # As integers: PostgreSQL's EXTRACT gives numeric, a Decimal for each of 100,000 rows.
+    year = cast(extract("year", Meeting.held_on), Integer)
+    month = cast(extract("month", Meeting.held_on), Integer)
 
     def on_regular(column: Any) -> Any:
         return func.sum(case((regular, func.coalesce(column, 0)), else_=0))
@@ -77,15 +79,23 @@ async def month_sums(
         .group_by(Meeting.cell_id, year, month)
     )
     out: dict[tuple[int, int, int], MonthFacts] = {}
-    for cell_id, y, m, n_regular, n_thematic, eligible, present, unexcused, n_short in rows:
-        out[(cell_id, int(y), int(m))] = MonthFacts(
-            regular=int(n_regular),
-            thematic=int(n_thematic),
-            eligible=int(eligible),
-            present=int(present),
-            unexcused=int(unexcused),
-            short=int(n_short),
-        )
+    # MonthFacts are frozen: equal months share one object (a province's 100,000 cell-months
+    # have a few thousand distinct sums), fewer objects to build and for the collector.
+    shared: dict[tuple[int, ...], MonthFacts] = {}
+    for cell_id, y, m, *counts in rows:
+        key = tuple(counts)
+        facts = shared.get(key)
+        if facts is None:
+            n_regular, n_thematic, eligible, present, unexcused, n_short = map(int, counts)
+            facts = shared[key] = MonthFacts(
+                regular=n_regular,
+                thematic=n_thematic,
+                eligible=eligible,
+                present=present,
+                unexcused=unexcused,
+                short=n_short,
+            )
+        out[(cell_id, int(y), int(m))] = facts
     # (year, month) compared column by column: year * 100 + month would be computed in
     # SMALLINT on PostgreSQL (the columns' type) and overflow at 202,600.
     from_first = or_(
@@ -103,8 +113,7 @@ async def month_sums(
     )
     for cell_id, y, m in zero:
         key = (cell_id, int(y), int(m))
-        base = out.get(key, MonthFacts())
-        out[key] = MonthFacts(**{**base.__dict__, "zero": True})
+        out[key] = replace(out.get(key, MonthFacts()), zero=True)
     return out
 
 
@@ -112,11 +121,24 @@ async def cell_facts(
     session: AsyncSession, node: Org, first: date, last: date, profile: RuleProfile
 ) -> list[CellFacts]:
     """Every cell under `node` (or the node itself, if a cell) with its months."""
-    cells = await cells_under(session, node)
-    above_ids = {a for c in cells for a in c.ancestor_ids[:-1]}
+    # Rows, not ORM objects: a province has 10,000 cells.
+    cells = list(
+        await session.execute(
+            select(Org.id, Org.name, Org.cell_type, Org.founded_on, Org.path)
+            .where(_under(node), Org.kind == OrgKind.CELL)
+            .order_by(Org.id)
+        )
+    )
+    ancestors = {c.id: [int(p) for p in c.path.strip("/").split("/") if p][:-1] for c in cells}
+    above_ids = {a for ids in ancestors.values() for a in ids}
     above = {}
     if above_ids:
-        above = {o.id: o for o in await session.scalars(select(Org).where(Org.id.in_(above_ids)))}
+        above = {
+            o.id: o
+            for o in await session.execute(
+                select(Org.id, Org.name, Org.kind).where(Org.id.in_(above_ids))
+            )
+        }
     sums = await month_sums(session, node, first, last, profile)
     months: dict[int, dict[YearMonth, MonthFacts]] = defaultdict(dict)
     for (cell_id, y, m), facts in sums.items():
@@ -126,7 +148,7 @@ async def cell_facts(
         group = next(
             (
                 above[a]
-                for a in reversed(c.ancestor_ids[:-1])
+                for a in reversed(ancestors[c.id])
                 if a in above and above[a].kind == OrgKind.GRASSROOTS
             ),
             None,
@@ -139,7 +161,7 @@ async def cell_facts(
                 group_id=group.id if group else None,
                 group=group.name if group else None,
                 founded_on=c.founded_on,
-                months=dict(months.get(c.id, {})),
+                months=months.get(c.id, {}),
             )
         )
     return out
