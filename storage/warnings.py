@@ -212,9 +212,7 @@ async def _absences(
             and_(absent.c.member_id == counts.c.member_id, absent.c.cell_id == counts.c.cell_id),
         )
         # The member's own cell (its meetings are the ones judged), not archived.
-        .join(
-            Member, and_(Member.id == counts.c.member_id, Member.cell_id == counts.c.cell_id)
-        )
+        .join(Member, and_(Member.id == counts.c.member_id, Member.cell_id == counts.c.cell_id))
         .join(Org, Org.id == Member.cell_id)
         .where(Org.archived_at.is_(None))
     )
