@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -74,15 +76,64 @@ Line = tuple[str, int | Fraction | None, int | None]
 
 
 def report_workbook(report: Report, tr: Translator) -> bytes:
-    """The report as .xlsx bytes: a summary sheet and a sheet of cells."""
-    wb = Workbook()
+    """The report as .xlsx bytes: a summary sheet and a sheet of cells.
+
+    Written in openpyxl's write-only mode, row by row: a normal sheet keeps every cell as an
+    object, about 180 MB for a province's 10,000 cells × 37 columns, more than the whole bot
+    may use (#6: memory). The small summary sheet is drawn on a _Grid first."""
+    wb = Workbook(write_only=True)
     _add_styles(wb)
-    wb.active.title = tr.gettext("Summary")
-    _summary_sheet(wb.active, report, tr)
+    summary = _Grid()
+    _summary_sheet(summary, report, tr)
+    summary.write(wb.create_sheet(tr.gettext("Summary")))
     _cells_sheet(wb.create_sheet(tr.gettext("Cell by cell")), report, tr)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+@dataclass
+class _Spec:
+    """One cell of a _Grid: its value and how it looks."""
+
+    value: Value
+    style: str | None = None
+    font: Font | None = None
+    number_format: str | None = None
+
+
+@dataclass
+class _Grid:
+    """A small sheet drawn cell by cell in any order, then written row by row."""
+
+    cells: dict[int, dict[int, _Spec]] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+
+    def cell(self, row: int, column: int, value: Value = None) -> _Spec:
+        spec = _Spec(value)
+        self.cells.setdefault(row, {})[column] = spec
+        return spec
+
+    def write(self, ws: Any) -> None:
+        for col, width in self.widths.items():
+            ws.column_dimensions[col].width = width
+        ws.sheet_view.showGridLines = False
+        for r in range(1, max(self.cells, default=0) + 1):
+            row = self.cells.get(r, {})
+            ws.append(
+                [_cell(ws, row[c]) if c in row else None for c in range(1, max(row, default=0) + 1)]
+            )
+
+
+def _cell(ws: Any, spec: _Spec) -> Any:
+    cell = WriteOnlyCell(ws, spec.value)
+    if spec.style:
+        cell.style = spec.style
+    if spec.font is not None:
+        cell.font = spec.font
+    if spec.number_format:
+        cell.number_format = spec.number_format
+    return cell
 
 
 def _months(report: Report) -> list[YearMonth]:
@@ -98,14 +149,13 @@ def _ratio(part: int | Fraction | None, whole: int | None = None) -> float | Non
     return float(part) / (whole or 1)
 
 
-def _put(ws: Any, row: int, col: int, value: Value, style: str | None = None) -> Any:
+def _put(ws: _Grid, row: int, col: int, value: Value, style: str | None = None) -> _Spec:
     cell = ws.cell(row=row, column=col, value=value)
-    if style:
-        cell.style = style
+    cell.style = style
     return cell
 
 
-def _table(ws: Any, row: int, head: Sequence[str], rows: Sequence[Row]) -> int:
+def _table(ws: _Grid, row: int, head: Sequence[str], rows: Sequence[Row]) -> int:
     """A bordered table under a bold header; returns the row after it and a blank one."""
     for col, text in enumerate(head, 1):
         _put(ws, row, col, text, HEAD)
@@ -214,7 +264,7 @@ def _type_label(value: str | None, tr: Translator) -> str:
 
 
 def _breakdown(
-    ws: Any,
+    ws: _Grid,
     row: int,
     title: str,
     lines: list[Breakdown],
@@ -239,7 +289,7 @@ def _breakdown(
     return _table(ws, row, head, rows)
 
 
-def _summary_sheet(ws: Any, report: Report, tr: Translator) -> None:
+def _summary_sheet(ws: _Grid, report: Report, tr: Translator) -> None:
     _ = tr.gettext
     titles = (
         report.node_name,
@@ -282,9 +332,7 @@ def _summary_sheet(ws: Any, report: Report, tr: Translator) -> None:
     order = {t.value: i for i, t in enumerate(CellType)}
     by_type = sorted(report.by_type, key=lambda b: order.get(b.label, len(order)))
     _breakdown(ws, row, _("By cell type"), by_type, lambda v: _type_label(v, tr), tr)
-    for col, width in zip("ABCDE", (56, 14, 14, 12, 16), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.sheet_view.showGridLines = False
+    ws.widths.update(zip("ABCDE", (56, 14, 14, 12, 16), strict=True))
 
 
 # --- sheet 2: one row per cell -------------------------------------------------------------
@@ -338,16 +386,9 @@ def _cell_row(
 
 
 def _cells_sheet(ws: Any, report: Report, tr: Translator) -> None:
+    """Straight onto the write-only sheet: its layout first, then the rows in order."""
     _ = tr.gettext
     months = _months(report)
-    ws.cell(
-        row=1, column=1, value=f"{report.node_name} — {upfirst(period_title(tr, report.period))}"
-    )
-    ws.cell(row=1, column=1).font = Font(bold=True, size=12)
-    legend = _(
-        "{held} held the regular meeting; {zero} reported it did not meet; {none} not reported"
-    )
-    ws.cell(row=2, column=1, value=legend.format(held=HELD, zero=_("DNM"), none=NOT_REPORTED))
     # Two header rows: a month's label over its "meeting" and "rate" columns.
     fixed = [_("No."), _("Cell"), _("Grassroots organisation"), _("Cell type")]
     top, sub = list(fixed), [""] * len(fixed)
@@ -365,25 +406,31 @@ def _cells_sheet(ws: Any, report: Report, tr: Translator) -> None:
     ]
     top += tail
     sub += [""] * (len(top) - len(sub))
-    for col, (upper, lower) in enumerate(zip(top, sub, strict=True), 1):
-        for r, text in ((3, upper), (4, lower)):
-            _put(ws, r, col, text or None, HEAD)
-        if not lower:  # one header over both rows
-            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
-        elif upper:  # a month over its two columns
-            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
     first = 5
-    quarters = [qm for _y, _q, qm in _quarters(report)]
-    for r, cell in enumerate(report.cells, first):
-        _put(ws, r, 1, r - first + 1, MARK)
-        for col, (value, style) in enumerate(_cell_row(cell, months, quarters, tr), 2):
-            _put(ws, r, col, value, style)
-    ws.freeze_panes = ws.cell(row=first, column=len(fixed) + 1)
-    last_row = max(first + len(report.cells) - 1, 4)
-    ws.auto_filter.ref = f"A4:{get_column_letter(len(top))}{last_row}"
     widths = (
         [6, 30, 30, 18] + [9] * (2 * len(months)) + [12] * (len(top) - len(fixed) - 2 * len(months))
     )
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[3].height = 32
+    ws.freeze_panes = f"{get_column_letter(len(fixed) + 1)}{first}"
+    last_row = max(first + len(report.cells) - 1, 4)
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(top))}{last_row}"
+    for col, (upper, lower) in enumerate(zip(top, sub, strict=True), 1):
+        letter = get_column_letter(col)
+        if not lower:  # one header over both rows
+            ws.merged_cells.add(f"{letter}3:{letter}4")
+        elif upper:  # a month over its two columns
+            ws.merged_cells.add(f"{letter}3:{get_column_letter(col + 1)}3")
+    title = f"{report.node_name} — {upfirst(period_title(tr, report.period))}"
+    ws.append([_cell(ws, _Spec(title, font=Font(bold=True, size=12)))])
+    legend = _(
+        "{held} held the regular meeting; {zero} reported it did not meet; {none} not reported"
+    )
+    ws.append([legend.format(held=HELD, zero=_("DNM"), none=NOT_REPORTED)])
+    for header in (top, sub):
+        ws.append([_cell(ws, _Spec(text or None, HEAD)) for text in header])
+    quarters = [qm for _y, _q, qm in _quarters(report)]
+    for number, cell in enumerate(report.cells, 1):
+        row = [(number, MARK), *_cell_row(cell, months, quarters, tr)]
+        ws.append([_cell(ws, _Spec(value, style)) for value, style in row])
