@@ -178,7 +178,7 @@ def cell_year(
 # --- One member's year -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a province's yearly roll-up builds 80,000
 class MarkedMeeting:
     """A saved meeting of the member's cell with the member's stored mark (None: no row)."""
 
@@ -259,11 +259,13 @@ def year_levels(
     counted: list[tuple[date, Attendance]] = []
     regular: list[tuple[date, Attendance]] = []
     for m in sorted(meetings, key=lambda m: (m.held_on, m.id)):
-        if m.held_on.year != year:
+        day = m.held_on
+        if day.year != year:
             continue
-        presence = _presence(status_on(history, m.held_on), marks.get(m.id, m.mark))
-        if presence in _COUNTED:
-            mark = (m.held_on, Attendance(presence))
+        # Counted (R1): present, excused or unexcused; a dict, not Attendance(), per meeting.
+        attendance = _COUNTED.get(_presence(status_on(history, day), marks.get(m.id, m.mark)))
+        if attendance is not None:
+            mark = (day, attendance)
             counted.append(mark)
             if counts_as_regular(m.kind):
                 regular.append(mark)
@@ -271,7 +273,11 @@ def year_levels(
     return r5_level(len(months), profile), r6_flag(longest_excused_streak(counted), profile)
 
 
-_COUNTED = frozenset({Presence.PRESENT, Presence.EXCUSED, Presence.UNEXCUSED})
+_COUNTED = {
+    Presence.PRESENT: Attendance.PRESENT,
+    Presence.EXCUSED: Attendance.EXCUSED,
+    Presence.UNEXCUSED: Attendance.UNEXCUSED,
+}
 
 
 def member_year(

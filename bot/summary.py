@@ -105,7 +105,7 @@ class Period:
         return cls(ym[0], quarter=(ym[1] - 1) // 3 + 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthFacts:
     """One cell's month, as storage/reports.py sums it from the stored tallies."""
 
@@ -134,10 +134,29 @@ class CellFacts:
     _totals: dict[tuple[YearMonth, ...], MonthFacts] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _missed: dict[tuple[YearMonth, ...], int] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    # The founding month: founded by a month's last day is founded in that month or before.
+    _from: YearMonth | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.founded_on is not None:
+            object.__setattr__(self, "_from", (self.founded_on.year, self.founded_on.month))
 
     def due(self, ym: YearMonth) -> bool:
         """Was the cell there for the month (founded by its last day)?"""
-        return self.founded_on is None or self.founded_on <= last_day_of_month(*ym)
+        return self._from is None or self._from <= ym
+
+    def missed(self, months: Iterable[YearMonth]) -> int:
+        """M1: the months among these that were due and had no regular meeting."""
+        key = tuple(months)
+        got = self._missed.get(key)
+        if got is None:
+            got = self._missed[key] = sum(
+                1 for ym in key if self.due(ym) and not ((m := self.months.get(ym)) and m.regular)
+            )
+        return got
 
     def month(self, ym: YearMonth) -> MonthFacts:
         return self.months.get(ym) or MonthFacts()
@@ -308,17 +327,16 @@ def year_figures(
     """K3 over `months` (a year's, or the months of this year so far)."""
     full = most = few = 0
     rates: list[Fraction] = []
-    counted = [c for c in cells if any(c.due(ym) for ym in months)]
+    counted = [c for c in cells if months and c.due(max(months))]  # due rises with the month
     for c in counted:
-        due = [ym for ym in months if c.due(ym)]
-        missed = sum(1 for ym in due if not c.month(ym).regular)
+        missed = c.missed(months)
         if missed == 0:
             full += 1
         elif missed <= 3:
             most += 1
         else:
             few += 1
-        rate = c.rate(due)
+        rate = c.rate(months)  # the due months' sums: totals() skips the others
         if rate is not None:
             rates.append(rate)
     thematic = []
@@ -369,8 +387,8 @@ def breakdowns(
     only one such group, since a breakdown of one line says nothing."""
 
     def line(label: str, group: list[CellFacts]) -> Breakdown:
-        due = [c for c in group if any(c.due(ym) for ym in months)]
-        held = [c for c in due if all(c.month(ym).regular for ym in months if c.due(ym))]
+        due = [c for c in group if months and c.due(max(months))]  # due rises with the month
+        held = [c for c in due if not c.missed(months)]
         rates = [r for c in due if (r := c.rate(months)) is not None]
         return Breakdown(label, len(due), len(held), _mean(rates))
 

@@ -42,8 +42,8 @@ async def cells_under(session: AsyncSession, node: Org) -> list[Org]:
 
 async def month_sums(
     session: AsyncSession, node: Org, first: date, last: date, profile: RuleProfile
-) -> dict[tuple[int, int, int], MonthFacts]:
-    """(cell, year, month) → the month's counts, from one grouped query over meetings and
+) -> dict[int, dict[YearMonth, MonthFacts]]:
+    """cell → (year, month) → the month's counts, from one grouped query over meetings and
     one over zero reports."""
     regular = Meeting.kind.in_(REGULAR_KINDS)
     # As integers: PostgreSQL's EXTRACT gives numeric, a Decimal for each of 100,000 rows.
@@ -78,10 +78,12 @@ async def month_sums(
         )
         .group_by(Meeting.cell_id, year, month)
     )
-    out: dict[tuple[int, int, int], MonthFacts] = {}
+    out: dict[int, dict[YearMonth, MonthFacts]] = defaultdict(dict)
     # MonthFacts are frozen: equal months share one object (a province's 100,000 cell-months
-    # have a few thousand distinct sums), fewer objects to build and for the collector.
+    # have a few thousand distinct sums), and so do equal (year, month) keys: fewer objects
+    # to build, and fewer for the garbage collector to walk.
     shared: dict[tuple[int, ...], MonthFacts] = {}
+    yms: dict[tuple[int, int], YearMonth] = {}
     for cell_id, y, m, *counts in rows:
         key = tuple(counts)
         facts = shared.get(key)
@@ -95,7 +97,8 @@ async def month_sums(
                 unexcused=unexcused,
                 short=n_short,
             )
-        out[(cell_id, int(y), int(m))] = facts
+        ym = yms.setdefault((y, m), (int(y), int(m)))
+        out[cell_id][ym] = facts
     # (year, month) compared column by column: year * 100 + month would be computed in
     # SMALLINT on PostgreSQL (the columns' type) and overflow at 202,600.
     from_first = or_(
@@ -112,8 +115,9 @@ async def month_sums(
         .where(_under(node), ZeroReport.deleted_at.is_(None), from_first, to_last)
     )
     for cell_id, y, m in zero:
-        key = (cell_id, int(y), int(m))
-        out[key] = replace(out.get(key, MonthFacts()), zero=True)
+        ym = (int(y), int(m))
+        months = out[cell_id]
+        months[ym] = replace(months.get(ym, MonthFacts()), zero=True)
     return out
 
 
@@ -139,10 +143,7 @@ async def cell_facts(
                 select(Org.id, Org.name, Org.kind).where(Org.id.in_(above_ids))
             )
         }
-    sums = await month_sums(session, node, first, last, profile)
-    months: dict[int, dict[YearMonth, MonthFacts]] = defaultdict(dict)
-    for (cell_id, y, m), facts in sums.items():
-        months[cell_id][(y, m)] = facts
+    months = await month_sums(session, node, first, last, profile)
     out = []
     for c in cells:
         group = next(
