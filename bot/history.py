@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from typing import Literal
@@ -271,6 +271,34 @@ def year_levels(
                 regular.append(mark)
     months = unexcused_months(regular, year)
     return r5_level(len(months), profile), r6_flag(longest_excused_streak(counted), profile)
+
+
+def eligible_all_year(history: Sequence[StatusEntry], year: int) -> bool:
+    """R1: did the member count at every meeting of `year`, whatever its day? The status
+    only changes on a day an entry starts or the day after one ends, so it is enough to
+    judge 1 January and those days."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    days = {first}
+    for e in history:
+        if first < e.effective_from <= last:
+            days.add(e.effective_from)
+        if e.effective_until is not None and first <= e.effective_until < last:
+            days.add(e.effective_until + timedelta(days=1))
+    return all(status_on(history, day) in ELIGIBLE_STATUSES for day in days)
+
+
+def longest_run(positions: Iterable[int]) -> int:
+    """R6 for a member who counted at every meeting of the year (eligible_all_year): the
+    longest run of excused absences, given their positions among the cell's meetings of
+    the year in date order (1, 2, …). Any meeting between two of them was attended or
+    missed without reason, and broke the run."""
+    longest = run = 0
+    previous: int | None = None
+    for p in sorted(positions):
+        run = run + 1 if previous is not None and p == previous + 1 else 1
+        previous = p
+        longest = max(longest, run)
+    return longest
 
 
 _COUNTED = {

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.history import MarkedMeeting, MemberYear, member_year
+from bot.history import MarkedMeeting, MemberYear, eligible_all_year, longest_run, member_year
 from bot.history import year_levels as year_levels_of
+from bot.meetings_attendance import r6_flag
 from bot.meetings_rules import MeetingType, RuleProfile
 from bot.model import LEAVING_STATUSES
 from bot.roster import status_on
@@ -90,19 +91,20 @@ async def year_levels(
     roll-up, K3): bot.history.year_levels judges them without building their records.
 
     Lighter than year_records' reads: one statement gives the candidates with their
-    absences (_absences); only a member with more excused absences than the R6 limit needs
-    the cell's other meetings (attendance breaks a run of excused absences). For the rest,
-    R6 cannot be reached, and R5 counts months of unexcused absences, so their own absences
-    are all the judgement needs."""
+    absences and the absences' places among the cell's meetings of the year (_absences).
+    R5 counts months of unexcused absences, so a member's own absences are all it needs.
+    R6 needs more only for a member with more excused absences than its limit (a run is
+    at most all of them): for one who counted at every meeting of the year, a run is
+    absences at consecutive places (any meeting between was attended or missed without
+    reason); only for the others are the cell's meetings read and judged one by one."""
     if not profiles:
         return []
     absences = await _absences(session, year, profiles)
     if not absences:
         return []
-    ids = sorted(absences)
     await custom_plans(session)
-    history: dict[int, list[Any]] = {i: [] for i in ids}
-    for chunk in _chunks(ids):
+    history: dict[int, list[Any]] = {i: [] for i in absences}
+    for chunk in _chunks(sorted(absences)):
         for entry in await session.execute(
             select(
                 MemberStatusChange.id,
@@ -113,12 +115,23 @@ async def year_levels(
             ).where(MemberStatusChange.member_id.in_(chunk))
         ):
             history[entry.member_id].append(entry)
-    # R6 reachable: more excused absences than the limit (a run is at most all of them).
-    streaky = sorted(
-        {a.cell_id for a in absences.values() if a.excused > profiles[a.cell_id].excused_streak}
-    )
-    held: dict[int, list[MarkedMeeting]] = {c: [] for c in streaky}
-    for chunk in _chunks(streaky):
+    # (member, absences, profile, how R6 is judged: "none" cannot be reached, "run" by
+    # consecutive places, "meetings" over the cell's meetings)
+    judged: list[tuple[int, _Absences, RuleProfile, str]] = []
+    for member_id, a in sorted(absences.items()):
+        statuses = history[member_id]
+        now = status_on(statuses, today)
+        if now is None or now in LEAVING_STATUSES:
+            continue  # left the cell: nothing left for it to consider (as year_records)
+        profile = profiles[a.cell_id]
+        if len(a.excused_at) <= profile.excused_streak:
+            how = "none"
+        else:
+            how = "run" if eligible_all_year(statuses, year) else "meetings"
+        judged.append((member_id, a, profile, how))
+    uneven = sorted({a.cell_id for _m, a, _p, how in judged if how == "meetings"})
+    held: dict[int, list[MarkedMeeting]] = {c: [] for c in uneven}
+    for chunk in _chunks(uneven):
         for meeting in await session.execute(
             select(Meeting.id, Meeting.cell_id, Meeting.held_on, Meeting.kind).where(
                 Meeting.cell_id.in_(chunk),
@@ -132,18 +145,16 @@ async def year_levels(
                     MarkedMeeting(meeting.id, meeting.held_on, _KINDS[meeting.kind], None, None)
                 )
     out: list[tuple[int, int, str, bool]] = []
-    for member_id in ids:
-        a = absences[member_id]
+    for member_id, a, profile, how in judged:
         statuses = history[member_id]
-        now = status_on(statuses, today)
-        if now is None or now in LEAVING_STATUSES:
-            continue  # left the cell: nothing left for it to consider (as year_records)
-        profile = profiles[a.cell_id]
-        if a.excused > profile.excused_streak:
+        if how == "meetings":
             marks = {m.id: m.mark for m in a.meetings}
             r5, r6 = year_levels_of(year, statuses, held[a.cell_id], marks, profile)
         else:
+            # Own absences alone: R5 exact; R6 exact when it cannot be reached.
             r5, r6 = year_levels_of(year, statuses, a.meetings, {}, profile)
+            if how == "run":
+                r6 = r6_flag(longest_run(a.excused_at), profile)
         if r5 != "none" or r6:
             out.append((member_id, a.cell_id, r5, r6))
     return out
@@ -157,8 +168,10 @@ class _Absences:
     """A candidate's excused and unexcused absences of the year at the cell's saved meetings."""
 
     cell_id: int
-    excused: int
     meetings: list[MarkedMeeting]
+    # The excused absences' places among the cell's saved meetings of the year, in
+    # (held_on, id) order, from 1.
+    excused_at: list[int]
 
 
 async def _absences(
@@ -169,22 +182,36 @@ async def _absences(
     7,000 candidates, 42,000 rows returned)."""
     min_months = min(p.removal_warn_months for p in profiles.values())
     min_excused = min(p.excused_streak for p in profiles.values()) + 1  # R6: *more than*
-    absent = (
+    # The cell's saved meetings of the year, numbered in date order (R6's runs).
+    numbered = (
         select(
-            MeetingMark.member_id,
+            Meeting.id,
             Meeting.cell_id,
-            Meeting.id.label("meeting_id"),
             Meeting.held_on,
             Meeting.kind,
-            MeetingMark.mark,
+            func.row_number()
+            .over(partition_by=Meeting.cell_id, order_by=(Meeting.held_on, Meeting.id))
+            .label("place"),
         )
-        .join(Meeting, Meeting.id == MeetingMark.meeting_id)
         .where(
             Meeting.state == "saved",
             Meeting.held_on >= date(year, 1, 1),
             Meeting.held_on <= date(year, 12, 31),
-            MeetingMark.mark.in_(("excused", "unexcused")),
         )
+        .subquery("numbered")
+    )
+    absent = (
+        select(
+            MeetingMark.member_id,
+            numbered.c.cell_id,
+            numbered.c.id.label("meeting_id"),
+            numbered.c.held_on,
+            numbered.c.kind,
+            numbered.c.place,
+            MeetingMark.mark,
+        )
+        .join(numbered, numbered.c.id == MeetingMark.meeting_id)
+        .where(MeetingMark.mark.in_(("excused", "unexcused")))
         .cte("absent")
     )
     unexcused = func.count().filter(
@@ -192,7 +219,7 @@ async def _absences(
     )
     excused = func.count().filter(absent.c.mark == "excused")
     counts = (
-        select(absent.c.member_id, absent.c.cell_id, excused.label("excused"))
+        select(absent.c.member_id, absent.c.cell_id)
         .group_by(absent.c.member_id, absent.c.cell_id)
         .having(or_(unexcused >= min_months, excused >= min_excused))
         .cte("counts")
@@ -201,10 +228,10 @@ async def _absences(
         select(
             counts.c.member_id,
             counts.c.cell_id,
-            counts.c.excused,
             absent.c.meeting_id,
             absent.c.held_on,
             absent.c.kind,
+            absent.c.place,
             absent.c.mark,
         )
         .join(
@@ -217,13 +244,15 @@ async def _absences(
         .where(Org.archived_at.is_(None))
     )
     out: dict[int, _Absences] = {}
-    for member_id, cell_id, n_excused, meeting_id, held_on, kind, mark in rows:
+    for member_id, cell_id, meeting_id, held_on, kind, place, mark in rows:
         if cell_id not in profiles or held_on is None:
             continue
         a = out.get(member_id)
         if a is None:
-            a = out[member_id] = _Absences(cell_id, int(n_excused), [])
+            a = out[member_id] = _Absences(cell_id, [], [])
         a.meetings.append(MarkedMeeting(meeting_id, held_on, _KINDS[kind], mark, None))
+        if mark == "excused":
+            a.excused_at.append(int(place))
     return out
 
 

@@ -15,6 +15,8 @@ from bot.history import (
     QuarterStatus,
     YearMeeting,
     cell_year,
+    eligible_all_year,
+    longest_run,
     member_year,
     stored_tally,
 )
@@ -247,3 +249,52 @@ def test_presence_by_status(status: S, mark: str, presence: Presence) -> None:
 def test_no_meetings_no_rate() -> None:
     r = member_year(2026, HISTORY, [], HD42)
     assert r.rate is None and r.r5 == "none" and not r.r6 and r.excused_streak == 0
+
+
+# --- The yearly roll-up's shortcuts (storage.warnings.year_levels) ------------------------
+
+
+def test_eligible_all_year() -> None:
+    """R1: counted at every meeting of the year only if eligible on every day of it."""
+    official = Entry(S.OFFICIAL, D(2000, 1, 1), id=1)
+    assert eligible_all_year([official], 2026)
+    assert not eligible_all_year(HISTORY, 2026)  # exempted for the summer
+    assert eligible_all_year(HISTORY, 2025) and eligible_all_year(HISTORY, 2027)
+    # Probationary, then official: both count (R1), the change does not matter.
+    promoted = [Entry(S.PROBATIONARY, D(2025, 3, 1), id=1), Entry(S.OFFICIAL, D(2026, 3, 1), id=2)]
+    assert eligible_all_year(promoted, 2026)
+    assert not eligible_all_year([Entry(S.OFFICIAL, D(2026, 1, 2))], 2026)  # joined on 2 Jan
+    assert eligible_all_year([Entry(S.OFFICIAL, D(2026, 1, 1))], 2026)
+    # An exemption that ends on 31 December 2025 or starts on 1 January 2027 does not touch 2026.
+    edges = [official, Entry(S.EXEMPTED, D(2025, 6, 1), D(2025, 12, 31), id=2)]
+    assert eligible_all_year(edges, 2026) and not eligible_all_year(edges, 2025)
+    ends = [official, Entry(S.EXEMPTED, D(2026, 12, 31), id=2)]  # exempted from the last day
+    assert not eligible_all_year(ends, 2026)
+    day = [official, Entry(S.SUSPENDED, D(2026, 6, 1), D(2026, 6, 1), id=2)]  # for one day
+    assert not eligible_all_year(day, 2026)
+    # A correction with a later id on the same day wins (status_on), here back to official.
+    fixed = [
+        official,
+        Entry(S.EXEMPTED, D(2026, 5, 1), id=2),
+        Entry(S.OFFICIAL, D(2026, 5, 1), id=3),
+    ]
+    assert eligible_all_year(fixed, 2026)
+
+
+def test_longest_run_is_member_years_streak() -> None:
+    """R6 by places among the cell's meetings agrees with member_year for a member who
+    counted all year: any meeting between two excused absences breaks the run."""
+    assert longest_run([]) == 0
+    assert longest_run([5]) == 1
+    assert longest_run([7, 3, 4, 5, 9, 10]) == 3  # unsorted on purpose
+    history = [Entry(S.OFFICIAL, D(2000, 1, 1), id=1)]
+    marks = [None, "excused", "excused", "unexcused", "excused", "excused", "excused", "voluntary"]
+    marks += ["excused", "excused", "excused", "excused", "excused", None]
+    days = [D(2026, 1 + i // 2, 1 + 10 * (i % 2)) for i in range(len(marks))]
+    meetings = [
+        marked(d, m, T.THEMATIC if i % 3 else T.REGULAR)
+        for i, (d, m) in enumerate(zip(days, marks, strict=True))
+    ]
+    record = member_year(2026, history, meetings, HD42)
+    places = [i + 1 for i, m in enumerate(marks) if m == "excused"]
+    assert longest_run(places) == record.excused_streak == 5 and record.r6
