@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.dates import last_day_of_month
 from bot.digest import plan_digest
 from bot.i18n import resolve_locale, translator
+from bot.memory import release
 from bot.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.reminder_text import render
 from bot.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
@@ -192,6 +193,7 @@ async def tick(app_data: Any, bot: Bot) -> TickReport:
         report.claimed += len(items)
     if report.claimed:
         log.info("tick: %s claimed, %s", report.claimed, report.outcomes)
+        release()  # a big tick's memory back to the system before the next job
     return report
 
 

@@ -11,12 +11,14 @@ Typed month: flow "report", step "month". States: see reports.mmd.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 from telegram import InputFile
 
 from bot.charts import chart_caption, compliance_chart
 from bot.dates import parse_month
+from bot.memory import release
 from bot.model import ROSTER_ROLES
 from bot.person_sheet import person_workbook
 from bot.report import Report, build
@@ -30,6 +32,7 @@ from .base import Button, Refused, Stale, Turn, esc, inline
 
 FLOW = "report"
 PEOPLE_MAX_CELLS = 300  # the per-person sheet is for a commune, not a province
+BIG_REPORT = 500  # cells: after a report this big, memory goes back to the system
 
 
 def may_report(turn: Turn, org: Org) -> bool:
@@ -174,6 +177,14 @@ async def send_text(turn: Turn, node: Org, period: Period) -> None:
         )
     for i, text in enumerate(texts):
         await turn.reply(text, inline(buttons) if i == len(texts) - 1 else None)
+    _after(report)
+
+
+def _after(report: Report) -> None:
+    """A province's report is tens of MB of objects: once it is sent and dropped (after this
+    handler returns), give the memory back."""
+    if len(report.cells) >= BIG_REPORT:
+        asyncio.get_running_loop().call_soon(release)
 
 
 async def send_file(turn: Turn) -> None:
@@ -193,15 +204,16 @@ async def send_file(turn: Turn) -> None:
         await bot.send_photo(
             turn.chat_id, compliance_chart(report, turn.t), caption=chart_caption(report, turn.t)
         )
-        return
-    name = f"bao-cao-{period.key}-{node.id}.xlsx"
-    await bot.send_document(
-        turn.chat_id,
-        InputFile(report_workbook(report, turn.t), filename=name),
-        caption=turn._("{org}, {period}").format(
-            org=esc(node.name), period=period_title(turn.t, period)
-        ),
-    )
+    else:
+        name = f"bao-cao-{period.key}-{node.id}.xlsx"
+        await bot.send_document(
+            turn.chat_id,
+            InputFile(report_workbook(report, turn.t), filename=name),
+            caption=turn._("{org}, {period}").format(
+                org=esc(node.name), period=period_title(turn.t, period)
+            ),
+        )
+    _after(report)
 
 
 async def send_people(turn: Turn, node: Org, period: Period) -> None:
