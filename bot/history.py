@@ -301,6 +301,17 @@ def longest_run(positions: Iterable[int]) -> int:
     return longest
 
 
+def levels_all_year(
+    unexcused_regular: Iterable[date], excused_places: Iterable[int], profile: RuleProfile
+) -> tuple[Literal["none", "warn", "flag"], bool]:
+    """year_levels for a member who counted at every meeting of the year
+    (eligible_all_year), from the days of the year's unexcused absences at regular or
+    combined meetings (R5: their months) and the places of the excused ones among the
+    cell's meetings of the year (R6: longest_run)."""
+    months = {day.month for day in unexcused_regular}
+    return r5_level(len(months), profile), r6_flag(longest_run(excused_places), profile)
+
+
 _COUNTED = {
     Presence.PRESENT: Attendance.PRESENT,
     Presence.EXCUSED: Attendance.EXCUSED,

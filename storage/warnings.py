@@ -15,9 +15,14 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.history import MarkedMeeting, MemberYear, eligible_all_year, longest_run, member_year
+from bot.history import (
+    MarkedMeeting,
+    MemberYear,
+    eligible_all_year,
+    levels_all_year,
+    member_year,
+)
 from bot.history import year_levels as year_levels_of
-from bot.meetings_attendance import r6_flag
 from bot.meetings_rules import MeetingType, RuleProfile
 from bot.model import LEAVING_STATUSES
 from bot.roster import status_on
@@ -92,11 +97,12 @@ async def year_levels(
 
     Lighter than year_records' reads: one statement gives the candidates with their
     absences and the absences' places among the cell's meetings of the year (_absences).
-    R5 counts months of unexcused absences, so a member's own absences are all it needs.
-    R6 needs more only for a member with more excused absences than its limit (a run is
-    at most all of them): for one who counted at every meeting of the year, a run is
-    absences at consecutive places (any meeting between was attended or missed without
-    reason); only for the others are the cell's meetings read and judged one by one."""
+    For a member who counted at every meeting of the year, that is all the judgement
+    needs: R5 counts the months of unexcused absences, and a run of excused absences (R6)
+    is absences at consecutive places, since any meeting between was attended or missed
+    without reason. For the others, R5 needs their own absences too, and R6 can be reached
+    only with more excused absences than its limit (a run is at most all of them); only
+    then are the cell's meetings read and judged one by one."""
     if not profiles:
         return []
     absences = await _absences(session, year, profiles)
@@ -115,8 +121,9 @@ async def year_levels(
             ).where(MemberStatusChange.member_id.in_(chunk))
         ):
             history[entry.member_id].append(entry)
-    # (member, absences, profile, how R6 is judged: "none" cannot be reached, "run" by
-    # consecutive places, "meetings" over the cell's meetings)
+    # How each member is judged: "steady" counted at every meeting of the year, so their
+    # own absences and places decide (bot.history.levels_all_year); "own" cannot reach R6,
+    # their own absences decide R5; "meetings" over the cell's meetings, one by one.
     judged: list[tuple[int, _Absences, RuleProfile, str]] = []
     for member_id, a in sorted(absences.items()):
         statuses = history[member_id]
@@ -124,10 +131,11 @@ async def year_levels(
         if now is None or now in LEAVING_STATUSES:
             continue  # left the cell: nothing left for it to consider (as year_records)
         profile = profiles[a.cell_id]
-        if len(a.excused_at) <= profile.excused_streak:
-            how = "none"
+        if eligible_all_year(statuses, year):
+            how = "steady"
         else:
-            how = "run" if eligible_all_year(statuses, year) else "meetings"
+            excused = sum(1 for r in a.rows if r.mark == "excused")
+            how = "own" if excused <= profile.excused_streak else "meetings"
         judged.append((member_id, a, profile, how))
     uneven = sorted({a.cell_id for _m, a, _p, how in judged if how == "meetings"})
     held: dict[int, list[MarkedMeeting]] = {c: [] for c in uneven}
@@ -146,15 +154,21 @@ async def year_levels(
                 )
     out: list[tuple[int, int, str, bool]] = []
     for member_id, a, profile, how in judged:
-        statuses = history[member_id]
-        if how == "meetings":
-            marks = {m.id: m.mark for m in a.meetings}
-            r5, r6 = year_levels_of(year, statuses, held[a.cell_id], marks, profile)
+        if how == "steady":
+            r5, r6 = levels_all_year(
+                (r.held_on for r in a.rows if r.mark == "unexcused" and r.kind in REGULAR_KINDS),
+                (r.place for r in a.rows if r.mark == "excused"),
+                profile,
+            )
         else:
-            # Own absences alone: R5 exact; R6 exact when it cannot be reached.
-            r5, r6 = year_levels_of(year, statuses, a.meetings, {}, profile)
-            if how == "run":
-                r6 = r6_flag(longest_run(a.excused_at), profile)
+            own = [
+                MarkedMeeting(r.meeting_id, r.held_on, _KINDS[r.kind], r.mark, None) for r in a.rows
+            ]
+            if how == "meetings":
+                marks = {m.id: m.mark for m in own}
+                r5, r6 = year_levels_of(year, history[member_id], held[a.cell_id], marks, profile)
+            else:
+                r5, r6 = year_levels_of(year, history[member_id], own, {}, profile)
         if r5 != "none" or r6:
             out.append((member_id, a.cell_id, r5, r6))
     return out
@@ -165,13 +179,12 @@ _KINDS = {t.value: t for t in MeetingType}  # meetings.kind → MeetingType, wit
 
 @dataclass
 class _Absences:
-    """A candidate's excused and unexcused absences of the year at the cell's saved meetings."""
+    """A candidate's excused and unexcused absences of the year at the cell's saved meetings:
+    rows of (meeting_id, held_on, kind, place, mark), place being the meeting's among the
+    cell's saved meetings of the year in (held_on, id) order, from 1."""
 
     cell_id: int
-    meetings: list[MarkedMeeting]
-    # The excused absences' places among the cell's saved meetings of the year, in
-    # (held_on, id) order, from 1.
-    excused_at: list[int]
+    rows: list[Any]
 
 
 async def _absences(
@@ -244,15 +257,13 @@ async def _absences(
         .where(Org.archived_at.is_(None))
     )
     out: dict[int, _Absences] = {}
-    for member_id, cell_id, meeting_id, held_on, kind, place, mark in rows:
-        if cell_id not in profiles or held_on is None:
+    for row in rows:
+        if row.cell_id not in profiles or row.held_on is None:
             continue
-        a = out.get(member_id)
+        a = out.get(row.member_id)
         if a is None:
-            a = out[member_id] = _Absences(cell_id, [], [])
-        a.meetings.append(MarkedMeeting(meeting_id, held_on, _KINDS[kind], mark, None))
-        if mark == "excused":
-            a.excused_at.append(int(place))
+            a = out[row.member_id] = _Absences(row.cell_id, [])
+        a.rows.append(row)
     return out
 
 

@@ -16,6 +16,7 @@ from bot.history import (
     YearMeeting,
     cell_year,
     eligible_all_year,
+    levels_all_year,
     longest_run,
     member_year,
     stored_tally,
@@ -298,3 +299,9 @@ def test_longest_run_is_member_years_streak() -> None:
     record = member_year(2026, history, meetings, HD42)
     places = [i + 1 for i, m in enumerate(marks) if m == "excused"]
     assert longest_run(places) == record.excused_streak == 5 and record.r6
+    unexcused = [m.held_on for m in meetings if m.mark == "unexcused" and m.kind == T.REGULAR]
+    assert levels_all_year(unexcused, places, HD42) == (record.r5, record.r6)
+    strict = RuleProfile(removal_warn_months=1, removal_flag_months=2, excused_streak=5)
+    assert levels_all_year(unexcused, places, strict) == ("warn", False)
+    again = member_year(2026, history, meetings, strict)
+    assert (again.r5, again.r6) == ("warn", False)
