@@ -83,13 +83,13 @@ async def month_sums(
     # have a few thousand distinct sums), and so do equal (year, month) keys: fewer objects
     # to build, and fewer for the garbage collector to walk.
     shared: dict[tuple[int, ...], MonthFacts] = {}
-    yms: dict[tuple[int, int], YearMonth] = {}
-    for cell_id, y, m, *counts in rows:
-        key = tuple(counts)
-        facts = shared.get(key)
+    yms: dict[int, YearMonth] = {}
+    for row in rows:
+        counts = row[3:]
+        facts = shared.get(counts)
         if facts is None:
             n_regular, n_thematic, eligible, present, unexcused, n_short = map(int, counts)
-            facts = shared[key] = MonthFacts(
+            facts = shared[counts] = MonthFacts(
                 regular=n_regular,
                 thematic=n_thematic,
                 eligible=eligible,
@@ -97,8 +97,11 @@ async def month_sums(
                 unexcused=unexcused,
                 short=n_short,
             )
-        ym = yms.setdefault((y, m), (int(y), int(m)))
-        out[cell_id][ym] = facts
+        y, m = row[1], row[2]
+        ym = yms.get(y * 16 + m)
+        if ym is None:
+            ym = yms[y * 16 + m] = (int(y), int(m))
+        out[row[0]][ym] = facts
     # (year, month) compared column by column: year * 100 + month would be computed in
     # SMALLINT on PostgreSQL (the columns' type) and overflow at 202,600.
     from_first = or_(

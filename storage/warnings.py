@@ -8,7 +8,7 @@ by bot.history.member_year, the same rules as the member's attendance screen.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -134,8 +134,7 @@ async def year_levels(
         if eligible_all_year(statuses, year):
             how = "steady"
         else:
-            excused = sum(1 for r in a.rows if r.mark == "excused")
-            how = "own" if excused <= profile.excused_streak else "meetings"
+            how = "own" if len(a.excused_places) <= profile.excused_streak else "meetings"
         judged.append((member_id, a, profile, how))
     uneven = sorted({a.cell_id for _m, a, _p, how in judged if how == "meetings"})
     held: dict[int, list[MarkedMeeting]] = {c: [] for c in uneven}
@@ -155,11 +154,7 @@ async def year_levels(
     out: list[tuple[int, int, str, bool]] = []
     for member_id, a, profile, how in judged:
         if how == "steady":
-            r5, r6 = levels_all_year(
-                (r.held_on for r in a.rows if r.mark == "unexcused" and r.kind in REGULAR_KINDS),
-                (r.place for r in a.rows if r.mark == "excused"),
-                profile,
-            )
+            r5, r6 = levels_all_year(a.unexcused_regular, a.excused_places, profile)
         else:
             own = [
                 MarkedMeeting(r.meeting_id, r.held_on, _KINDS[r.kind], r.mark, None) for r in a.rows
@@ -185,6 +180,8 @@ class _Absences:
 
     cell_id: int
     rows: list[Any]
+    unexcused_regular: list[date] = field(default_factory=list)  # their days (R5)
+    excused_places: list[int] = field(default_factory=list)  # R6
 
 
 async def _absences(
@@ -257,13 +254,19 @@ async def _absences(
         .where(Org.archived_at.is_(None))
     )
     out: dict[int, _Absences] = {}
+    regular = frozenset(REGULAR_KINDS)
     for row in rows:
-        if row.cell_id not in profiles or row.held_on is None:
+        member_id, cell_id, _meeting_id, held_on, kind, place, mark = row
+        if cell_id not in profiles or held_on is None:
             continue
-        a = out.get(row.member_id)
+        a = out.get(member_id)
         if a is None:
-            a = out[row.member_id] = _Absences(row.cell_id, [])
+            a = out[member_id] = _Absences(cell_id, [])
         a.rows.append(row)
+        if mark == "excused":
+            a.excused_places.append(place)
+        elif kind in regular:
+            a.unexcused_regular.append(held_on)
     return out
 
 
