@@ -105,10 +105,10 @@ async def year_levels(
     then are the cell's meetings read and judged one by one."""
     if not profiles:
         return []
+    await custom_plans(session)  # IN (ids) below, and in _absences for up to CHUNK cells
     absences = await _absences(session, year, profiles)
     if not absences:
         return []
-    await custom_plans(session)
     history: dict[int, list[Any]] = {i: [] for i in absences}
     for chunk in _chunks(sorted(absences)):
         for entry in await session.execute(
@@ -192,6 +192,13 @@ async def _absences(
     7,000 candidates, 42,000 rows returned)."""
     min_months = min(p.removal_warn_months for p in profiles.values())
     min_excused = min(p.excused_streak for p in profiles.values()) + 1  # R6: *more than*
+    in_year = [
+        Meeting.state == "saved",
+        Meeting.held_on >= date(year, 1, 1),
+        Meeting.held_on <= date(year, 12, 31),
+    ]
+    if len(profiles) <= CHUNK:  # a commune's year reads its own cells' absences only
+        in_year.append(Meeting.cell_id.in_(sorted(profiles)))
     # The cell's saved meetings of the year, numbered in date order (R6's runs).
     numbered = (
         select(
@@ -203,11 +210,7 @@ async def _absences(
             .over(partition_by=Meeting.cell_id, order_by=(Meeting.held_on, Meeting.id))
             .label("place"),
         )
-        .where(
-            Meeting.state == "saved",
-            Meeting.held_on >= date(year, 1, 1),
-            Meeting.held_on <= date(year, 12, 31),
-        )
+        .where(*in_year)
         .subquery("numbered")
     )
     absent = (
