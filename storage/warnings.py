@@ -175,8 +175,9 @@ _KINDS = {t.value: t for t in MeetingType}  # meetings.kind → MeetingType, wit
 @dataclass
 class _Absences:
     """A candidate's excused and unexcused absences of the year at the cell's saved meetings:
-    rows of (meeting_id, held_on, kind, place, mark), place being the meeting's among the
-    cell's saved meetings of the year in (held_on, id) order, from 1."""
+    _absences' rows (member_id, cell_id, meeting_id, held_on, kind, place, mark), place
+    being the meeting's among the cell's saved meetings of the year in (held_on, id) order,
+    from 1; and the same sorted for R5 and R6."""
 
     cell_id: int
     rows: list[Any]
