@@ -3,10 +3,11 @@
     python -m benchmarks.memory [--database URL] [--cells 10000] [--members-per-cell 30]
                                 [--months 12] [--secretaries 200]
 
-The province is the one ``python -m benchmarks.reports`` builds (``chibo demo-data`` in the
-PostgreSQL database ``chibo_bench`` beside TEST_DATABASE_URL); it is built here when the
-database holds no organisation. A secretary (a Telegram user with the role) is added to every
-cell and an admin to the province, once.
+The province is built with ``chibo demo-data`` (the same as ``python -m benchmarks.reports``
+builds) in a PostgreSQL database of its own, ``chibo_bench_memory`` beside TEST_DATABASE_URL,
+when that database holds no organisation, and kept for the next run. A secretary (a Telegram
+user with the role) is added to every cell and an admin to the province, once; what a run
+writes (meetings, messages, flows) is deleted at the start of the next.
 
 Each measurement runs in a fresh Python process, which prints its resident memory (VmRSS)
 and its peak (VmHWM, from /proc/self/status) after each phase:
@@ -64,7 +65,7 @@ def rss() -> tuple[float, float]:
 def default_url() -> str:
     from benchmarks.reports import default_url as reports_url
 
-    return reports_url()
+    return make_url(reports_url()).set(database="chibo_bench_memory").render_as_string(False)
 
 
 # --- the province and its people -------------------------------------------------------------
@@ -162,6 +163,30 @@ async def prepare(url: str, cells: int, members_per_cell: int, months: int) -> i
 # --- the measured processes -------------------------------------------------------------------
 
 
+def forgetful_fake(clock: Any) -> Any:
+    """The fake Bot API, checking every call as usual, but keeping no history for chats that
+    nobody in the benchmark reads (Telegram keeps those on its servers, not in the bot's
+    process): what stays in memory is chibo's."""
+    from tests.fakeapi import FakeTelegram
+
+    class Forgetful(FakeTelegram):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.watched: set[int] = set()
+
+        async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+            answer = await super().do_request(url, method, *args, **kwargs)
+            call = self.calls.pop()
+            chat_id = call.params.get("chat_id")
+            chat = self._chats.get(int(chat_id)) if str(chat_id).lstrip("-").isdigit() else None
+            if chat is not None and chat.id not in self.watched:
+                chat.messages.clear()
+            self._files.clear()
+            return answer
+
+    return Forgetful(date_clock=lambda: clock().timestamp())
+
+
 async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
     from bot.model import OrgKind
     from bot.scheduler import tick
@@ -177,8 +202,9 @@ async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
         print(f"  {name}: {now:.0f} MB now, {peak:.0f} MB peak {figures or ''}", flush=True)
 
     clock = Clock(datetime(2026, 12, 3, 8, 5, tzinfo=VN))
-    env = await start_env(make_engine(url), clock)
-    app, fake = env.app, env.fake
+    fake = forgetful_fake(clock)
+    env = await start_env(make_engine(url), clock, fake)
+    app = env.app
     try:
         await app.start()  # the job queue's scheduler runs; its tick is called below instead
         phase("started")
@@ -187,11 +213,10 @@ async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
             clock.set(datetime(2026, 12, day, 8, 5, tzinfo=VN))
             report = await tick(app.bot_data, app.bot)
             sent += report.outcomes.get("sent", 0)
-            fake.clear_calls()
-            fake._chats.clear()  # the fake keeps every message; a real Telegram does not
         phase("reminder ticks", messages=sent)
 
         admin = env.user(ADMIN_ID, "Quản trị")
+        fake.watched.add(ADMIN_ID)
         await admin.command("baocao")
         year = admin.chat.last_bot_message.buttons[-1].text  # this year
         await admin.press(year)
@@ -212,6 +237,7 @@ async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
         clock.set(datetime(2026, 12, 10, 20, 0, tzinfo=VN))
         for cell in cells:
             sec = env.user(BENCH_USERS + cell, "Bí thư")
+            fake.watched.add(sec.id)
             await sec.command("start")
             await sec.tap("📝 Ghi sinh hoạt")
             await sec.press("Thường kỳ")
@@ -291,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arg(
         "--database",
         default=None,
-        help="PostgreSQL URL (default: chibo_bench, as benchmarks.reports)",
+        help="PostgreSQL URL (default: chibo_bench_memory on the test server)",
     )
     arg("--cells", type=int, default=10_000)
     arg("--members-per-cell", type=int, default=30)
