@@ -5,6 +5,7 @@ rendered as text (bot/summary_text.py), a chart (bot/charts.py) or a workbook
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
@@ -102,11 +103,22 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
     last = months[-1] if months else period.months[-1]
     trend_months = [ym for ym in months_back(last, TREND_MONTHS) if ym <= now]
     first_ym = min([*trend_months, *period.months])
-    cells = by_name(
-        await reports.cell_facts(
-            session, node, date(first_ym[0], first_ym[1], 1), period.last_day, profile
+    # A year's R5/R6 counts on a second connection while this one reads the months.
+    flags_job: asyncio.Task[tuple[int, int, int]] | None = None
+    if period.kind == "year" and reports.runs_apart(session):
+        flags_job = asyncio.create_task(
+            reports.member_flags_apart(session, node, period.year, profile, today)
         )
-    )
+    try:
+        cells = by_name(
+            await reports.cell_facts(
+                session, node, date(first_ym[0], first_ym[1], 1), period.last_day, profile
+            )
+        )
+    except BaseException:
+        if flags_job is not None:
+            flags_job.cancel()
+        raise
     # A running year or quarter is judged on its months that have ended: the current month
     # still has time for its meeting, and must not count as missed (M1).
     ended = [ym for ym in months if ym < now] if period.kind != "month" else months
@@ -120,9 +132,12 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
         quarter = replace(quarter, held_months=held)
     else:
         grades = await reports.grade_counts(session, node, period)
-        flags = await reports.member_flags(
-            session, [c.id for c in cells], period.year, profile, today
-        )
+        if flags_job is not None:
+            flags = await flags_job
+        else:
+            flags = await reports.member_flags(
+                session, [c.id for c in cells], period.year, profile, today
+            )
         year = year_figures(cells, ended or months or period.months, grades, flags)
     by_group, by_type = breakdowns(cells, ended or months or period.months)
     return Report(

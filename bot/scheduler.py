@@ -173,16 +173,33 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
 
 
 async def tick(app_data: Any, bot: Bot) -> TickReport:
+    """Plan, claim, send and record, one kind after another: the reminders, the R5/R6 early
+    warnings, the admins' digest of cells that did not report, then the roll-ups (#5: the
+    groups' parts in order, the secretaries' recaps with the rest). One kind is sent before
+    the next is planned, so a province's tick holds one kind's messages at a time, not all
+    28,000 (#6: memory)."""
     now = app_data.now()
-    items = await plan_and_claim(app_data, now)
-    # R5/R6 early warnings and the admins' digest of cells that did not report (claimed alike).
-    items += await plan_warnings(app_data, now) + await plan_digest(app_data, now)
-    # The roll-ups (#5): the groups' parts in order, the secretaries' recaps with the rest.
+    report = TickReport()
+    for plan in (plan_and_claim, plan_warnings, plan_digest):
+        await _deliver(app_data, bot, await plan(app_data, now), [], now, report)
     summaries = await plan_summaries(app_data, now)
-    items += summaries.unordered
-    ordered = summaries.ordered
-    report = TickReport(claimed=len(items) + len(ordered))
-    for _round in range(2):  # the reminders, then any notices about blocked recipients
+    await _deliver(app_data, bot, summaries.unordered, summaries.ordered, now, report)
+    if report.claimed:
+        log.info("tick: %s claimed, %s", report.claimed, report.outcomes)
+        release()  # a big tick's memory back to the system before the next job
+    return report
+
+
+async def _deliver(
+    app_data: Any,
+    bot: Bot,
+    items: list[Outgoing],
+    ordered: list[Outgoing],
+    now: datetime,
+    report: TickReport,
+) -> None:
+    report.claimed += len(items) + len(ordered)
+    for _round in range(2):  # the messages, then any notices about blocked recipients
         if not items and not ordered:
             break
         outcomes = await send_all(bot, items) + await send_in_order(bot, ordered)
@@ -191,10 +208,6 @@ async def tick(app_data: Any, bot: Bot) -> TickReport:
             report.outcomes[o.state] = report.outcomes.get(o.state, 0) + 1
         items = await record(app_data, outcomes, now)
         report.claimed += len(items)
-    if report.claimed:
-        log.info("tick: %s claimed, %s", report.claimed, report.outcomes)
-        release()  # a big tick's memory back to the system before the next job
-    return report
 
 
 async def _job(context: Any) -> None:
