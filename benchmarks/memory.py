@@ -188,6 +188,7 @@ def forgetful_fake(clock: Any) -> Any:
 
 
 async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
+    from bot.memory import tune_gc
     from bot.model import OrgKind
     from bot.scheduler import tick
     from storage.db import make_engine
@@ -207,6 +208,7 @@ async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
     app = env.app
     try:
         await app.start()  # the job queue's scheduler runs; its tick is called below instead
+        tune_gc()  # as `chibo run` does once started (bot.memory)
         phase("started")
         sent = 0
         for day in (3, 5):

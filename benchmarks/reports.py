@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.demo import Spec
 from bot.i18n import translator
+from bot.memory import tune_gc
 from bot.model import OrgKind
 from bot.report import Report, build
 from bot.summary import Period, YearMonth, month_state
@@ -413,6 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.repeat} timed runs each, after one warm-up"
     )
     try:
+        tune_gc()  # the collector set as `chibo run` sets it (bot.memory)
         result = asyncio.run(run(url, spec, repeat=args.repeat, reuse=args.reuse))
     except Disagreement as exc:
         print(f"FIGURES DISAGREE: {exc}", file=sys.stderr)

@@ -63,6 +63,7 @@ from telegram.ext import (
 )
 
 from bot.app import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
+from bot.memory import tune_gc
 from bot.model import CellType, MemberStatus, OrgKind, Role
 from bot.roster import NewSpan
 from bot.settings import Settings
@@ -654,6 +655,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")  # PTB's notes about coming changes
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    tune_gc()  # the collector set as `chibo run` sets it (bot.memory), for all three runs
     reports = []
     for database in databases:
         report = asyncio.run(

@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Any
 
+from bot.memory import tune_gc
 from bot.settings import Settings
 from bot.webhook import Status, make_server
 from storage.instance import InstanceLock, instance_lock
@@ -39,6 +40,7 @@ class ListenError(Exception):
 
 async def serve(app: Any, settings: Settings) -> int:
     """Run until a stop signal (0) or until the lock is lost (1)."""
+    tune_gc()  # everything is imported and built by now (bot.memory)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

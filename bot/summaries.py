@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.charts import chart_caption, compliance_chart
 from bot.i18n import resolve_locale, translator
 from bot.orgtree import effective_settings
 from bot.outbox import Outgoing
@@ -125,6 +124,8 @@ async def _group_summaries(
         if items[0] is None:  # another instance claimed it meanwhile
             continue
         if period.kind == "month":
+            from bot.charts import chart_caption, compliance_chart  # matplotlib: when needed
+
             chart = Outgoing(0, chat, chart_caption(report, tr), photo=compliance_chart(report, tr))
             items.append(
                 await _claim(session, chart, f"sum:{node.id}:{period.key}:png", "chart", node.id)

@@ -34,3 +34,14 @@ def test_release_returns_freed_heap_pages() -> None:
     memory.release()
     assert rss_mb() < grown - 30
     assert len(kept) == 2_000
+
+
+def test_tune_gc_freezes_start_up_and_scans_young_objects_less_often() -> None:
+    before = memory.gc.get_threshold()
+    try:
+        memory.tune_gc()
+        assert memory.gc.get_threshold() == memory.GC_THRESHOLD
+        assert memory.gc.get_freeze_count() > 10_000  # the modules' objects, never scanned again
+    finally:
+        memory.gc.unfreeze()
+        memory.gc.set_threshold(*before)
