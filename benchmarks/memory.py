@@ -71,29 +71,10 @@ def default_url() -> str:
 # --- the province and its people -------------------------------------------------------------
 
 
-async def ensure_database(url: str) -> None:
-    """Create the database if the server does not have it (through the server's `postgres`)."""
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    target = make_url(url)
-    admin = create_async_engine(
-        target.set(database="postgres").render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-    )
-    try:
-        async with admin.connect() as conn:
-            found = await conn.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
-            )
-            if not found:
-                await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await admin.dispose()
-
-
 async def prepare(url: str, cells: int, members_per_cell: int, months: int) -> int:
     """Build the province if needed, give every cell a secretary and the province an admin
     (once), and forget what earlier runs of this benchmark wrote. Returns the cell count."""
+    from benchmarks.reports import ensure_database
     from bot.demo import Spec
     from bot.model import OrgKind, Role
     from storage import demo

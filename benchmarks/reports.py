@@ -384,6 +384,24 @@ async def recreate(url: str) -> None:
         await admin.dispose()
 
 
+async def ensure_database(url: str) -> None:
+    """Create the benchmark's database if the server does not have it yet."""
+    target = make_url(url)
+    admin = create_async_engine(
+        target.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        async with admin.connect() as conn:
+            found = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            )
+            if not found:
+                await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        await admin.dispose()
+
+
 def default_url() -> str:
     server = os.environ.get("TEST_DATABASE_URL", "").strip() or DEFAULT_SERVER
     return make_url(server).set(database="chibo_bench").render_as_string(hide_password=False)
@@ -406,8 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     today = datetime.now(VN).date()
     spec = Spec(args.cells, args.members_per_cell, args.months, seed=args.seed, today=today)
-    if not args.reuse:
-        asyncio.run(recreate(url))
+    asyncio.run(ensure_database(url) if args.reuse else recreate(url))
     print(
         f"reports: {args.cells} cells × {args.members_per_cell} members × {args.months} months "
         f"on {make_url(url).render_as_string(hide_password=True)}; today {today:%d/%m/%Y}; "
