@@ -369,8 +369,9 @@ async def run(url: str, spec: Spec, *, repeat: int, reuse: bool) -> Result:
         await engine.dispose()
 
 
-async def recreate(url: str) -> None:
-    """Drop and create the benchmark's database (connected through the server's `postgres`)."""
+async def ensure_database(url: str, *, fresh: bool = False) -> None:
+    """Create the benchmark's database if the server does not have it yet; with `fresh`,
+    drop it first (connected through the server's `postgres` database)."""
     target = make_url(url)
     admin = create_async_engine(
         target.set(database="postgres").render_as_string(hide_password=False),
@@ -378,21 +379,10 @@ async def recreate(url: str) -> None:
     )
     try:
         async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await admin.dispose()
-
-
-async def ensure_database(url: str) -> None:
-    """Create the benchmark's database if the server does not have it yet."""
-    target = make_url(url)
-    admin = create_async_engine(
-        target.set(database="postgres").render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-    )
-    try:
-        async with admin.connect() as conn:
+            if fresh:
+                await conn.execute(
+                    text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+                )
             found = await conn.scalar(
                 text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
             )
@@ -424,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     today = datetime.now(VN).date()
     spec = Spec(args.cells, args.members_per_cell, args.months, seed=args.seed, today=today)
-    asyncio.run(ensure_database(url) if args.reuse else recreate(url))
+    asyncio.run(ensure_database(url, fresh=not args.reuse))
     print(
         f"reports: {args.cells} cells × {args.members_per_cell} members × {args.months} months "
         f"on {make_url(url).render_as_string(hide_password=True)}; today {today:%d/%m/%Y}; "
