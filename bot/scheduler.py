@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from bot.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.reminder_text import render
 from bot.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
 from bot.summaries import plan_summaries
-from bot.warnings import plan_warnings
+from bot.warnings import warning_batches
 from storage import reminders
 
 log = logging.getLogger(__name__)
@@ -62,32 +63,45 @@ def _cell_month(
     )
 
 
-async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
-    """In one transaction: read the facts, compute what is due, claim it. Returns what
-    this caller won the claims for (and retries it took)."""
+BATCH_CELLS = 500  # cells planned, claimed and sent at a time (#6: memory)
+
+
+async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[Outgoing]]:
+    """Read the facts in one transaction, then compute what is due and claim it
+    BATCH_CELLS cells at a time, each batch in a transaction of its own; yields what this
+    caller won the claims for: first the retries it took, then batch by batch. The claims are
+    at most once per (chat, key), so a batch claimed twice (two instances, a tick run
+    again) sends nothing twice; the caller sends one batch before the next is rendered,
+    so a province's tick holds a batch's messages, not 9,000 (#6: memory)."""
     settings = app_data.settings
     now = now_utc.astimezone(settings.timezone)  # L1
     today = now.date()
     prev = _previous_month(today)
     quarter_start = date(prev.year, ((prev.month - 1) // 3) * 3 + 1, 1)
-    out: list[Outgoing] = []
+    following = last_day_of_month(today.year, today.month) + timedelta(days=1)
     async with app_data.sessions() as session, session.begin():
         cells = await reminders.active_cells(
             session,
             default_day=settings.default_meeting_day,
             default_time=settings.default_meeting_time,
         )
-        following = last_day_of_month(today.year, today.month) + timedelta(days=1)
         facts = await reminders.month_facts(
             session, quarter_start, last_day_of_month(following.year, following.month)
         )
         people = await reminders.recipients(session, [c.org.id for c in cells])
+        retries = [
+            Outgoing.from_payload(row.id, row.chat_id, row.payload)
+            for row in await reminders.take_retries(session, max_attempts=MAX_ATTEMPTS)
+            if row.payload
+        ]
+    if retries:  # taken before this tick sends anything: a failure now waits for the next
+        yield retries
+    del retries
+    cells = [c for c in cells if people.get(c.org.id)]
+    for start in range(0, len(cells), BATCH_CELLS):
         drafts: list[Outgoing] = []
         claims: list[reminders.Claim] = []
-        for info in cells:
-            targets = people.get(info.org.id)
-            if not targets:
-                continue
+        for info in cells[start : start + BATCH_CELLS]:
             rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
             if is_quiet(now, rs):
                 continue
@@ -96,7 +110,7 @@ async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
             after = _cell_month(info, facts, following.year, following.month)
             items = due(replace(this, previous=last, following=after), now, rs)
             for item in items:
-                for person in targets:
+                for person in people[info.org.id]:
                     tr = translator(
                         resolve_locale(person.locale, person.language_code, settings.default_locale)
                     )
@@ -115,12 +129,26 @@ async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
                             person.user_id, item.key, item.kind.value, info.org.id, draft.payload
                         )
                     )
-        for draft, claimed in zip(drafts, await reminders.claim_many(session, claims), strict=True):
-            if claimed is not None:
-                out.append(replace(draft, delivery_id=claimed))
-        for row in await reminders.take_retries(session, max_attempts=MAX_ATTEMPTS):
-            if row.payload:
-                out.append(Outgoing.from_payload(row.id, row.chat_id, row.payload))
+        if not claims:
+            continue
+        async with app_data.sessions() as session, session.begin():
+            won = await reminders.claim_many(session, claims)
+        del claims
+        out = [
+            replace(draft, delivery_id=claimed)
+            for draft, claimed in zip(drafts, won, strict=True)
+            if claimed is not None
+        ]
+        del drafts
+        if out:
+            yield out
+
+
+async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
+    """All of plan_batches at once: what this caller won the claims for (and retries)."""
+    out: list[Outgoing] = []
+    async for batch in plan_batches(app_data, now_utc):
+        out += batch
     return out
 
 
@@ -180,8 +208,13 @@ async def tick(app_data: Any, bot: Bot) -> TickReport:
     28,000 (#6: memory)."""
     now = app_data.now()
     report = TickReport()
-    for plan in (plan_and_claim, plan_warnings, plan_digest):
-        await _deliver(app_data, bot, await plan(app_data, now), [], now, report)
+    for batches in (plan_batches(app_data, now), warning_batches(app_data, now)):
+        before = report.claimed
+        async for batch in batches:
+            await _deliver(app_data, bot, batch, [], now, report)
+        if report.claimed > before:
+            release()  # what planning this kind left behind, before the next is planned
+    await _deliver(app_data, bot, await plan_digest(app_data, now), [], now, report)
     summaries = await plan_summaries(app_data, now)
     await _deliver(app_data, bot, summaries.unordered, summaries.ordered, now, report)
     if report.claimed:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,8 +25,7 @@ from bot.model import Role
 from bot.outbox import Outgoing
 from bot.reminders import ReminderSettings, is_quiet
 from storage import reminders, warnings
-from storage.models import Org
-from storage.reminders import Recipient
+from storage.reminders import Node, Recipient
 from storage.warnings import MemberRecord
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def render(
     return text, [[button]]
 
 
-async def upper_admins(session: AsyncSession, cells: Iterable[Org]) -> dict[int, list[Recipient]]:
+async def upper_admins(session: AsyncSession, cells: Iterable[Node]) -> dict[int, list[Recipient]]:
     """storage.reminders.upper_admins for many cells in one query: for each cell, the
     admins of its nearest ancestor that has any."""
     cells = list(cells)
@@ -137,19 +137,24 @@ def unique(people: Iterable[Recipient]) -> list[Recipient]:
     return list(seen.values())
 
 
-async def plan_warnings(app_data: Any, now_utc: datetime) -> list[Outgoing]:
-    """In one transaction: find the members over an R5/R6 threshold this year, claim a
-    private message to each recipient that has not had it. Returns the claimed items."""
+BATCH_RECORDS = 500  # members whose warnings are rendered, claimed and sent at a time (#6)
+
+
+async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[Outgoing]]:
+    """Find, in one transaction, the members over an R5/R6 threshold this year; then claim
+    a private message to each recipient that has not had it, BATCH_RECORDS members at a
+    time, each batch in a transaction of its own (a claim is at most once per (chat, key)
+    whoever makes it). Yields the claimed items batch by batch; the caller sends one batch
+    before the next is rendered (#6: memory)."""
     settings = app_data.settings
     now = now_utc.astimezone(settings.timezone)  # L1
-    out: list[Outgoing] = []
     async with app_data.sessions() as session, session.begin():
         cells = await reminders.active_cells(
             session,
             default_day=settings.default_meeting_day,
             default_time=settings.default_meeting_time,
         )
-        awake: dict[int, Org] = {}
+        awake: dict[int, Node] = {}
         profiles: dict[int, RuleProfile] = {}
         for info in cells:
             try:
@@ -162,19 +167,25 @@ async def plan_warnings(app_data: Any, now_utc: datetime) -> list[Outgoing]:
                 continue
             awake[info.org.id] = info.org
             profiles[info.org.id] = profile
+        del cells
         found = await warnings.year_records(session, now.year, profiles=profiles, today=now.date())
         if not found:
-            return out
+            return
         ids = {r.cell_id for r in found}
         cell_people = await reminders.recipients(session, ids)
         admins = await upper_admins(session, (awake[i] for i in ids))
         people = {i: unique([*cell_people.get(i, []), *admins[i]]) for i in ids}
+        del cell_people, admins
         done = await warnings.claimed(
             session,
             (p.user_id for group in people.values() for p in group),
             (f"{k}:{r.member_id}:{now.year}" for r in found for k in kinds_due(r)),
         )
-        for record in found:
+    total = 0
+    for start in range(0, len(found), BATCH_RECORDS):
+        drafts: list[Outgoing] = []
+        claims: list[reminders.Claim] = []
+        for record in found[start : start + BATCH_RECORDS]:
             cell = awake[record.cell_id]
             for kind in kinds_due(record):
                 key = f"{kind}:{record.member_id}:{now.year}"
@@ -192,16 +203,31 @@ async def plan_warnings(app_data: Any, now_utc: datetime) -> list[Outgoing]:
                         tr=tr,
                     )
                     draft = Outgoing(0, person.user_id, text, buttons)
-                    claimed = await reminders.claim(
-                        session,
-                        chat_id=person.user_id,
-                        key=key,
-                        kind=kind,
-                        org_id=cell.id,
-                        payload=draft.payload,
+                    drafts.append(draft)
+                    claims.append(
+                        reminders.Claim(person.user_id, key, kind, cell.id, draft.payload)
                     )
-                    if claimed is not None:
-                        out.append(Outgoing(claimed, person.user_id, text, buttons))
-    if out:
-        log.info("warnings: %s claimed", len(out))
+        if not claims:
+            continue
+        async with app_data.sessions() as session, session.begin():
+            won = await reminders.claim_many(session, claims)
+        del claims
+        out = [
+            replace(draft, delivery_id=claimed)
+            for draft, claimed in zip(drafts, won, strict=True)
+            if claimed is not None
+        ]
+        del drafts
+        if out:
+            total += len(out)
+            yield out
+    if total:
+        log.info("warnings: %s claimed", total)
+
+
+async def plan_warnings(app_data: Any, now_utc: datetime) -> list[Outgoing]:
+    """All of warning_batches at once: the claimed items."""
+    out: list[Outgoing] = []
+    async for batch in warning_batches(app_data, now_utc):
+        out += batch
     return out
