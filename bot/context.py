@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,6 +27,10 @@ class BotData:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime] = system_clock  # injectable: tests run months in a second
     bot_username: str = ""
+    # One reminder tick at a time in this process, however it is started (the job, a
+    # benchmark or a test calling bot.scheduler.tick): two would plan the same province
+    # side by side and stack their memory (#6).
+    tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> datetime:
         return self.clock()

@@ -26,7 +26,7 @@ from bot.memory import release
 from bot.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.reminder_text import render
 from bot.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
-from bot.summaries import plan_summaries
+from bot.summaries import summary_batches
 from bot.warnings import warning_batches
 from storage import reminders
 
@@ -206,6 +206,11 @@ async def tick(app_data: Any, bot: Bot) -> TickReport:
     groups' parts in order, the secretaries' recaps with the rest). One kind is sent before
     the next is planned, so a province's tick holds one kind's messages at a time, not all
     28,000 (#6: memory)."""
+    async with app_data.tick_lock:
+        return await _tick(app_data, bot)
+
+
+async def _tick(app_data: Any, bot: Bot) -> TickReport:
     now = app_data.now()
     report = TickReport()
     for batches in (plan_batches(app_data, now), warning_batches(app_data, now)):
@@ -215,8 +220,8 @@ async def tick(app_data: Any, bot: Bot) -> TickReport:
         if report.claimed > before:
             release()  # what planning this kind left behind, before the next is planned
     await _deliver(app_data, bot, await plan_digest(app_data, now), [], now, report)
-    summaries = await plan_summaries(app_data, now)
-    await _deliver(app_data, bot, summaries.unordered, summaries.ordered, now, report)
+    async for planned in summary_batches(app_data, now):
+        await _deliver(app_data, bot, planned.unordered, planned.ordered, now, report)
     if report.claimed:
         log.info("tick: %s claimed, %s", report.claimed, report.outcomes)
         release()  # a big tick's memory back to the system before the next job

@@ -15,14 +15,15 @@ tick run twice never send one twice, and a tick after downtime still sends it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import resolve_locale, translator
+from bot.meetings_rules import RuleProfile
 from bot.orgtree import effective_settings
 from bot.outbox import Outgoing
 from bot.reminders import ReminderSettings, is_quiet
@@ -31,6 +32,7 @@ from bot.summary import Period, YearMonth
 from bot.summary_text import recap_text, report_texts
 from storage import orgs, reminders, reports, warnings
 from storage.models import Org
+from storage.reminders import Node
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def due_periods(today: date) -> list[Period]:
     return periods
 
 
-def _settings(org: Org, by_id: dict[int, Org]) -> ReminderSettings | None:
+def _settings(org: Node, by_id: dict[int, Node]) -> ReminderSettings | None:
     chain = [by_id[i] for i in org.ancestor_ids[:-1] if i in by_id]
     try:
         return ReminderSettings.from_settings(effective_settings(org, chain).get("reminders", {}))
@@ -95,7 +97,7 @@ async def _claim(
 
 
 async def _group_summaries(
-    session: AsyncSession, tree: Sequence[Org], by_id: dict[int, Org], now: datetime, locale: str
+    session: AsyncSession, tree: Sequence[Node], by_id: dict[int, Node], now: datetime, locale: str
 ) -> list[Outgoing]:
     today = now.date()
     linked = [o for o in tree if o.group_chat_id is not None]
@@ -109,11 +111,13 @@ async def _group_summaries(
     )
     out: list[Outgoing] = []
     tr = translator(locale)  # a group has no language of its own: the deployment's
-    for node, period in wanted:
-        chat = node.group_chat_id
+    for row, period in wanted:
+        chat = row.group_chat_id
         assert chat is not None
-        if (chat, part_keys(node.id, period, 1)[0]) in done:
+        if (chat, part_keys(row.id, period, 1)[0]) in done:
             continue
+        node = await session.get(Org, row.id)
+        assert node is not None
         report = await build(session, node, period, today)
         if not report.cells:
             continue
@@ -134,56 +138,116 @@ async def _group_summaries(
     return out
 
 
-async def _recaps(
-    session: AsyncSession, tree: Sequence[Org], by_id: dict[int, Org], now: datetime, locale: str
-) -> list[Outgoing]:
+RECAP_BATCH = 500  # cells whose recaps are rendered, claimed and sent at a time (#6: memory)
+
+
+async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[list[Outgoing]]:
+    """The secretaries' recaps: who is due read in one transaction; then, a branch of the
+    tree at a time, the cells' facts read, and the recaps rendered and claimed RECAP_BATCH
+    cells at a time, each batch in a transaction of its own."""
     today = now.date()
     last = today.replace(day=1) - timedelta(days=1)
     ym: YearMonth = (last.year, last.month)
-    cells = [o for o in tree if o.is_cell]
-    cells = [
-        c for c in cells if (rs := _settings(c, by_id)) is not None and is_due(rs, now, RECAP_DAYS)
-    ]
-    if not cells:
-        return []
-    key = {c.id: f"recap:{c.id}:{ym[0]}-{ym[1]:02d}" for c in cells}
-    people = await reminders.recipients(session, list(key))
-    done = await warnings.claimed(
-        session, (p.user_id for group in people.values() for p in group), key.values()
-    )
-    waiting = {
-        c.id: [p for p in people.get(c.id, []) if (p.user_id, key[c.id]) not in done] for c in cells
-    }
-    cells = [c for c in cells if waiting[c.id]]
-    if not cells:
-        return []
-    out: list[Outgoing] = []
     so_far = Period(ym[0]).months[: ym[1]]
-    roots = {c.ancestor_ids[0] for c in cells}
-    for root_id in sorted(roots):
-        root = by_id[root_id]
-        profile = await orgs.rule_profile(session, root)
-        facts = await reports.cell_facts(session, root, date(ym[0], 1, 1), last, profile)
-        for cell in (f for f in facts if f.id in waiting and f.due(ym)):
-            for person in waiting[cell.id]:
-                tr = translator(resolve_locale(person.locale, person.language_code, locale))
-                item = Outgoing(0, person.user_id, recap_text(cell, ym, so_far, tr))
-                claimed = await _claim(session, item, key[cell.id], "recap", cell.id)
-                if claimed is not None:
-                    out.append(claimed)
-    return out
+    async with app_data.sessions() as session, session.begin():
+        tree = await reminders.tree(session)
+        by_id = {o.id: o for o in tree}
+        cells = [o for o in tree if o.is_cell]
+        cells = [
+            c
+            for c in cells
+            if (rs := _settings(c, by_id)) is not None and is_due(rs, now, RECAP_DAYS)
+        ]
+        if not cells:
+            return
+        key = {c.id: f"recap:{c.id}:{ym[0]}-{ym[1]:02d}" for c in cells}
+        people = await reminders.recipients(session, list(key))
+        done = await warnings.claimed(
+            session, (p.user_id for group in people.values() for p in group), key.values()
+        )
+        waiting = {
+            c.id: [p for p in people.get(c.id, []) if (p.user_id, key[c.id]) not in done]
+            for c in cells
+        }
+        del people, done
+        cells = [c for c in cells if waiting[c.id]]
+        if not cells:
+            return
+        # A root's cells are read a branch (a child of the root) at a time, not the whole
+        # province's 10,000 at once; judged by the root's profile all the same.
+        branches: dict[tuple[int, int], set[int]] = {}
+        for c in cells:
+            path = c.ancestor_ids
+            branches.setdefault((path[0], path[1] if len(path) > 2 else path[0]), set()).add(c.id)
+        del tree, by_id, cells
+    profiles: dict[int, RuleProfile] = {}
+    for (root_id, branch_id), wanted in sorted(branches.items()):
+        async with app_data.sessions() as session, session.begin():
+            if root_id not in profiles:
+                root = await session.get(Org, root_id)
+                assert root is not None
+                profiles[root_id] = await orgs.rule_profile(session, root)
+            branch = await session.get(Org, branch_id)
+            assert branch is not None
+            found = await reports.cell_facts(
+                session, branch, date(ym[0], 1, 1), last, profiles[root_id]
+            )
+            facts = [f for f in found if f.id in wanted and f.due(ym)]
+            del found
+        for start in range(0, len(facts), RECAP_BATCH):
+            drafts: list[Outgoing] = []
+            claims: list[reminders.Claim] = []
+            for cell in facts[start : start + RECAP_BATCH]:
+                for person in waiting[cell.id]:
+                    tr = translator(resolve_locale(person.locale, person.language_code, locale))
+                    draft = Outgoing(0, person.user_id, recap_text(cell, ym, so_far, tr))
+                    drafts.append(draft)
+                    claims.append(
+                        reminders.Claim(
+                            person.user_id, key[cell.id], "recap", cell.id, draft.payload
+                        )
+                    )
+            if not claims:
+                continue
+            async with app_data.sessions() as session, session.begin():
+                won = await reminders.claim_many(session, claims)
+            del claims
+            out = [
+                replace(draft, delivery_id=claimed)
+                for draft, claimed in zip(drafts, won, strict=True)
+                if claimed is not None
+            ]
+            del drafts
+            if out:
+                yield out
+        del facts
 
 
-async def plan_summaries(app_data: Any, now_utc: datetime) -> Planned:
-    """In one transaction: the groups' summaries and the secretaries' recaps that are due
-    and not yet claimed, claimed. Reports are only built for what is still to send."""
+async def summary_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[Planned]:
+    """The groups' summaries that are due and not yet claimed, claimed in one transaction
+    (reports are only built for what is still to send); then the secretaries' recaps,
+    batch by batch (_recaps). Yields what was claimed, to send before the next batch."""
     settings = app_data.settings
     now = now_utc.astimezone(settings.timezone)  # L1
     async with app_data.sessions() as session, session.begin():
-        tree = await warnings.nodes(session)
+        tree = await reminders.tree(session)
         by_id = {o.id: o for o in tree}
         ordered = await _group_summaries(session, tree, by_id, now, settings.default_locale)
-        unordered = await _recaps(session, tree, by_id, now, settings.default_locale)
-    if ordered or unordered:
-        log.info("summaries: %s group messages, %s recaps claimed", len(ordered), len(unordered))
-    return Planned(ordered, unordered)
+        del tree, by_id
+    if ordered:
+        yield Planned(ordered, [])
+    recaps = 0
+    async for batch in _recaps(app_data, now, settings.default_locale):
+        recaps += len(batch)
+        yield Planned([], batch)
+    if ordered or recaps:
+        log.info("summaries: %s group messages, %s recaps claimed", len(ordered), recaps)
+
+
+async def plan_summaries(app_data: Any, now_utc: datetime) -> Planned:
+    """All of summary_batches at once."""
+    planned = Planned([], [])
+    async for batch in summary_batches(app_data, now_utc):
+        planned.ordered += batch.ordered
+        planned.unordered += batch.unordered
+    return planned

@@ -137,15 +137,15 @@ def unique(people: Iterable[Recipient]) -> list[Recipient]:
     return list(seen.values())
 
 
-BATCH_RECORDS = 500  # members whose warnings are rendered, claimed and sent at a time (#6)
+BATCH_MEMBERS = 1000  # candidates judged, warned, claimed and sent at a time (#6: memory)
 
 
 async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[Outgoing]]:
-    """Find, in one transaction, the members over an R5/R6 threshold this year; then claim
-    a private message to each recipient that has not had it, BATCH_RECORDS members at a
-    time, each batch in a transaction of its own (a claim is at most once per (chat, key)
-    whoever makes it). Yields the claimed items batch by batch; the caller sends one batch
-    before the next is rendered (#6: memory)."""
+    """Find, in one transaction, this year's candidates for R5/R6; then, BATCH_MEMBERS of
+    them at a time, each slice in a transaction of its own: judge them, and claim a private
+    message to each recipient that has not had it for each member over a threshold (a
+    claim is at most once per (chat, key) whoever makes it). Yields the claimed items
+    slice by slice; the caller sends one slice before the next is judged (#6: memory)."""
     settings = app_data.settings
     now = now_utc.astimezone(settings.timezone)  # L1
     async with app_data.sessions() as session, session.begin():
@@ -168,48 +168,55 @@ async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[lis
             awake[info.org.id] = info.org
             profiles[info.org.id] = profile
         del cells
-        found = await warnings.year_records(session, now.year, profiles=profiles, today=now.date())
-        if not found:
-            return
-        ids = {r.cell_id for r in found}
-        cell_people = await reminders.recipients(session, ids)
-        admins = await upper_admins(session, (awake[i] for i in ids))
-        people = {i: unique([*cell_people.get(i, []), *admins[i]]) for i in ids}
-        del cell_people, admins
-        done = await warnings.claimed(
-            session,
-            (p.user_id for group in people.values() for p in group),
-            (f"{k}:{r.member_id}:{now.year}" for r in found for k in kinds_due(r)),
-        )
+        candidates = await warnings.year_candidates(session, now.year, profiles)
     total = 0
-    for start in range(0, len(found), BATCH_RECORDS):
+    for start in range(0, len(candidates), BATCH_MEMBERS):
         drafts: list[Outgoing] = []
         claims: list[reminders.Claim] = []
-        for record in found[start : start + BATCH_RECORDS]:
-            cell = awake[record.cell_id]
-            for kind in kinds_due(record):
-                key = f"{kind}:{record.member_id}:{now.year}"
-                for person in people[record.cell_id]:
-                    if (person.user_id, key) in done:
-                        continue
-                    tr = translator(
-                        resolve_locale(person.locale, person.language_code, settings.default_locale)
-                    )
-                    text, buttons = render(
-                        kind,
-                        record,
-                        cell=html.escape(cell.name, quote=False),
-                        profile=profiles[record.cell_id],
-                        tr=tr,
-                    )
-                    draft = Outgoing(0, person.user_id, text, buttons)
-                    drafts.append(draft)
-                    claims.append(
-                        reminders.Claim(person.user_id, key, kind, cell.id, draft.payload)
-                    )
-        if not claims:
-            continue
         async with app_data.sessions() as session, session.begin():
+            found = await warnings.year_records(
+                session,
+                now.year,
+                profiles=profiles,
+                today=now.date(),
+                people=candidates[start : start + BATCH_MEMBERS],
+            )
+            if not found:
+                continue
+            ids = {r.cell_id for r in found}
+            cell_people = await reminders.recipients(session, ids)
+            admins = await upper_admins(session, (awake[i] for i in ids))
+            people = {i: unique([*cell_people.get(i, []), *admins[i]]) for i in ids}
+            done = await warnings.claimed(
+                session,
+                (p.user_id for group in people.values() for p in group),
+                (f"{k}:{r.member_id}:{now.year}" for r in found for k in kinds_due(r)),
+            )
+            for record in found:
+                cell = awake[record.cell_id]
+                for kind in kinds_due(record):
+                    key = f"{kind}:{record.member_id}:{now.year}"
+                    for person in people[record.cell_id]:
+                        if (person.user_id, key) in done:
+                            continue
+                        tr = translator(
+                            resolve_locale(
+                                person.locale, person.language_code, settings.default_locale
+                            )
+                        )
+                        text, buttons = render(
+                            kind,
+                            record,
+                            cell=html.escape(cell.name, quote=False),
+                            profile=profiles[record.cell_id],
+                            tr=tr,
+                        )
+                        draft = Outgoing(0, person.user_id, text, buttons)
+                        drafts.append(draft)
+                        claims.append(
+                            reminders.Claim(person.user_id, key, kind, cell.id, draft.payload)
+                        )
+            del found, people, done
             won = await reminders.claim_many(session, claims)
         del claims
         out = [

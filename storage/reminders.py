@@ -49,6 +49,7 @@ class Node:
     meeting_time: time | None
     founded_on: date | None
     settings: dict[str, Any] | None
+    group_chat_id: int | None
 
     @property
     def is_cell(self) -> bool:
@@ -72,6 +73,7 @@ async def tree(session: AsyncSession) -> list[Node]:
             Org.meeting_time,
             Org.founded_on,
             Org.settings,
+            Org.group_chat_id,
         ).where(Org.archived_at.is_(None))
     )
     return [Node(*row) for row in rows]

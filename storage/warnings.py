@@ -7,7 +7,7 @@ by bot.history.member_year, the same rules as the member's attendance screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -73,13 +73,20 @@ def _candidates(year: int, min_months: int, min_excused: int) -> Select[Any]:
 
 
 async def year_records(
-    session: AsyncSession, year: int, *, profiles: Mapping[int, RuleProfile], today: date
+    session: AsyncSession,
+    year: int,
+    *,
+    profiles: Mapping[int, RuleProfile],
+    today: date,
+    people: Sequence[Any] | None = None,
 ) -> list[MemberRecord]:
     """R5/R6 for `year`: the members of the cells in `profiles` whose record reaches the
     R5 warning (or flag) or R6 under their cell's profile. Members who have left the cell
-    by `today` are left out: there is nothing left for the cell to consider. Four queries."""
+    by `today` are left out: there is nothing left for the cell to consider. Four queries.
+    `people`: only these of year_candidates (a caller judging a province a slice at a
+    time, #6: memory)."""
     out: list[MemberRecord] = []
-    for p, statuses, held, own in await _year_data(session, year, profiles, today):
+    for p, statuses, held, own in await _year_data(session, year, profiles, today, people):
         meetings = [
             replace(m, mark=own[m.id][0], reason=own[m.id][1]) if m.id in own else m for m in held
         ]
@@ -279,11 +286,11 @@ async def _absences(
 _YearData = tuple[Any, list[Any], list[MarkedMeeting], dict[int, tuple[str, str | None]]]
 
 
-async def _year_data(
-    session: AsyncSession, year: int, profiles: Mapping[int, RuleProfile], today: date
-) -> list[_YearData]:
-    """The candidates (see _candidates) who have not left by `today`, each with the
-    status history, the cell's meetings of the year and the member's marks."""
+async def year_candidates(
+    session: AsyncSession, year: int, profiles: Mapping[int, RuleProfile]
+) -> list[Any]:
+    """The candidates (see _candidates) in the cells of `profiles`: rows (id, full_name,
+    cell_id) in the order of the cells and their rosters."""
     if not profiles:
         return []
     candidates = _candidates(
@@ -298,7 +305,23 @@ async def _year_data(
             .order_by(Member.cell_id, Member.sort_key, Member.id)
         )
     )
-    people = [p for p in people if p.cell_id in profiles]
+    return [p for p in people if p.cell_id in profiles]
+
+
+async def _year_data(
+    session: AsyncSession,
+    year: int,
+    profiles: Mapping[int, RuleProfile],
+    today: date,
+    people: Sequence[Any] | None = None,
+) -> list[_YearData]:
+    """The candidates (see _candidates; or `people`, some of them) who have not left by
+    `today`, each with the status history, the cell's meetings of the year and the
+    member's marks."""
+    if not profiles:
+        return []
+    if people is None:
+        people = await year_candidates(session, year, profiles)
     if not people:
         return []
 
