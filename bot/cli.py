@@ -150,7 +150,7 @@ def _webhook_settings(settings: Settings, args: argparse.Namespace, t: Translato
         )
     port = settings.port
     if args.port is not None:
-        port = int(args.port) if args.port.isdigit() else 0
+        port = int(args.port) if args.port.isascii() and args.port.isdecimal() else 0
     if not 0 < port < 65536:
         raise CliError(
             t.gettext("The port must be a number from 1 to 65535, not {port}.").format(
