@@ -9,7 +9,7 @@ import asyncio
 import base64
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -51,6 +51,12 @@ class Outgoing:
         rows = [[(str(a), str(b)) for a, b in row] for row in payload.get("buttons", [])]
         photo = base64.b64decode(payload["photo"]) if payload.get("photo") else None
         return cls(delivery_id, chat_id, str(payload["text"]), rows, photo)
+
+
+def won(drafts: Sequence[Outgoing], ids: Sequence[int | None]) -> list[Outgoing]:
+    """The drafts whose claims this caller won (storage.reminders.claim_many's answer, in the
+    same order), each with its delivery id."""
+    return [replace(d, delivery_id=i) for d, i in zip(drafts, ids, strict=True) if i is not None]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application
 
+from bot import outbox
 from bot.dates import last_day_of_month
 from bot.digest import plan_digest
 from bot.i18n import resolve_locale, translator
@@ -134,11 +135,7 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
         async with app_data.sessions() as session, session.begin():
             won = await reminders.claim_many(session, claims)
         del claims
-        out = [
-            replace(draft, delivery_id=claimed)
-            for draft, claimed in zip(drafts, won, strict=True)
-            if claimed is not None
-        ]
+        out = outbox.won(drafts, won)
         del drafts
         if out:
             yield out

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
 from bot.i18n import resolve_locale, translator
 from bot.meetings_rules import RuleProfile
 from bot.orgtree import effective_settings
@@ -212,11 +213,7 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
             async with app_data.sessions() as session, session.begin():
                 won = await reminders.claim_many(session, claims)
             del claims
-            out = [
-                replace(draft, delivery_id=claimed)
-                for draft, claimed in zip(drafts, won, strict=True)
-                if claimed is not None
-            ]
+            out = outbox.won(drafts, won)
             del drafts
             if out:
                 yield out

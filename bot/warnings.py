@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
 from bot.history import MemberMeeting, Presence
 from bot.i18n import Translator, resolve_locale, translator
 from bot.meetings_rules import RuleProfile
@@ -219,11 +219,7 @@ async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[lis
             del found, people, done
             won = await reminders.claim_many(session, claims)
         del claims
-        out = [
-            replace(draft, delivery_id=claimed)
-            for draft, claimed in zip(drafts, won, strict=True)
-            if claimed is not None
-        ]
+        out = outbox.won(drafts, won)
         del drafts
         if out:
             total += len(out)
