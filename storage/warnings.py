@@ -118,16 +118,7 @@ async def year_levels(
         return []
     history: dict[int, list[Any]] = {i: [] for i in absences}
     for chunk in _chunks(sorted(absences)):
-        for entry in await session.execute(
-            select(
-                MemberStatusChange.id,
-                MemberStatusChange.member_id,
-                MemberStatusChange.status,
-                MemberStatusChange.effective_from,
-                MemberStatusChange.effective_until,
-            ).where(MemberStatusChange.member_id.in_(chunk))
-        ):
-            history[entry.member_id].append(entry)
+        await _add_histories(session, chunk, history)
     # How each member is judged: "steady" counted at every meeting of the year, so their
     # own absences and places decide (bot.history.levels_all_year); "own" cannot reach R6,
     # their own absences decide R5; "meetings" over the cell's meetings, one by one.
@@ -339,16 +330,7 @@ async def _year_data(
         Meeting.held_on <= date(year, 12, 31),
     )
     for chunk in _chunks(ids):
-        for entry in await session.execute(
-            select(
-                MemberStatusChange.id,
-                MemberStatusChange.member_id,
-                MemberStatusChange.status,
-                MemberStatusChange.effective_from,
-                MemberStatusChange.effective_until,
-            ).where(MemberStatusChange.member_id.in_(chunk))
-        ):
-            history[entry.member_id].append(entry)
+        await _add_histories(session, chunk, history)
         rows = await session.execute(
             select(
                 MeetingMark.meeting_id, MeetingMark.member_id, MeetingMark.mark, MeetingMark.reason
@@ -393,6 +375,23 @@ async def custom_plans(session: AsyncSession) -> None:
 def _chunks(values: list[int]) -> Iterable[list[int]]:
     for i in range(0, len(values), CHUNK):
         yield values[i : i + CHUNK]
+
+
+async def _add_histories(
+    session: AsyncSession, member_ids: Sequence[int], history: dict[int, list[Any]]
+) -> None:
+    """Append these members' status changes (R1) to `history`, as plain rows with the
+    attributes bot.roster.status_on reads."""
+    for entry in await session.execute(
+        select(
+            MemberStatusChange.id,
+            MemberStatusChange.member_id,
+            MemberStatusChange.status,
+            MemberStatusChange.effective_from,
+            MemberStatusChange.effective_until,
+        ).where(MemberStatusChange.member_id.in_(member_ids))
+    ):
+        history[entry.member_id].append(entry)
 
 
 async def claimed(
