@@ -23,6 +23,8 @@ from telegram.error import (
     TimedOut,
 )
 
+from storage.reminders import Claim, claim_many
+
 log = logging.getLogger(__name__)
 
 CONCURRENCY = 64  # in flight at once; the rate limiter paces them
@@ -57,6 +59,15 @@ def won(drafts: Sequence[Outgoing], ids: Sequence[int | None]) -> list[Outgoing]
     """The drafts whose claims this caller won (storage.reminders.claim_many's answer, in the
     same order), each with its delivery id."""
     return [replace(d, delivery_id=i) for d, i in zip(drafts, ids, strict=True) if i is not None]
+
+
+async def claim_apart(
+    sessions: Any, drafts: Sequence[Outgoing], claims: Sequence[Claim]
+) -> list[Outgoing]:
+    """Claim a batch in a transaction of its own; the drafts won, with their delivery ids."""
+    async with sessions() as session, session.begin():
+        ids = await claim_many(session, claims)
+    return won(drafts, ids)
 
 
 @dataclass(frozen=True)

@@ -132,11 +132,8 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
                     )
         if not claims:
             continue
-        async with app_data.sessions() as session, session.begin():
-            won = await reminders.claim_many(session, claims)
-        del claims
-        out = outbox.won(drafts, won)
-        del drafts
+        out = await outbox.claim_apart(app_data.sessions, drafts, claims)
+        del claims, drafts
         if out:
             yield out
 

@@ -210,11 +210,8 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
                     )
             if not claims:
                 continue
-            async with app_data.sessions() as session, session.begin():
-                won = await reminders.claim_many(session, claims)
-            del claims
-            out = outbox.won(drafts, won)
-            del drafts
+            out = await outbox.claim_apart(app_data.sessions, drafts, claims)
+            del claims, drafts
             if out:
                 yield out
         del facts
