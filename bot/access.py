@@ -50,6 +50,13 @@ class Access:
         them for any node beneath them (for a committee: the default of its cells)."""
         return self.is_admin_of(path) or (is_cell and self.holds(org_id, ROSTER_ROLES))
 
+    def can_move(self, path: str) -> bool:
+        """Moving a node changes its current parent as well as the new one: the caller must
+        administer the parent it leaves (an admin of the node alone, or of the target alone,
+        may not take it from another branch). The target is checked on its own."""
+        parent = parent_path(path)
+        return parent is not None and self.is_admin_of(parent)
+
     def can_see(self, org_id: int, path: str) -> bool:
         return self.is_admin_of(path) or any(g.org_id == org_id for g in self.grants)
 
@@ -69,3 +76,9 @@ class Access:
             if g.role != Role.ADMIN and g.org_id not in seen:
                 seen.append(g.org_id)
         return seen
+
+
+def parent_path(path: str) -> str | None:
+    """The materialised path of a node's parent ("/1/5/" → "/1/"); None for a root."""
+    parts = path.strip("/").split("/")
+    return "/" + "".join(f"{p}/" for p in parts[:-1]) if len(parts) > 1 else None

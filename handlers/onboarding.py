@@ -93,6 +93,16 @@ async def link_group(turn: Turn) -> None:
     # Only an admin of the node may link it: a forwarded code is not enough.
     turn.require(org is not None and turn.access.is_admin_of(org.path))
     assert org is not None
+    # Linking moves the group away from the node it serves now: that node's admins decide.
+    current = await orgs.by_group_chat(turn.session, turn.chat_id)
+    if current is not None and current.id != org.id and not turn.access.is_admin_of(current.path):
+        await turn.reply(
+            _(
+                "This group already receives the summaries of another organisation. An admin "
+                "of that organisation must send /unlink here first."
+            )
+        )
+        return
     await invites.mark_used(turn.session, invite, user_id=turn.user_id, now=turn.now)
     await orgs.link_group(turn.session, org, turn.chat_id, actor_id=turn.user_id)
     await turn.reply(

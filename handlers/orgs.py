@@ -26,6 +26,13 @@ async def admin_node(turn: Turn, org_id: int) -> Org:
     return org
 
 
+async def movable_node(turn: Turn, org_id: int) -> Org:
+    """The node, if the caller may take it from its current parent (Access.can_move)."""
+    org = await admin_node(turn, org_id)
+    turn.require(turn.access.can_move(org.path))
+    return org
+
+
 async def open_orgs(turn: Turn) -> None:
     """🏛 Organisation / /org: the node the caller administers (or a choice)."""
     _ = turn._
@@ -74,9 +81,7 @@ async def render_node(turn: Turn, org: Org, page: int, *, fresh: bool = False) -
         rows.append([(_("👥 Members"), f"ros:l:{org.id}:0")])
     else:
         rows.append([(_("➕ Add a cell"), f"org:add:{org.id}")])
-    can_move = org.parent_id is not None and turn.access.is_admin_of(
-        org.path.rsplit("/", 2)[0] + "/"
-    )
+    can_move = turn.access.can_move(org.path)
     rows.append(
         [(_("✏️ Rename"), f"org:rn:{org.id}")]
         + ([(_("↪️ Move"), f"org:mv:{org.id}:0")] if can_move else [])
@@ -171,7 +176,7 @@ async def ask_rename(turn: Turn) -> None:
 async def choose_parent(turn: Turn) -> None:
     """org:mv:<node>:<page> — where to move it (nodes the caller administers)."""
     _ = turn._
-    org = await admin_node(turn, turn.int_arg(2))
+    org = await movable_node(turn, turn.int_arg(2))
     page = max(turn.int_arg(3), 0)
     targets: list[Org] = []
     for grant in turn.access.admin_grants:
@@ -206,7 +211,7 @@ async def choose_parent(turn: Turn) -> None:
 async def move_to(turn: Turn) -> None:
     """org:mt:<node>:<parent>"""
     _ = turn._
-    org = await admin_node(turn, turn.int_arg(2))
+    org = await movable_node(turn, turn.int_arg(2))
     target = await admin_node(turn, turn.int_arg(3))
     if target.is_cell or target.path.startswith(org.path):
         raise Refused
