@@ -5,10 +5,17 @@ write transaction still open elsewhere is simply not in it); the copy is written
 target and renamed into place, so a crash never leaves half a backup under the final name.
 PostgreSQL: `pg_dump -Fc` (custom format, compressed, for `pg_restore`), the SQLAlchemy URL
 turned into libpq's form with the password passed in PGPASSWORD (never on a command line).
+
+A restore refuses while a bot works on the database (#12): on SQLite it would swap the file
+under a bot that keeps committing into the unlinked old one, and those writes would be lost
+without a word. It takes what a running bot holds (storage.instance: the lock file beside an
+SQLite database; on PostgreSQL, no advisory lock of another session, and the migration lock
+held for the whole restore), so a bot started meanwhile waits for the restore to finish.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sqlite3
@@ -18,7 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from storage.instance import MIGRATION_KEY, FileLock
 
 
 class BackupError(Exception):
@@ -62,7 +74,7 @@ def libpq(url: str) -> Libpq:
 
 
 def _replace_atomically(out: Path, write: Callable[[Path], object]) -> int:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # S1: nobody else's to read
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -100,10 +112,16 @@ def restore_sqlite(backup: Path, url: str, *, force: bool) -> int:
     check_sqlite_file(backup)
     if target.exists() and not force:
         raise BackupError("exists", path=target)
-    size = _replace_atomically(target, lambda tmp: shutil.copyfile(backup, tmp))
-    # The old database's write-ahead log would be replayed onto the restored file.
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    lock = FileLock(Path(f"{target}.lock"))  # the one a running bot holds (storage.instance)
+    if not lock.take():
+        raise BackupError("running")
+    try:
+        size = _replace_atomically(target, lambda tmp: shutil.copyfile(backup, tmp))
+        # The old database's write-ahead log would be replayed onto the restored file.
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    finally:
+        lock.drop()
     return size
 
 
@@ -151,8 +169,37 @@ def restore_postgres(backup: Path, url: str) -> None:
         raise BackupError("no-file", path=backup)
     pg_restore = _tool("pg_restore")
     db = libpq(url)
-    _run(
-        [pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-         "--exit-on-error", "-d", db.url, str(backup)],
-        db.env,
-    )  # fmt: skip
+    command = [
+        pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
+        "--exit-on-error", "-d", db.url, str(backup),
+    ]  # fmt: skip
+    asyncio.run(_while_no_bot_runs(url, lambda: _run(command, db.env)))
+
+
+# Advisory locks that other sessions hold in this database: a running bot's instance lock, or
+# one starting up (its migration lock).
+_OTHERS_LOCKS = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND pid <> pg_backend_pid()"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+async def _while_no_bot_runs(url: str, work: Callable[[], object]) -> None:
+    """Run `work` (in a thread) holding the migration lock, if no bot holds a lock here."""
+    engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            if await conn.scalar(_OTHERS_LOCKS):
+                raise BackupError("running")
+            taken = await conn.scalar(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": MIGRATION_KEY}
+            )
+            if not taken:
+                raise BackupError("running")
+            try:
+                await asyncio.to_thread(work)
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_KEY})
+    finally:
+        await engine.dispose()

@@ -440,6 +440,10 @@ def _backup_problem(t: Translator, exc: Any) -> CliError:
             "{path} already exists; stop the bot and add --force to replace it with the backup."
         ),
         "not-sqlite": t.gettext("{path} is not an SQLite database (or it is damaged)."),
+        "running": t.gettext(
+            "The bot is running on this database: stop it first (systemctl stop chibo), then "
+            "restore. Nothing was changed."
+        ),
         "no-tool": t.gettext(
             "{tool} was not found: install PostgreSQL's client tools (Debian: apt install "
             "postgresql-client) or back up with your database host's own tools."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
+def make_private(database: Path) -> None:
+    """S1: names of Party members are nobody else's to read on the machine (#12). The folder
+    is created 0700 and the database file 0600; SQLite gives its -wal and -shm files the
+    database file's mode when it creates them. Files an older version left readable to
+    others are narrowed to 0600 (the folder, which the operator may have chosen, is not)."""
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not database.exists():
+        os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+
+
 def make_engine(url: str, *, timeout: float | None = None, **kwargs: Any) -> AsyncEngine:
     """Create the engine; for a file-based SQLite URL the folder is created first.
 
@@ -38,7 +54,7 @@ def make_engine(url: str, *, timeout: float | None = None, **kwargs: Any) -> Asy
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            make_private(Path(parsed.database))
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

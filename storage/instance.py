@@ -114,7 +114,8 @@ class FileLock:
         self.path = path
         self._fd: int | None = None
 
-    async def try_acquire(self) -> bool:
+    def take(self) -> bool:
+        """Take the lock now if it is free (also used by `chibo restore`, which runs no loop)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -125,13 +126,19 @@ class FileLock:
         self._fd = fd
         return True
 
+    def drop(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing the file releases the lock
+
+    async def try_acquire(self) -> bool:
+        return self.take()
+
     async def alive(self, within: float) -> bool:
         return self._fd is not None  # a lock on an open file cannot be taken from us
 
     async def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)  # closing the file releases the lock
+        self.drop()
 
 
 class NoLock:
