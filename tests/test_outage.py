@@ -25,6 +25,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import AuditEntry, Delivery, FlowState, Meeting, MeetingMark, Member
 
+from . import pgcluster
 from .botenv import VN, BotEnv, Clock, start_env, stop_env
 from .fakeapi import TgUser
 from .pgcluster import PrivateCluster
@@ -303,3 +304,19 @@ async def test_a_hung_database_costs_a_notice_not_the_bot(
         marks = [(m.member_id, m.mark) for m in await s.scalars(select(MeetingMark))]
     assert marks == [(ids["Nguyễn Văn An"], "excused")]
     assert not env.errors
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_without_server_binaries_a_developer_skips_and_ci_fails(
+    ci: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#12: the README's plain `pytest` on a machine without initdb/pg_ctl skips these tests
+    with the reason; CI, where a skip would hide them, fails."""
+    monkeypatch.setattr(pgcluster, "_bindir", lambda: None)
+    monkeypatch.setenv("CI", ci)
+    if ci:
+        with pytest.raises(RuntimeError, match="initdb"):
+            pgcluster.binaries_or_skip()
+    else:
+        with pytest.raises(pytest.skip.Exception, match="apt install postgresql"):
+            pgcluster.binaries_or_skip()
