@@ -6,12 +6,21 @@ rm:mv:<cell>:<yyyymm> the month's calendar · rm:to:<cell>:<yyyymmdd> move to th
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.holidays_vn import holiday_name
 from storage import reminders
 
 from .base import Turn, esc, inline
 from .calendar import WEEKDAYS, day_arg, month_grid
 from .meeting_log import log_cell
+
+
+def within_reach(day: date, today: date) -> bool:
+    """M7: the buttons move this month's meeting (or, from a reminder sent at a month's end,
+    the next month's) to another day of the same month; nothing further ahead."""
+    months = (day.year - today.year) * 12 + day.month - today.month
+    return 0 <= months <= 1
 
 
 async def choose_day(turn: Turn) -> None:
@@ -22,6 +31,9 @@ async def choose_day(turn: Turn) -> None:
     today = turn.today
     if (first.year, first.month) < (today.year, today.month):
         await turn.say(_("That month is over; the meeting can no longer be moved."))
+        return
+    if not within_reach(first, today):
+        await turn.say(_("Only a meeting of this month or the next can be moved."))
         return
     rows = month_grid(
         first.year,
@@ -46,6 +58,9 @@ async def move_to(turn: Turn) -> None:
     today = turn.today
     if day < today:
         await turn.say(_("That day has passed. Please choose a later day of the month."))
+        return
+    if not within_reach(day, today):  # forged data (#12): the calendar offers no such day
+        await turn.say(_("Only a meeting of this month or the next can be moved."))
         return
     await reminders.move_meeting(turn.session, cell, day, actor_id=turn.user_id)
     lines = [

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.model import Role
 from bot.scheduler import tick
-from storage.models import AuditEntry, Org
+from storage.models import AuditEntry, MeetingMove, Org
 
 from .botenv import VN, BotEnv, start_env, stop_env
 from .fakeapi import TgUser
@@ -191,3 +191,17 @@ async def test_others_are_refused_and_nothing_changes(env: BotEnv) -> None:
         await sec.press_data(data, sec.chat.messages[-1].message_id)
         assert "cũ" in (sec.last_alert or ""), data
     assert await org_row(env, kp5.id) == (None, None)
+
+
+async def test_a_forged_move_far_ahead_is_refused(env: BotEnv) -> None:
+    """#12: the calendar offers the days of this month (M7); forged data for a day in 2100
+    or next year moves nothing."""
+    tree, u = await people(env)
+    sec = u["sec"]
+    await open_schedule(sec)
+    screen = sec.chat.last_bot_message
+    for data in (f"rm:to:{tree['kp5'].id}:21000115", f"rm:mv:{tree['kp5'].id}:202803"):
+        await sec.press_data(data, screen.message_id)
+        assert sec.last_alert and "tháng này hoặc tháng sau" in sec.last_alert, data
+    async with env.db() as s:
+        assert await s.scalar(select(func.count()).select_from(MeetingMove)) == 0
