@@ -23,8 +23,7 @@ from bot.org_import import parse_org_csv
 from bot.roster import NewSpan
 from bot.roster_import import parse_pasted
 from bot.summary import Period
-from bot.text import normalize, xml_safe
-from bot.xlsx import looks_like_formula, put, set_value, text_cell
+from bot.text import normalize
 from storage import members
 from storage.models import AuditEntry, Meeting, MeetingGuest, Member, Org
 
@@ -66,6 +65,8 @@ def test_everything_else_is_kept_as_before() -> None:
 
 
 def test_xml_safe_keeps_what_xml_1_0_allows() -> None:
+    from bot.text import xml_safe
+
     assert xml_safe("a\x00\x01\x08\x0b\x0c\x1f\ud800\ufffe\uffffb") == "ab"
     allowed = "\t\n\r x\x7f\x85\ud7ff\ue000\ufffd\U00010000\U0010ffff"
     assert xml_safe(allowed) == allowed
@@ -137,7 +138,8 @@ def test_the_import_uses_the_same_rule() -> None:
     assert {r.row: r.reason.code for r in result.rejected} == {2: "bad_org_name", 3: "bad_org_name"}
 
 
-# --- the sheet helper ---------------------------------------------------------------------------
+# --- the sheet helper (bot.xlsx; imported in each test, so that the flows below also run
+# against the code before #12) ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -145,6 +147,8 @@ def test_the_import_uses_the_same_rule() -> None:
     [HYPERLINK, "+1", "-1", "@A1", "|x", "\t=1", "\r=1", "\n=1", " =1", "＝1", "＋1", "－1", "＠1"],
 )
 def test_formula_like_text_is_written_as_text(text: str) -> None:
+    from bot.xlsx import looks_like_formula, put
+
     assert looks_like_formula(text)
     wb = Workbook()
     ws = wb.active
@@ -157,6 +161,8 @@ def test_formula_like_text_is_written_as_text(text: str) -> None:
 
 
 def test_plain_values_keep_their_types() -> None:
+    from bot.xlsx import looks_like_formula, text_cell
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("x")
     ws.append([text_cell(ws, v) for v in ("Nguyễn Văn An", "#N/A", 3, 0.5, date(2026, 1, 2))])
@@ -170,6 +176,8 @@ def test_plain_values_keep_their_types() -> None:
 
 
 def test_xml_illegal_characters_and_excel_limit() -> None:
+    from bot.xlsx import set_value
+
     cell = set_value(Workbook().active.cell(1, 1), "a\x01\uffff" + "b" * 40_000)
     assert cell.value == "a" + "b" * 32_766 and cell.data_type == "s"
 
