@@ -48,7 +48,10 @@ def set_value(cell: Any, value: object) -> Any:
     if not isinstance(value, str):
         cell.value = value
         return cell
-    text = xml_safe(value)[:MAX_CELL_TEXT]
+    # Printable text holds nothing XML forbids (isprintable() is False for every control,
+    # surrogate and noncharacter): the common case skips the regex. A tab or a line break
+    # is not printable either, so such text is checked, and kept.
+    text = (value if value.isprintable() else xml_safe(value))[:MAX_CELL_TEXT]
     cell.value = text  # openpyxl guesses a formula or an error code from the text …
     cell.data_type = "s"  # … so the type is set after the value: always a string
     if looks_like_formula(text):
