@@ -3,11 +3,12 @@
 Drawn with matplotlib's object API (a Figure on an Agg canvas), never pyplot: pyplot keeps
 global state, which is neither thread-safe nor welcome in a bot that renders reports for
 many chats at once, and it may look for a display. Only cells' figures are drawn, never a
-person's name (S2).
+person's name (S2). The node's name, the only text a user typed, is drawn as plain text.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import math
 from fractions import Fraction
@@ -41,6 +42,14 @@ def _rate(p: TrendPoint) -> float:
 def _month_label(p: TrendPoint) -> str:
     year, month = p.ym
     return f"{month:02d}/{year % 100:02d}"  # tr.month()'s order (L2), short enough for 12
+
+
+def _plain(text: str) -> str:
+    """Text drawn as written: matplotlib reads "$…$" as mathtext, so a node named
+    "Chi bộ $\\frac{$" stopped the chart at drawing time and "$x^2$" was typeset (#12).
+    An escaped dollar is drawn as "$"; Text(parse_math=False) would not do, as matplotlib
+    3.11 still parses the text when it measures it for wrap=True."""
+    return text.replace("$", r"\$")
 
 
 def compliance_chart(report: Report, tr: Translator) -> bytes:
@@ -94,7 +103,7 @@ def compliance_chart(report: Report, tr: Translator) -> bytes:
     if not points:
         ax.text(0.5, 0.5, tr.gettext("No data yet"), transform=ax.transAxes, ha="center")
     ax.set_title(
-        tr.gettext("{node}: regular meetings and attendance").format(node=report.node_name),
+        tr.gettext("{node}: regular meetings and attendance").format(node=_plain(report.node_name)),
         fontsize=14,
         fontweight="bold",
         wrap=True,  # a long node name must not run off the image
@@ -108,8 +117,9 @@ def compliance_chart(report: Report, tr: Translator) -> bytes:
 
 
 def chart_caption(report: Report, tr: Translator) -> str:
-    """One or two plain lines under the photo: the span and the last month's figures.
-    Cells are counted, never named, and no person appears (S2)."""
+    """One or two lines under the photo: the span and the last month's figures. Cells are
+    counted, never named, and no person appears (S2). HTML, the bot's parse mode: the node's
+    name is escaped (a name with "<" or "&" made Telegram refuse the photo, #12)."""
     points = report.trend[-CHART_MONTHS:]
     if not points:
         return _fit(tr.gettext("{node}: no months to show yet.").format(node=report.node_name))
@@ -143,5 +153,7 @@ def chart_caption(report: Report, tr: Translator) -> str:
 
 
 def _fit(text: str) -> str:
-    # A node's name is the only free text here; cut rather than let Telegram refuse.
-    return text if len(text) < CAPTION_LIMIT else text[: CAPTION_LIMIT - 2] + "…"
+    # A node's name is the only free text here; cut rather than let Telegram refuse. The
+    # limit counts the text as shown, so the cut comes before the escaping.
+    fitted = text if len(text) < CAPTION_LIMIT else text[: CAPTION_LIMIT - 2] + "…"
+    return html.escape(fitted, quote=False)

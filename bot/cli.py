@@ -21,7 +21,9 @@ from bot.i18n import Translator, translator
 from bot.invites import deep_link
 from bot.logs import setup_logging
 from bot.model import OrgKind, Role
+from bot.names import org_name_problem, org_name_refusal
 from bot.settings import Settings, SettingsError
+from bot.text import normalize
 from storage import invites, orgs, users
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -197,6 +199,9 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace, t: Translator) -> 
 
 def cmd_init(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     """Create the root node and print a one-time link that makes its opener the admin."""
+    problem = org_name_problem(normalize(args.name))  # the rule of names typed in the bot
+    if problem is not None:
+        raise CliError(org_name_refusal(problem, t.gettext))
 
     async def work(session: AsyncSession) -> str:
         root = await orgs.find_child(session, None, args.name)

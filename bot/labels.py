@@ -82,6 +82,10 @@ PROBLEMS = {
     "empty_name": N_("no name"),
     "name_too_long": N_("the name is longer than {limit} characters"),
     "bad_name": N_("the name “{name}” contains digits or symbols"),
+    "bad_org_name": N_(
+        "the name “{name}” may contain only letters, digits, spaces and . , - ( ) / & ' \" "
+        "and must begin with a letter or a digit"
+    ),
     "bad_date": N_("cannot read the date “{value}”; please write it like 03/02/2026"),
     "future_date": N_("the date {value} is in the future"),
     "official_before_admission": N_("official from {official}, before admission on {admitted}"),

@@ -24,7 +24,7 @@ from docx.shared import Cm, Length, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from bot.text import normalize
+from bot.text import normalize, xml_safe
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
@@ -181,7 +181,9 @@ def _para(
     else:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if text:
-        run = paragraph.add_run(normalize(text))
+        # normalize() drops what XML cannot hold in text typed today; xml_safe() is the
+        # backstop for text stored before it did (python-docx raises on U+FFFF) (#12).
+        run = paragraph.add_run(xml_safe(normalize(text)))
         run.bold, run.italic, run.underline = bold, italic, underline
         if size is not None:
             run.font.size = size
@@ -303,7 +305,7 @@ def build_minutes(data: MinutesData) -> bytes:
 
     props = doc.core_properties
     props.title = "Biên bản sinh hoạt chi bộ"
-    props.subject = f"{normalize(data.cell)}: {_title(data).lower()}"
+    props.subject = xml_safe(f"{normalize(data.cell)}: {_title(data).lower()}")
     props.author = props.last_modified_by = "chibo"
     props.comments = props.keywords = props.category = ""
     # The template's 2013 stamps would be misleading; the meeting's own time is not personal.

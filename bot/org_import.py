@@ -14,6 +14,7 @@ from datetime import time
 
 from bot.dates import parse_time
 from bot.model import CellType, OrgKind
+from bot.names import org_name_problem
 from bot.tabular import (
     FILE_PROBLEM_CODES,
     Cell,
@@ -53,6 +54,8 @@ PROBLEM_CODES: dict[str, str] = {
     "empty_name": "The row has no organisation name.",
     "empty_parent": "The row does not say which organisation the cell belongs to.",
     "name_too_long": "The name is longer than {limit} characters.",
+    "bad_org_name": "The name “{name}” may hold only letters, digits, spaces and "
+    ". , - ( ) / & ' \" and must begin with a letter or a digit.",
     "unknown_cell_type": "Unknown type “{value}”: use dân cư, cơ quan, đơn vị sự nghiệp, "
     "doanh nghiệp nhà nước, doanh nghiệp ngoài nhà nước, học sinh/sinh viên, lực lượng vũ trang.",
     "unknown_org_kind": "Unknown kind of organisation “{value}” (chi bộ, tổ đảng, đảng bộ …).",
@@ -239,8 +242,8 @@ def _read_row(number: int, row: Row, columns: dict[str, int]) -> OrgRow:
     if not parent:
         raise _Rejected(Problem("empty_parent"))
     for text in (name, parent):
-        if len(text) > MAX_NAME_LENGTH:
-            raise _Rejected(Problem("name_too_long", {"limit": str(MAX_NAME_LENGTH)}))
+        if (problem := org_name_problem(text)) is not None:  # #12: the bot's rule, bot.names
+            raise _Rejected(problem)
     kind_text = cell_text(get("kind"))
     kind = _org_kind(kind_text) if kind_text else guess_org_kind(name)
     if kind is None:

@@ -3,7 +3,8 @@
 Admins get it for their subtree and secretaries for their own cell, never a group (S2).
 Each member's meetings are judged by the status on the meeting day (R1) with the same
 rules as the member's screen (bot.history.member_year), so the sheet, the member's
-record and the R5/R6 warnings agree.
+record and the R5/R6 warnings agree. Every value goes through bot.xlsx, so a name is text,
+never a formula (#12).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.roster import StatusEntry, status_on
 from bot.summary import Period
 from bot.summary_text import period_title
 from bot.text import upfirst
+from bot.xlsx import put
 
 # One letter per presence at the month's regular meeting(s); the legend explains them.
 MARKS = {
@@ -55,13 +57,14 @@ def person_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = _("Members")
-    ws["A1"] = node_name
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = upfirst(_("Attendance of members, {period}").format(period=period_title(tr, period)))
-    ws["A3"] = _(
+    put(ws, 1, 1, node_name).font = Font(bold=True, size=13)
+    title = _("Attendance of members, {period}").format(period=period_title(tr, period))
+    put(ws, 2, 1, upfirst(title))
+    legend = _(
         "✓ present · P absent with reason · K absent without reason · + came while exempted "
         "· – not counted that day. Confidential: do not post in groups."
     )
+    put(ws, 3, 1, legend)
     head = [_("No."), _("Cell"), _("Full name"), _("Status")]
     head += [tr.month(*ym) for ym in months]
     head += [
@@ -72,8 +75,8 @@ def person_workbook(
         _("Excused in a row ({year})").format(year=period.year),
         _("To consider (R5/R6)"),
     ]
-    for col, title in enumerate(head, 1):
-        c = ws.cell(row=5, column=col, value=title)
+    for col, heading in enumerate(head, 1):
+        c = put(ws, 5, col, heading)
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="center")
     by_cell: dict[int, list[tuple[int, date, str]]] = {}
@@ -107,7 +110,7 @@ def person_workbook(
             _consider(year.r5, year.r6, tr),
         ]
         for col, value in enumerate(values, 1):
-            ws.cell(row=row, column=col, value=value)
+            put(ws, row, col, value)  # #12: a name is text, never a formula
         row += 1
     widths = [5, 28, 26, 14, *[9] * len(months), 9, 11, 11, 14, 12, 22]
     for col, width in enumerate(widths, 1):

@@ -6,17 +6,16 @@ Used by bot.roster_import, which documents the problem codes. Pure. Rule IDs ref
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from bot.model import LEAVING_STATUSES, TEMPORARY_STATUSES, MemberStatus
+from bot.names import person_name_problem
 from bot.roster_status import StatusEvent
 from bot.tabular import Problem, RowProblem
 from bot.text import fold, sort_key
 
 S = MemberStatus
-MAX_NAME_LENGTH = 120  # the width of members.full_name
 
 
 @dataclass(frozen=True)
@@ -157,18 +156,9 @@ class ParseResult:
     source_kind: str  # "csv", "xlsx" or "text"
 
 
-NAME_CHARS = re.compile(r"[^\W\d_]|[ '’‘.\-]|[\u0300-\u036f]")
-
-
-def name_problem(name: str) -> Problem | None:
-    """Why a name cannot be stored: empty, too long, digits or symbols (or None)."""
-    if not name:
-        return Problem("empty_name")
-    if len(name) > MAX_NAME_LENGTH:
-        return Problem("name_too_long", {"limit": str(MAX_NAME_LENGTH), "name": name[:40] + "…"})
-    if not all(NAME_CHARS.fullmatch(ch) for ch in name) or not re.search(r"[^\W\d_]", name):
-        return Problem("bad_name", {"name": name})
-    return None
+# One rule for names in a file and names typed in the bot (#12); bot.roster_import checks a
+# row's name first with it.
+name_problem = person_name_problem
 
 
 @dataclass

@@ -5,6 +5,7 @@ Pure functions, no I/O. Rule IDs refer to ../shared/DOMAIN.md.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TypeVar, overload
@@ -28,22 +29,43 @@ def upfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Dropped on input (L5, #12): control characters (Cc; whitespace among them becomes a
+# space), lone surrogates (Cs: a JSON "\ud800" decodes to one, and neither UTF-8 nor XML
+# can hold it) and unassigned code points (Cn). Cn includes the 66 noncharacters
+# (U+FDD0-U+FDEF and U+xFFFE/U+xFFFF of every plane), which stay unassigned in every
+# Unicode version and break XML documents (one U+FFFF stopped a ward's members workbook).
+# A character newer than Python's Unicode database (3.11: Unicode 14.0) is Cn here too.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cs", "Cn"})
+
+# XML 1.0 allows #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+_XML_ILLEGAL = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def normalize(text: str) -> str:
     """L5: the canonical form of a line of user input, kept for display and storage.
 
     NFC, Ð/ð → Đ/đ, invisible characters removed, every kind of whitespace (NBSP, tabs,
-    line breaks, thin spaces) turned into one ordinary space, trimmed. Idempotent.
+    line breaks, thin spaces) turned into one ordinary space, trimmed; control characters,
+    lone surrogates, noncharacters and unassigned code points dropped. Idempotent.
     """
     # Invisible and control characters go first, so that a mark separated from its base
     # letter by a zero-width space still composes with it under NFC.
     kept = "".join(
         ch
         for ch in text
-        if ch not in _INVISIBLE and (ch.isspace() or unicodedata.category(ch) != "Cc")
+        if ch not in _INVISIBLE
+        and (ch.isspace() or unicodedata.category(ch) not in _DROPPED_CATEGORIES)
     )
     kept = unicodedata.normalize("NFC", kept.translate(_LOOKALIKES))
     # str.split() with no argument splits on every Unicode whitespace, NBSP included.
     return " ".join(kept.split())
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML 1.0 cannot hold (C0 controls other than tab and
+    line breaks, lone surrogates, U+FFFE, U+FFFF): the backstop of every document chibo
+    writes (workbooks, minutes), for text stored before normalize() dropped them."""
+    return _XML_ILLEGAL.sub("", text)
 
 
 def fold(text: str) -> str:

@@ -4,7 +4,7 @@ Sheet 1 holds the headline figures of the month (K1), quarter (K2) or year (K3) 
 breakdowns (K4); sheet 2 one row per cell, month by month. Shares are stored as fractions
 with a percent format, so Excel shows them in the reader's own locale (L3) and they can
 be summed; dates are real date cells shown dd/mm/yyyy (L2). Only cells are named, never a
-person (S2).
+person (S2). Every value goes through bot.xlsx, so a name is text, never a formula (#12).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from fractions import Fraction
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -39,6 +38,7 @@ from bot.summary import (
 )
 from bot.summary_text import period_title
 from bot.text import upfirst
+from bot.xlsx import text_cell
 
 # M9: the source strings of handlers/meeting_details.py, which bot/ may not import; the
 # same msgids share one translation.
@@ -126,9 +126,7 @@ class _Grid:
 
 
 def _cell(ws: Any, spec: _Spec) -> Any:
-    cell = WriteOnlyCell(ws, spec.value)
-    if spec.style:
-        cell.style = spec.style
+    cell = text_cell(ws, spec.value, spec.style)  # #12: names are text, never a formula
     if spec.font is not None:
         cell.font = spec.font
     if spec.number_format:
@@ -427,7 +425,7 @@ def _cells_sheet(ws: Any, report: Report, tr: Translator) -> None:
     legend = _(
         "{held} held the regular meeting; {zero} reported it did not meet; {none} not reported"
     )
-    ws.append([legend.format(held=HELD, zero=_("DNM"), none=NOT_REPORTED)])
+    ws.append([_cell(ws, _Spec(legend.format(held=HELD, zero=_("DNM"), none=NOT_REPORTED)))])
     for header in (top, sub):
         ws.append([_cell(ws, _Spec(text or None, HEAD)) for text in header])
     quarters = [qm for _y, _q, qm in _quarters(report)]

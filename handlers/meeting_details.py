@@ -24,9 +24,9 @@ from storage.models import Meeting, Org
 
 from .base import Button, Stale, Turn, esc, inline
 from .meeting_log import FLOW, TYPE_LABELS, check_regular, flow_meeting
+from .roster import name_problem
 
 TOPIC_MAX = 200  # S2: a short line, never the minutes
-GUEST_NAME_MAX = 120
 NOTE_MAX = 200
 GUESTS_SHOWN = 20
 LENGTHS = (60, 90, 120, 150, 180)
@@ -274,19 +274,31 @@ async def ask_guests(turn: Turn) -> None:
 
 def _name_and_note(line: str) -> tuple[str, str | None]:
     name, _sep, note = normalize(line).partition(",")
-    return " ".join(name.split())[:GUEST_NAME_MAX], (" ".join(note.split())[:NOTE_MAX] or None)
+    return " ".join(name.split()), (" ".join(note.split())[:NOTE_MAX] or None)
+
+
+async def _refuse_name(turn: Turn, name: str) -> bool:
+    """#12: a guest's or attendee's name follows the roster's rule (it goes into the
+    minutes); if it does not, say why and return True. Nothing of the message is kept."""
+    problem = name_problem(turn, name)
+    if problem is None:
+        return False
+    await turn.reply(
+        turn._("“{name}” was not recorded. {problem}").format(name=esc(name[:60]), problem=problem)
+    )
+    return True
 
 
 async def guests_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
-    added = 0
-    for line in turn.text.splitlines():
-        name, note = _name_and_note(line)
-        if name:
-            await meetings.add_guest(turn.session, meeting, name, note)
-            added += 1
-    if not added:
+    guests = [g for g in map(_name_and_note, turn.text.splitlines()) if g[0]]
+    if not guests:
         await turn.reply(turn._("Please type a guest's name, then a comma and a note."))
         return
+    for name, _note in guests:
+        if await _refuse_name(turn, name):
+            return
+    for name, note in guests:
+        await meetings.add_guest(turn.session, meeting, name, note)
     await show_guests(turn, meeting, fresh=True)
 
 
@@ -328,6 +340,8 @@ async def upper_text(turn: Turn, meeting: Meeting, cell: Org) -> None:
     name, post = _name_and_note(turn.text)
     if not name or parse_time(name) is not None:
         await turn.reply(turn._("Please type the name, then a comma and the post."))
+        return
+    if await _refuse_name(turn, name):
         return
     meeting.upper_attendee = (f"{name} – {post}" if post else name)[:200]
     meetings.touch(meeting)

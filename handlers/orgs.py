@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot import labels
 from bot.model import CellType, OrgKind
+from bot.names import org_name_problem, org_name_refusal
 from bot.text import normalize, upfirst
 from storage import orgs
 from storage.models import Org
@@ -114,8 +115,9 @@ async def org_text(turn: Turn) -> None:
     state = await turn.flow()
     assert state is not None
     name = normalize(turn.text)
-    if not name or len(name) > 200:
-        await turn.reply(_("Please type a name of at most 200 characters."))
+    problem = org_name_problem(name)  # #12: no "=WEBSERVICE(…)" in the committee's workbook
+    if problem is not None:
+        await turn.reply(esc(org_name_refusal(problem, _)))
         return
     if state.flow == "orgrename":
         org = await admin_node(turn, int(state.data["org_id"]))

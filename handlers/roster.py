@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot import labels
 from bot.model import MemberStatus
+from bot.names import person_name_problem, person_name_refusal
 from bot.roster import RosterLine, roster_on, status_counts
 from bot.text import normalize
 from storage import members, orgs
@@ -205,12 +206,7 @@ async def rename_text(turn: Turn) -> None:
 
 
 def name_problem(turn: Turn, name: str) -> str | None:
-    """A polite sentence if `name` cannot be a person's full name."""
-    _ = turn._
-    if not name:
-        return _("Please type a name.")
-    if len(name) > 120:
-        return _("That name is too long (at most 120 characters).")
-    if any(ch.isdigit() for ch in name) or not any(ch.isalpha() for ch in name):
-        return _("A name should contain letters only, e.g. Nguyễn Thị Hòa.")
-    return None
+    """A polite sentence (HTML) if `name` (normalised) cannot be a person's full name: the
+    rule of the roster import (bot.names), for every name typed in the bot (#12)."""
+    problem = person_name_problem(name)
+    return None if problem is None else esc(person_name_refusal(problem, turn._))

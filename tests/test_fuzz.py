@@ -38,6 +38,7 @@ from sqlalchemy import delete, update
 from bot.dates import parse_date, parse_month, parse_start_and_length, parse_time
 from bot.i18n import translator
 from bot.model import CellType, MemberStatus, OrgKind, Role
+from bot.names import org_name_problem, person_name_problem
 from bot.org_import import parse_org_csv
 from bot.roster import NewSpan
 from bot.roster_import import RosterFileError, parse_pasted, parse_roster_file
@@ -289,11 +290,11 @@ TextOracle = Callable[[str], bool]  # True when the input must be rejected
 
 
 def _name_bad(text: str) -> bool:
-    name = normalize(text)
-    return (
-        not name or len(name) > 120 or any(ch.isdigit() for ch in name)
-        or not any(ch.isalpha() for ch in name)
-    )  # fmt: skip
+    return person_name_problem(normalize(text)) is not None  # #12: the import's rule
+
+
+def _org_name_bad(text: str) -> bool:
+    return org_name_problem(normalize(text)) is not None
 
 
 def _date_bad(text: str) -> bool:
@@ -311,14 +312,13 @@ def _score_bad(text: str) -> bool:
 
 
 def _guests_bad(text: str) -> bool:
-    return all(
-        not " ".join(normalize(line).partition(",")[0].split()) for line in text.splitlines()
-    )
+    names = [" ".join(normalize(line).partition(",")[0].split()) for line in text.splitlines()]
+    return not any(names) or any(n and _name_bad(n) for n in names)  # one bad name: none added
 
 
 def _upper_bad(text: str) -> bool:
     name = " ".join(normalize(text).partition(",")[0].split())
-    return not name or parse_time(name) is not None
+    return not name or parse_time(name) is not None or _name_bad(name)
 
 
 # step → (who, flow with the world's ids as "{key}", the rejection oracle or None)
@@ -343,10 +343,9 @@ STEPS: dict[str, tuple[str, tuple[str, str, dict[str, Any]] | None, TextOracle |
     "new member's date": ("sec", ("addone", "date", {"cell_id": "{cell}", "name": "Võ Văn Thử",
                                                      "status": "official"}), _date_bad),
     "pasted roster": ("sec", ("paste", "text", {"cell_id": "{cell}"}), None),
-    "new cell's name": ("admin", ("orgadd", "name", {"parent_id": "{ward}"}),
-                        lambda t: not normalize(t) or len(normalize(t)) > 200),
+    "new cell's name": ("admin", ("orgadd", "name", {"parent_id": "{ward}"}), _org_name_bad),
     "cell's new name": ("admin", ("orgrename", "name", {"org_id": "{other_cell}"}),
-                        lambda t: not normalize(t) or len(normalize(t)) > 200),
+                        _org_name_bad),
     "zero report month": ("sec", ("zero", "month", {"cell_id": "{cell}"}), _month_bad),
     "zero report reason": ("sec", ("zero", "reason", {"cell_id": "{cell}", "year": 2026,
                                                      "month": 10}),
