@@ -32,7 +32,7 @@ from bot.context import BotContext, BotData, system_clock
 from bot.i18n import SUPPORTED_LOCALES, translator
 from bot.processor import ChatOrderedProcessor
 from bot.settings import Settings
-from bot.throttle import UserThrottle
+from bot.throttle import GROUP_BURST, GROUP_PER_MINUTE, Throttle
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -114,14 +114,14 @@ def update_workers(settings: Settings, dialect: str) -> int:
 
 
 def update_processor(settings: Settings, dialect: str) -> ChatOrderedProcessor:
-    """The processor `build_application` installs, with the flood guards of `settings`."""
-    throttle = (
-        UserThrottle(settings.flood_burst, settings.flood_per_minute)
-        if settings.flood_burst
-        else None
-    )
+    """The processor `build_application` installs, with the flood guards of `settings`
+    (CHIBO_FLOOD_BURST=0 turns the per-person and per-group budgets off)."""
+    on = settings.flood_burst > 0
     return ChatOrderedProcessor(
-        update_workers(settings, dialect), chat_queue=settings.chat_queue, throttle=throttle
+        update_workers(settings, dialect),
+        chat_queue=settings.chat_queue,
+        throttle=Throttle(settings.flood_burst, settings.flood_per_minute) if on else None,
+        group_throttle=Throttle(GROUP_BURST, GROUP_PER_MINUTE) if on else None,
     )
 
 

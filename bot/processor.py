@@ -9,9 +9,9 @@ waits inside `do_process_update` holds one of the global places. Before #12 one 
 hold all of them: 1,400 updates from one stranger and everybody else's update queued behind
 several hundred of his (21 s for a /start answered in 0.06 s alone).
 
-Now an update is let in only if its sender is within their budget (bot.throttle) and its
-chat has fewer than `chat_queue` updates in the processor; anything else is dropped on the
-spot: its coroutine (PTB's `process_update`, not started yet) is closed, so it builds no
+Now an update is let in only if its sender (and, in a group, the group) is within their
+budget (bot.throttle) and its chat has fewer than `chat_queue` updates in the processor;
+anything else is dropped on the spot: its coroutine (PTB's `process_update`, not started yet) is closed, so it builds no
 context, runs no handler and touches no database, and returning releases its global place
 and marks it done on the queue. A chat's flood therefore holds at most `chat_queue` places
 and one worker at a time, and the others' updates go past it.
@@ -30,7 +30,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.throttle import UserThrottle, Verdict
+from bot.throttle import Throttle, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +65,25 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     sees the step before it. An update waiting for its chat's turn takes no worker.
 
     Floods (#12): with a `throttle`, each sender's updates beyond their budget are dropped
-    (and `on_throttled` tells them, once in a while); a chat with `chat_queue` updates in the
-    processor gets further ones dropped until it catches up."""
+    (and `on_throttled` tells them, once in a while), and with a `group_throttle` each group
+    chat's; a chat with `chat_queue` updates in the processor gets further ones dropped until
+    it catches up."""
 
     def __init__(
         self,
         workers: int,
         *,
         chat_queue: int = CHAT_QUEUE,
-        throttle: UserThrottle | None = None,
+        throttle: Throttle | None = None,
+        group_throttle: Throttle | None = None,
     ) -> None:
         super().__init__(QUEUED_UPDATES)
         if chat_queue < 1:
             raise ValueError("chat_queue must be at least 1")
         self.workers = workers
         self.chat_queue = chat_queue
-        self.throttle = throttle
+        self.throttle = throttle  # per person
+        self.group_throttle = group_throttle  # per group chat
         self.on_throttled: Notify | None = None  # set by bot.app (handlers/flood.py)
         self._slots = asyncio.Semaphore(workers)
         self._chats: dict[int, _Chat] = {}
@@ -130,18 +133,31 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                     log.info("chat %s caught up; %d updates dropped", chat.id, state.dropped)
 
     def _budget(self, update: Update) -> Verdict:
-        user = update.effective_user
-        if self.throttle is None or user is None:
-            return Verdict.PASS
-        verdict = self.throttle.check(user.id, button=update.callback_query is not None)
-        if verdict is Verdict.NOTICE:
-            log.info(
-                "user %s is over %d updates at once or %d a minute: dropping the excess",
-                user.id,
-                self.throttle.burst,
-                self.throttle.per_minute,
-            )
-        return verdict
+        """The sender's budget, then (in a group) the group's: the first one it is over."""
+        user, chat = update.effective_user, update.effective_chat
+        button = update.callback_query is not None
+        if self.throttle is not None and user is not None:
+            verdict = self.throttle.check(user.id, button=button)
+            if verdict is not Verdict.PASS:
+                if verdict is Verdict.NOTICE:
+                    log.info(
+                        "user %s is over %d updates at once or %d a minute: dropping the excess",
+                        user.id,
+                        self.throttle.burst,
+                        self.throttle.per_minute,
+                    )
+                return verdict
+        if self.group_throttle is not None and chat is not None and chat.type != chat.PRIVATE:
+            verdict = self.group_throttle.check(chat.id, button=button)
+            if verdict is Verdict.NOTICE:
+                log.info(
+                    "chat %s is over %d updates at once or %d a minute: dropping the excess",
+                    chat.id,
+                    self.group_throttle.burst,
+                    self.group_throttle.per_minute,
+                )
+            return verdict
+        return Verdict.PASS
 
     @staticmethod
     async def _tell(notify: Notify, update: Update, verdict: Verdict) -> None:

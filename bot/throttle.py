@@ -1,18 +1,25 @@
-"""How fast one person may send updates (#12): a token bucket per Telegram user.
+"""How fast updates may come (#12): token buckets, one per person and one per group chat.
 
-Pure bookkeeping on a monotonic clock, no Telegram and no database: bot.app's update
-processor asks `check` before an update takes a worker or opens a transaction, and
-handlers/flood.py tells the person when they went over.
+Pure bookkeeping on a monotonic clock, no Telegram and no database: bot.processor asks
+`check` before an update takes a worker or opens a transaction, and handlers/flood.py tells
+the person when they went over.
 
-The numbers (bot.settings, CHIBO_FLOOD_BURST and CHIBO_FLOOD_PER_MINUTE) come from what a
-fast person does. The longest run of updates a secretary sends is logging a meeting: about
-six to reach the attendance screen and save, plus one tap per absent member, each tap
-answered (the screen redrawn) before the next. Tapping a whole 30-member roster with nobody
-waiting for anything is 36 updates; a burst of 40 lets all of them through even if they came
-in the same instant. A person reading each screen taps one to three times a second for a few
-seconds, then reads; 120 a minute (2 a second, sustained) is more than anybody keeps up. A
-pasted list is one update; an album or a forwarded batch is at most 10 at once. A script
-gets 40 updates and then 2 a second: everything else it sends is dropped unread.
+**Per person** (bot.settings: CHIBO_FLOOD_BURST, CHIBO_FLOOD_PER_MINUTE), from what a fast
+person does. The longest run of updates a secretary sends is logging a meeting: four to reach
+the attendance screen (/start, 📝 Ghi sinh hoạt, the type, the date), one tap per absent
+member, two to confirm and save, each answered (the screen redrawn) before the next. Tapping
+a whole 30-member roster with no pause at all is 36 updates; a burst of 40 lets all of them
+through even if they came in the same instant. A person reading each screen taps one to
+three times a second for a few seconds, then reads; 120 a minute (2 a second, sustained) is
+more than anybody keeps up. A pasted list is one update; an album or a forwarded batch at
+most 10 at once. A script gets 40 updates and then 2 a second: the rest is dropped unread.
+
+**Per group chat** (GROUP_BURST, GROUP_PER_MINUTE): Telegram lets a bot send at most 20
+messages a minute in one group, and nearly every update in a group is answered there. More
+than that from one group only queues answers behind Telegram's limit (PTB's rate limiter
+waits them out), each holding one of the few workers for seconds meanwhile: on SQLite, the
+only one. So a group gets 10 at once and 20 a minute, which covers admins opening a report
+together (/baocao and three buttons each).
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ ANSWERS = 10
 # Forget people whose bucket has been full again for this long (memory stays bounded by the
 # people active in the last minute or so, however many ids a flood uses).
 SWEEP_EVERY = 1024  # checks between sweeps
+GROUP_BURST = 10
+GROUP_PER_MINUTE = 20  # Telegram's limit of messages a minute in one group
 
 
 class Verdict(enum.Enum):
@@ -49,8 +58,9 @@ class _Bucket:
     answers: int = 0  # empty answers left until quiet_until
 
 
-class UserThrottle:
-    """A bucket of `burst` updates per user, refilled at `per_minute` a minute."""
+class Throttle:
+    """A bucket of `burst` updates per key (a user's or a group's id), refilled at
+    `per_minute` a minute."""
 
     def __init__(
         self, burst: int, per_minute: int, *, clock: Callable[[], float] = time.monotonic
@@ -63,15 +73,15 @@ class UserThrottle:
         self._buckets: dict[int, _Bucket] = {}
         self._checks = 0
 
-    def check(self, user_id: int, *, button: bool) -> Verdict:
-        """Take one update's token from `user_id`'s bucket; what to do with the update."""
+    def check(self, key: int, *, button: bool) -> Verdict:
+        """Take one update's token from `key`'s bucket; what to do with the update."""
         now = self.clock()
         self._checks += 1
         if self._checks % SWEEP_EVERY == 0:
             self._sweep(now)
-        bucket = self._buckets.get(user_id)
+        bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[user_id] = _Bucket(float(self.burst), now)
+            bucket = self._buckets[key] = _Bucket(float(self.burst), now)
         else:
             elapsed = max(0.0, now - bucket.stamp)
             bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self.per_second)
@@ -93,8 +103,8 @@ class UserThrottle:
         for the same person starts full, which is the same thing."""
         refill = self.burst / self.per_second
         self._buckets = {
-            user: b
-            for user, b in self._buckets.items()
+            key: b
+            for key, b in self._buckets.items()
             if now < b.quiet_until or now - b.stamp < refill
         }
 

@@ -1,10 +1,10 @@
-"""The per-person update budget (#12): bot.throttle.UserThrottle, on a clock the test moves."""
+"""The per-person update budget (#12): bot.throttle.Throttle, on a clock the test moves."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.throttle import ANSWERS, NOTICE_EVERY, SWEEP_EVERY, UserThrottle, Verdict
+from bot.throttle import ANSWERS, NOTICE_EVERY, SWEEP_EVERY, Throttle, Verdict
 
 
 class Ticks:
@@ -17,7 +17,7 @@ class Ticks:
 
 def test_a_burst_passes_then_one_notice_then_silence() -> None:
     clock = Ticks()
-    throttle = UserThrottle(40, 120, clock=clock)
+    throttle = Throttle(40, 120, clock=clock)
     verdicts = [throttle.check(7, button=False) for _ in range(50)]
     assert verdicts[:40] == [Verdict.PASS] * 40
     assert verdicts[40:] == [Verdict.NOTICE] + [Verdict.DROP] * 9
@@ -27,7 +27,7 @@ def test_a_burst_passes_then_one_notice_then_silence() -> None:
 
 def test_refill_at_the_rate_and_never_above_the_burst() -> None:
     clock = Ticks()
-    throttle = UserThrottle(3, 60, clock=clock)  # one a second
+    throttle = Throttle(3, 60, clock=clock)  # one a second
     assert [throttle.check(1, button=False) for _ in range(4)] == [
         Verdict.PASS,
         Verdict.PASS,
@@ -44,7 +44,7 @@ def test_refill_at_the_rate_and_never_above_the_burst() -> None:
 
 def test_one_notice_per_cooldown() -> None:
     clock = Ticks()
-    throttle = UserThrottle(1, 1, clock=clock)
+    throttle = Throttle(1, 1, clock=clock)
     assert throttle.check(1, button=False) is Verdict.PASS
     assert throttle.check(1, button=False) is Verdict.NOTICE
     clock.now += NOTICE_EVERY - 1  # half a token has come back: still over, and still quiet
@@ -57,7 +57,7 @@ def test_button_presses_over_the_budget_get_a_few_empty_answers() -> None:
     """The first press over gets the notice (a toast), the next ANSWERS only stop their
     spinner, the rest cost no Bot API call at all."""
     clock = Ticks()
-    throttle = UserThrottle(2, 60, clock=clock)
+    throttle = Throttle(2, 60, clock=clock)
     verdicts = [throttle.check(1, button=True) for _ in range(2 + 1 + ANSWERS + 5)]
     assert verdicts == (
         [Verdict.PASS] * 2 + [Verdict.NOTICE] + [Verdict.ANSWER] * ANSWERS + [Verdict.DROP] * 5
@@ -67,7 +67,7 @@ def test_button_presses_over_the_budget_get_a_few_empty_answers() -> None:
 def test_memory_is_bounded_by_the_recently_active() -> None:
     """A flood from ever new ids (one update each) does not keep a bucket per id forever."""
     clock = Ticks()
-    throttle = UserThrottle(40, 120, clock=clock)
+    throttle = Throttle(40, 120, clock=clock)
     for user in range(SWEEP_EVERY - 1):
         throttle.check(user, button=False)
     assert len(throttle) == SWEEP_EVERY - 1
@@ -80,4 +80,4 @@ def test_memory_is_bounded_by_the_recently_active() -> None:
 @pytest.mark.parametrize(("burst", "per_minute"), [(0, 120), (40, 0)])
 def test_nonsense_budgets_are_refused(burst: int, per_minute: int) -> None:
     with pytest.raises(ValueError, match="at least 1"):
-        UserThrottle(burst, per_minute)
+        Throttle(burst, per_minute)

@@ -14,7 +14,7 @@ from telegram.error import Forbidden
 
 from bot.app import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
 from bot.settings import Settings
-from bot.throttle import UserThrottle, Verdict
+from bot.throttle import Throttle, Verdict
 
 from .botenv import TOKEN
 from .db import Backend
@@ -156,7 +156,7 @@ async def test_a_flooded_chat_holds_only_its_cap(caplog: pytest.LogCaptureFixtur
 
 async def test_over_budget_updates_are_dropped_before_anything_runs() -> None:
     ticks = [0.0]
-    processor = ChatOrderedProcessor(2, throttle=UserThrottle(2, 60, clock=lambda: ticks[0]))
+    processor = ChatOrderedProcessor(2, throttle=Throttle(2, 60, clock=lambda: ticks[0]))
     told: list[tuple[int, Verdict]] = []
 
     async def tell(upd: Update, verdict: Verdict) -> None:
@@ -181,7 +181,7 @@ async def test_over_budget_updates_are_dropped_before_anything_runs() -> None:
 
 
 async def test_a_notice_that_cannot_be_sent_is_no_error(caplog: pytest.LogCaptureFixture) -> None:
-    processor = ChatOrderedProcessor(1, throttle=UserThrottle(1, 1))
+    processor = ChatOrderedProcessor(1, throttle=Throttle(1, 1))
 
     async def blocked(_upd: Update, _verdict: Verdict) -> None:
         raise Forbidden("bot was blocked by the user")
