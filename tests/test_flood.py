@@ -32,6 +32,7 @@ from .test_flow_onboarding import admin_invite
 FLOOD = 2000
 BURST = 40  # bot.settings' default CHIBO_FLOOD_BURST
 CHAT_QUEUE = 50  # and CHIBO_CHAT_QUEUE
+GROUP_BURST = 10  # bot.throttle's
 TOO_FAST_VI = "Đồng chí thao tác nhanh quá. Đề nghị đồng chí chờ vài giây rồi thử lại."
 TOO_FAST_EN = "You are going too fast. Please wait a few seconds, then try again."
 
@@ -56,11 +57,12 @@ def queued(env: BotEnv, user_id: int, name: str = "Lạ", **kw: Any) -> QueuedUs
 @asynccontextmanager
 async def running(env: BotEnv) -> AsyncIterator[list[float]]:
     """The application started (its update fetcher running, no reminder tick) with the
-    budget's clock held still; yields that clock for the test to move."""
+    budgets' clock held still; yields that clock for the test to move."""
     ticks = [0.0]
-    throttle = getattr(env.app.update_processor, "throttle", None)
-    if throttle is not None:
-        throttle.clock = lambda: ticks[0]
+    for budget in ("throttle", "group_throttle"):
+        throttle = getattr(env.app.update_processor, budget, None)
+        if throttle is not None:
+            throttle.clock = lambda: ticks[0]
     assert env.app.job_queue is not None
     for job in env.app.job_queue.jobs():
         job.schedule_removal()
@@ -142,18 +144,12 @@ async def test_a_strangers_flood_does_not_hold_up_a_secretary(env: BotEnv) -> No
     assert await env.count(User, User.telegram_id == 999) == 0
 
 
-async def test_a_flooded_group_holds_only_its_cap(
-    env: BotEnv, caplog: pytest.LogCaptureFixture
-) -> None:
-    """2,000 /start in one group from 200 strangers, each within their own budget: the
-    group gets at most CHIBO_CHAT_QUEUE of them handled, the rest dropped (one log line when
-    it starts, one when it ends), and a secretary's /start in her private chat goes first."""
-    caplog.set_level(logging.INFO, logger="bot.processor")
-    sec = await secretary(env)
-    sec.wait = False
+async def group_flood(env: BotEnv, sec: QueuedUser) -> tuple[TgGroup, int]:
+    """2,000 /start in one group from 200 strangers (10 each: within their own budgets),
+    then the secretary's /start in her private chat; the group's answers before hers."""
     group = env.group(-100777, "Nhóm lạ")
     crowd = [queued(env, 5000 + i) for i in range(200)]
-    for user in crowd:
+    for user in (*crowd, sec):
         user.wait = False
     async with running(env):
         for k in range(FLOOD):
@@ -162,7 +158,39 @@ async def test_a_flooded_group_holds_only_its_cap(
         await answered(sec, 0)
         group_answers_then = len(env.fake.sent_to(group.chat_id))
         await env.app.update_queue.join()
-    assert group_answers_then < CHAT_QUEUE
+    assert "Hòa Trần" in sec.chat.last_bot_message.text
+    assert await env.count(User, User.telegram_id != 200) == 0  # no stranger has a row
+    return group, group_answers_then
+
+
+async def test_a_flooded_group_gets_its_budget(
+    env: BotEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A group gets 10 updates at once and 20 a minute (what Telegram lets the bot answer
+    there), however many people send them: the rest is dropped, logged once."""
+    caplog.set_level(logging.INFO, logger="bot.processor")
+    sec = await secretary(env)
+    group, before_hers = await group_flood(env, sec)
+    assert before_hers < GROUP_BURST
+    assert len(env.fake.sent_to(group.chat_id)) == GROUP_BURST
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.processor"]
+    assert lines == [
+        f"chat {group.chat_id} is over 10 updates at once or 20 a minute: dropping the excess"
+    ]
+
+
+async def test_with_the_budgets_off_the_chat_cap_holds(
+    env: BotEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """CHIBO_FLOOD_BURST=0 (no budgets): the group still holds at most CHIBO_CHAT_QUEUE of
+    the processor's places, the rest is dropped (one log line when it starts, one when it
+    ends), and the secretary's /start goes first."""
+    caplog.set_level(logging.INFO, logger="bot.processor")
+    processor = env.app.update_processor
+    processor.throttle = processor.group_throttle = None  # as bot.app builds it with 0
+    sec = await secretary(env)
+    group, before_hers = await group_flood(env, sec)
+    assert before_hers < CHAT_QUEUE
     assert len(env.fake.sent_to(group.chat_id)) == CHAT_QUEUE
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.processor"]
     assert lines == [
@@ -170,7 +198,6 @@ async def test_a_flooded_group_holds_only_its_cap(
         "updates until it catches up",
         f"chat {group.chat_id} caught up; {FLOOD - CHAT_QUEUE} updates dropped",
     ]
-    assert await env.count(User, User.telegram_id != 200) == 0  # no stranger has a row
 
 
 # --- (b) the per-person budget ------------------------------------------------------------------
