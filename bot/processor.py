@@ -11,10 +11,10 @@ several hundred of his (21 s for a /start answered in 0.06 s alone).
 
 Now an update is let in only if its sender (and, in a group, the group) is within their
 budget (bot.throttle) and its chat has fewer than `chat_queue` updates in the processor;
-anything else is dropped on the spot: its coroutine (PTB's `process_update`, not started yet) is closed, so it builds no
-context, runs no handler and touches no database, and returning releases its global place
-and marks it done on the queue. A chat's flood therefore holds at most `chat_queue` places
-and one worker at a time, and the others' updates go past it.
+anything else is dropped on the spot. Its coroutine (PTB's `process_update`, not started
+yet) is closed, so it builds no context, runs no handler and touches no database; returning
+releases its global place and marks it done on the queue. A chat's flood therefore holds at
+most `chat_queue` places and one worker at a time, and the others' updates go past it.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ QUEUED_UPDATES = 1024  # updates in the processor at once, all chats together (P
 # A chat with this many updates in the processor (waiting for their turn or being handled)
 # gets its further ones dropped until it catches up (CHIBO_CHAT_QUEUE). A person waits for
 # each answer, so a real chat has one or two in flight; an album is 10. It is above the
-# per-person burst (bot.throttle), so the cap only ever bites on many senders in one group,
-# or with the per-person budget turned off.
+# per-person burst of 40 (bot.throttle), so within the budgets it only bites when the chat's
+# updates pile up faster than they are handled (a database that hangs for 30 s while people
+# keep tapping), or with the budgets turned off.
 CHAT_QUEUE = 50
 
 Notify = Callable[[Update, Verdict], Awaitable[None]]
