@@ -1,12 +1,13 @@
 """Every benchmark, one after another: ``python -m benchmarks`` (about 10 minutes).
 
-    python -m benchmarks [fanout] [updates] [reports] [memory]
+    python -m benchmarks [fanout] [updates] [reports] [memory] [flood]
 
 Each runs in a process of its own (so one's memory and collector settings do not colour the
 next), prints its figures against the baseline it measures in the same run, and the summary
-at the end says which targets of #6 each met. PostgreSQL: TEST_DATABASE_URL's server
-(default postgresql+asyncpg://postgres@127.0.0.1:5432/test); the 10,000-cell provinces are
-built in databases of their own beside it on the first run and reused afterwards.
+at the end says which targets each met (#6's; #12's for the flood). PostgreSQL:
+TEST_DATABASE_URL's server (default postgresql+asyncpg://postgres@127.0.0.1:5432/test); the
+10,000-cell provinces are built in databases of their own beside it on the first run and
+reused afterwards.
 See docs/benchmarks.md for what each measures and the latest figures.
 """
 
@@ -24,6 +25,7 @@ RUNS: dict[str, list[str]] = {
     "updates": ["benchmarks.updates"],
     "reports": ["benchmarks.reports", "--reuse"],
     "memory": ["benchmarks.memory"],
+    "flood": ["benchmarks.flood"],
 }
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeAlias, cast
@@ -16,7 +15,6 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
-    Update,
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -24,7 +22,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
-    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
     ExtBot,
@@ -33,7 +30,9 @@ from telegram.request import BaseRequest
 
 from bot.context import BotContext, BotData, system_clock
 from bot.i18n import SUPPORTED_LOCALES, translator
+from bot.processor import ChatOrderedProcessor
 from bot.settings import Settings
+from bot.throttle import GROUP_BURST, GROUP_PER_MINUTE, Throttle
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | object | None = _DEFAULT,
 ) -> ChiboApp:
     """Build the bot. Tests pass a fake `request` (the offline Bot API) and a `clock`."""
-    from handlers import register  # handlers import bot.*, so import late
+    from handlers import flood, register  # handlers import bot.*, so import late
 
     if not settings.token:
         raise ValueError("a bot token is required")
@@ -88,11 +87,11 @@ def build_application(
         builder = builder.rate_limiter(cast(BaseRateLimiter[Any], rate_limiter))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    builder = builder.concurrent_updates(
-        ChatOrderedProcessor(update_workers(settings, engine.dialect.name))
-    )
+    processor = update_processor(settings, engine.dialect.name)
+    builder = builder.concurrent_updates(processor)
     app = cast(ChiboApp, builder.build())
     register(app)
+    processor.on_throttled = partial(flood.tell, app)
     from bot.scheduler import schedule
 
     schedule(app)  # the reminder tick; it runs once the application is started
@@ -106,7 +105,6 @@ def build_application(
 # the engine's pool of 5 + 10); SQLite has one writer, and a deployment on it is one ward:
 # one at a time.
 POSTGRESQL_UPDATE_WORKERS = 8
-QUEUED_UPDATES = 1024  # updates waiting for their chat's turn (PTB's own cap)
 
 
 def update_workers(settings: Settings, dialect: str) -> int:
@@ -115,40 +113,16 @@ def update_workers(settings: Settings, dialect: str) -> int:
     return POSTGRESQL_UPDATE_WORKERS if dialect == "postgresql" else 1
 
 
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Up to `workers` updates at once, but one chat's updates one at a time, in the order
-    they came: a secretary's second tap never overtakes the first, and a flow step always
-    sees the step before it. An update waiting for its chat's turn takes no worker."""
-
-    def __init__(self, workers: int) -> None:
-        super().__init__(QUEUED_UPDATES)
-        self.workers = workers
-        self._slots = asyncio.Semaphore(workers)
-        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            async with self._slots:
-                await coroutine
-            return
-        lock, users = self._chats.get(chat.id, (asyncio.Lock(), 0))
-        self._chats[chat.id] = (lock, users + 1)
-        try:
-            async with lock, self._slots:
-                await coroutine
-        finally:
-            lock, users = self._chats[chat.id]
-            if users == 1:
-                del self._chats[chat.id]
-            else:
-                self._chats[chat.id] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
+def update_processor(settings: Settings, dialect: str) -> ChatOrderedProcessor:
+    """The processor `build_application` installs, with the flood guards of `settings`
+    (CHIBO_FLOOD_BURST=0 turns the per-person and per-group budgets off)."""
+    on = settings.flood_burst > 0
+    return ChatOrderedProcessor(
+        update_workers(settings, dialect),
+        chat_queue=settings.chat_queue,
+        throttle=Throttle(settings.flood_burst, settings.flood_per_minute) if on else None,
+        group_throttle=Throttle(GROUP_BURST, GROUP_PER_MINUTE) if on else None,
+    )
 
 
 # Telegram allows about 30 messages a second overall. aiolimiter (under AIORateLimiter) lets a

@@ -31,6 +31,9 @@ class BotData:
     # benchmark or a test calling bot.scheduler.tick): two would plan the same province
     # side by side and stack their memory (#6).
     tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The language each person chose (/language), as last read from their users row: the
+    # notice to someone over their update budget (handlers/flood.py) reads no database.
+    locales: dict[int, str] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()

@@ -61,10 +61,22 @@ class Settings:
     listen: str = "127.0.0.1"
     port: int = 8443
     update_workers: int = 0  # updates handled at once; 0: 8 on PostgreSQL, 1 on SQLite (#6)
+    # Floods (#12; the numbers are explained in bot/throttle.py and bot/processor.py): each
+    # person may send flood_burst updates at once, then flood_per_minute a minute (0: no
+    # limit); a chat with chat_queue updates waiting gets further ones dropped.
+    flood_burst: int = 40
+    flood_per_minute: int = 120
+    chat_queue: int = 50
 
     def __post_init__(self) -> None:
         if self.update_workers < 0:
             raise SettingsError("CHIBO_UPDATE_WORKERS must be 0 (automatic) or more")
+        if self.flood_burst < 0:
+            raise SettingsError("CHIBO_FLOOD_BURST must be 0 (no limit) or more")
+        if self.flood_per_minute < 1:
+            raise SettingsError("CHIBO_FLOOD_PER_MINUTE must be 1 or more")
+        if self.chat_queue < 1:
+            raise SettingsError("CHIBO_CHAT_QUEUE must be 1 or more")
         if not self.database_url:
             url = f"sqlite+aiosqlite:///{(self.data_dir / 'chibo.sqlite3').as_posix()}"
             object.__setattr__(self, "database_url", url)
@@ -94,6 +106,9 @@ class Settings:
             listen=env.get("CHIBO_LISTEN", "").strip() or "127.0.0.1",
             port=_int(env, "CHIBO_PORT", 8443),
             update_workers=_int(env, "CHIBO_UPDATE_WORKERS", 0),
+            flood_burst=_int(env, "CHIBO_FLOOD_BURST", 40),
+            flood_per_minute=_int(env, "CHIBO_FLOOD_PER_MINUTE", 120),
+            chat_queue=_int(env, "CHIBO_CHAT_QUEUE", 50),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -108,6 +108,13 @@ class Turn:
         msg = self.update.effective_message
         return (msg.text or "") if msg else ""
 
+    async def remember(self) -> User:
+        """The caller's users row, made now if they had none: for a step that keeps
+        something of a stranger (an accepted invite, a chosen language)."""
+        if self.user is None:
+            self.user = await users.add_user(self.session, self.user_id, _profile(self.update))
+        return self.user
+
     # --- language --------------------------------------------------------------
     def _(self, message: str) -> str:
         return self.t.gettext(message)
@@ -154,7 +161,10 @@ class Turn:
         return state
 
     async def finish_flow(self) -> None:
-        await flows.finish(self.session, self.user_id, self.chat_id)
+        # Read first: most callers (/start, a menu button) have no flow, and a DELETE of
+        # nothing still takes SQLite's write lock (and is a write for a stranger, #12).
+        if await self.flow() is not None:
+            await flows.finish(self.session, self.user_id, self.chat_id)
         self._flow, self._flow_loaded = None, True
 
     async def flow_for(self, flow: str, token: str | None = None) -> FlowState:
@@ -220,22 +230,27 @@ class Turn:
 Step = Callable[[Turn], Awaitable[None]]
 
 
-async def open_turn(update: Update, ctx: BotContext, session: AsyncSession) -> Turn:
-    """Record the caller and resolve their language and roles."""
+def _profile(update: Update) -> users.Profile:
     tg_user = update.effective_user
-    settings = ctx.bot_data.settings
-    if tg_user is None or tg_user.is_bot:
-        return Turn(update, ctx, session, None, Access(0), translator(settings.default_locale))
-    user = await users.touch_user(
-        session,
-        tg_user.id,
-        first_name=tg_user.first_name,
-        last_name=tg_user.last_name,
-        username=tg_user.username,
-        language_code=tg_user.language_code,
+    assert tg_user is not None
+    return users.Profile(
+        tg_user.first_name, tg_user.last_name, tg_user.username, tg_user.language_code
     )
-    access = await users.load_access(session, tg_user.id)
-    locale = resolve_locale(user.locale, tg_user.language_code, settings.default_locale)
+
+
+async def open_turn(update: Update, ctx: BotContext, session: AsyncSession) -> Turn:
+    """Refresh the caller's row if we know them (#12: a stranger's update writes nothing)
+    and resolve their language and roles."""
+    tg_user = update.effective_user
+    data = ctx.bot_data
+    if tg_user is None or tg_user.is_bot:
+        return Turn(update, ctx, session, None, Access(0), translator(data.settings.default_locale))
+    user = await users.refresh_user(session, tg_user.id, _profile(update))
+    access = await users.load_access(session, tg_user.id) if user else Access(tg_user.id)
+    if user is not None and user.locale:
+        data.locales[tg_user.id] = user.locale  # for handlers/flood.py, which reads no database
+    chosen = user.locale if user else None
+    locale = resolve_locale(chosen, tg_user.language_code, data.settings.default_locale)
     return Turn(update, ctx, session, user, access, translator(locale))
 
 

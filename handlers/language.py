@@ -19,9 +19,11 @@ async def ask(turn: Turn) -> None:
 async def choose(turn: Turn) -> None:
     """lang:<code> — store the choice and answer in the new language."""
     locale = turn.arg(1)
-    if locale not in SUPPORTED_LOCALES or turn.user is None:
+    if locale not in SUPPORTED_LOCALES:
         raise Stale
-    await users.set_locale(turn.session, turn.user, locale)
+    # A choice must be kept, so a stranger who makes one gets a users row (#12).
+    await users.set_locale(turn.session, await turn.remember(), locale)
+    turn.ctx.bot_data.locales[turn.user_id] = locale
     turn.t = translator(locale)
     _ = turn._
     await turn.show(_("Language: {name}").format(name=LANGUAGE_NAMES[locale]))

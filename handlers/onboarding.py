@@ -58,6 +58,7 @@ async def start_with_code(turn: Turn) -> None:
     if org is None or invite.role is None:
         await turn.reply(_("This invite is no longer valid. Please ask for a new one."))
         return
+    await turn.remember()  # the caller's first row (#12: strangers have none until now)
     await invites.mark_used(turn.session, invite, user_id=turn.user_id, now=turn.now)
     await users.grant_role(
         turn.session, user_id=turn.user_id, org=org, role=invite.role, actor_id=turn.user_id

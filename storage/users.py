@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,6 +20,37 @@ from .models import Org, RoleAssignment, User, utcnow
 SEEN_EVERY = timedelta(minutes=15)
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What Telegram tells about a person with each update."""
+
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+
+    def apply(self, user: User) -> None:
+        user.first_name = self.first_name[:128]
+        user.last_name = (self.last_name or None) and self.last_name[:128]
+        user.username = self.username
+        user.language_code = self.language_code
+
+
+async def refresh_user(session: AsyncSession, telegram_id: int, seen: Profile) -> User | None:
+    """Refresh the row of someone we know; for anybody else, nothing is written (#12: a
+    stranger's updates, a flood of them included, leave no trace: the row is made only when
+    they do something that must be kept, see `touch_user`)."""
+    user = await session.get(User, telegram_id)
+    if user is None:
+        return None
+    seen.apply(user)
+    now = utcnow()
+    if now - user.last_seen_at >= SEEN_EVERY:
+        user.last_seen_at = now
+    user.unreachable_since = None  # they wrote to us, so they can be reached again
+    return user
+
+
 async def touch_user(
     session: AsyncSession,
     telegram_id: int,
@@ -29,28 +61,19 @@ async def touch_user(
     language_code: str | None,
 ) -> User:
     """Create or refresh the row for the person behind an update."""
-    user = await session.get(User, telegram_id)
+    profile = Profile(first_name, last_name, username, language_code)
+    return await refresh_user(session, telegram_id, profile) or await add_user(
+        session, telegram_id, profile
+    )
+
+
+async def add_user(session: AsyncSession, telegram_id: int, profile: Profile) -> User:
+    """The row for someone who had none (see `refresh_user`)."""
     now = utcnow()
-    if user is None:
-        user = User(
-            telegram_id=telegram_id,
-            first_name=first_name[:128],
-            last_name=(last_name or None) and last_name[:128],
-            username=username,
-            language_code=language_code,
-            created_at=now,
-            last_seen_at=now,
-        )
-        session.add(user)
-        await session.flush()
-        return user
-    user.first_name = first_name[:128]
-    user.last_name = (last_name or None) and last_name[:128]
-    user.username = username
-    user.language_code = language_code
-    if now - user.last_seen_at >= SEEN_EVERY:
-        user.last_seen_at = now
-    user.unreachable_since = None  # they wrote to us, so they can be reached again
+    user = User(telegram_id=telegram_id, created_at=now, last_seen_at=now)
+    profile.apply(user)
+    session.add(user)
+    await session.flush()
     return user
 
 

@@ -80,5 +80,6 @@ def test_chibo_run_polls_and_answers(tmp_path: Path) -> None:
     assert "4242:E2E-token" not in output  # the token never reaches the log
     db = tmp_path / "data" / "chibo.sqlite3"
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM users WHERE telegram_id = 777").fetchone() == (1,)
+        # A stranger's /start is answered and leaves no row (#12).
+        assert conn.execute("SELECT count(*) FROM users WHERE telegram_id = 777").fetchone() == (0,)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() is not None

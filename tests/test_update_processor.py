@@ -1,15 +1,20 @@
-"""Updates at once, one chat's in order (#6): bot.app.ChatOrderedProcessor."""
+"""Updates at once, one chat's in order (#6), floods cut short (#12): bot.processor."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from pathlib import Path
 from typing import Any
 
-from telegram import Chat, Message, Update, User
+import pytest
+from telegram import CallbackQuery, Chat, Message, Update, User
+from telegram.error import Forbidden
 
 from bot.app import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
 from bot.settings import Settings
+from bot.throttle import Throttle, Verdict
 
 from .botenv import TOKEN
 from .db import Backend
@@ -99,5 +104,109 @@ async def test_the_application_uses_it(backend: Backend, tmp_path: Path) -> None
         )
         assert isinstance(app.update_processor, ChatOrderedProcessor)
         assert app.update_processor.workers == 3
+    finally:
+        await engine.dispose()
+
+
+# --- floods (#12) ------------------------------------------------------------------------------
+
+
+def press(update_id: int, chat_id: int) -> Update:
+    chat = Chat(chat_id, "private")
+    user = User(chat_id, "Lan", is_bot=False)
+    shown = Message(update_id, None, chat)
+    query = CallbackQuery(str(update_id), user, "ci", message=shown, data="nop")
+    return Update(update_id, callback_query=query)
+
+
+async def test_a_flooded_chat_holds_only_its_cap(caplog: pytest.LogCaptureFixture) -> None:
+    """Past `chat_queue` updates in the processor, a chat's further updates are dropped at
+    once: never started, their global place given back, logged once at the start and once at
+    the end of the burst (ids only). The other chat's update goes past the whole flood."""
+    caplog.set_level(logging.INFO, logger="bot.processor")
+    processor = ChatOrderedProcessor(2, chat_queue=3)
+    log = Log()
+    log.gates[1] = asyncio.Event()
+    items = [(u, 100) for u in range(1, 11)] + [(11, 200)]
+    works = [log.work(u) for u, _c in items]
+    tasks = [
+        asyncio.create_task(processor.process_update(update(u, c), work))
+        for (u, c), work in zip(items, works, strict=True)
+    ]
+    await asyncio.sleep(0.05)
+    # 3 of chat 100 in the processor (1 running, 2 waiting), 7 dropped; chat 200 done.
+    assert ("end", 11) in log.events
+    assert processor.current_concurrent_updates == 3
+    dropped = [w for (u, _c), w in zip(items, works, strict=True) if u in range(4, 11)]
+    assert all(inspect.getcoroutinestate(w) == inspect.CORO_CLOSED for w in dropped)
+    log.gates[1].set()
+    await asyncio.gather(*tasks)
+    assert [u for kind, u in log.events if kind == "start"] == [1, 11, 2, 3]
+    assert processor.current_concurrent_updates == 0 and processor._chats == {}
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        "chat 100 has 3 updates waiting: dropping its further updates until it catches up",
+        "chat 100 caught up; 7 updates dropped",
+    ]
+    # The next burst is logged again; a chat below the cap logs nothing.
+    caplog.clear()
+    await asyncio.gather(*await feed(processor, log, [(20, 100), (21, 100)]))
+    assert caplog.records == []
+
+
+async def test_over_budget_updates_are_dropped_before_anything_runs() -> None:
+    ticks = [0.0]
+    processor = ChatOrderedProcessor(2, throttle=Throttle(2, 60, clock=lambda: ticks[0]))
+    told: list[tuple[int, Verdict]] = []
+
+    async def tell(upd: Update, verdict: Verdict) -> None:
+        told.append((upd.update_id, verdict))
+
+    processor.on_throttled = tell
+    log = Log()
+    works = [log.work(u) for u in range(1, 6)]
+    await asyncio.gather(
+        *(processor.process_update(update(u, 100), w) for u, w in enumerate(works, start=1))
+    )
+    assert [u for kind, u in log.events if kind == "start"] == [1, 2]
+    assert all(inspect.getcoroutinestate(w) == inspect.CORO_CLOSED for w in works[2:])
+    assert told == [(3, Verdict.NOTICE)]  # 4 and 5: dropped without a word
+    # Button presses over the budget: their spinners are stopped (a few, see bot.throttle).
+    await asyncio.gather(*(processor.process_update(press(u, 100), log.work(u)) for u in (6, 7)))
+    assert told[1:] == [(6, Verdict.ANSWER), (7, Verdict.ANSWER)]
+    ticks[0] += 1.0  # one token back
+    await processor.process_update(update(8, 100), log.work(8))
+    assert ("end", 8) in log.events
+    assert processor.current_concurrent_updates == 0
+
+
+async def test_a_notice_that_cannot_be_sent_is_no_error(caplog: pytest.LogCaptureFixture) -> None:
+    processor = ChatOrderedProcessor(1, throttle=Throttle(1, 1))
+
+    async def blocked(_upd: Update, _verdict: Verdict) -> None:
+        raise Forbidden("bot was blocked by the user")
+
+    processor.on_throttled = blocked
+    log = Log()
+    await processor.process_update(update(1, 100), log.work(1))
+    await processor.process_update(update(2, 100), log.work(2))  # must not raise
+    assert "could not tell a user" in caplog.text
+    assert [u for kind, u in log.events if kind == "start"] == [1]
+
+
+async def test_the_application_guards_by_the_settings(backend: Backend, tmp_path: Path) -> None:
+    engine, url = backend.engine(tmp_path)
+    try:
+        settings = Settings(token=TOKEN, database_url=url)
+        processor = build_application(settings, request=FakeTelegram(TOKEN), engine=engine)
+        guarded = processor.update_processor
+        assert isinstance(guarded, ChatOrderedProcessor)
+        assert guarded.chat_queue == 50 and guarded.on_throttled is not None
+        assert guarded.throttle is not None
+        assert (guarded.throttle.burst, guarded.throttle.per_minute) == (40, 120)
+        off = settings.with_(flood_burst=0, chat_queue=5)
+        app = build_application(off, request=FakeTelegram(TOKEN), engine=engine)
+        assert isinstance(app.update_processor, ChatOrderedProcessor)
+        assert app.update_processor.throttle is None and app.update_processor.chat_queue == 5
     finally:
         await engine.dispose()

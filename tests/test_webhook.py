@@ -100,7 +100,7 @@ def test_webhook_takes_only_updates_with_the_secret(backend: Backend, tmp_path: 
         answer = wait_until(lambda: server.call(lambda: fake.chat(777).last_bot_message), 30)
         assert answer is not None, bot.output
         assert "đường dẫn mời" in answer.text  # a stranger is told how to get an invite
-        assert count_users(url) == 1
+        assert count_users(url) == 0  # and leaves no row (#12)
         assert len(server.call(lambda: fake.calls_of("sendMessage"))) == 1
 
         assert httpx.post(f"{base}/other", json={}, timeout=10).status_code == 404
