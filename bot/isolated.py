@@ -79,12 +79,13 @@ def parse_org(data: bytes) -> OrgImport:
 async def run(
     job: str,
     *args: Any,
-    seconds: float = PARSE_SECONDS,
-    memory: int = PARSE_MEMORY,
+    seconds: float | None = None,
+    memory: int | None = None,
     **kwargs: Any,
 ) -> Any:
     """Run a job in a fresh process without blocking the event loop; ImportFileError
-    "file_too_slow" once `seconds` have passed (the process is killed)."""
+    "file_too_slow" once `seconds` (PARSE_SECONDS) have passed: the process is killed."""
+    seconds = seconds or PARSE_SECONDS
     loop = asyncio.get_running_loop()
     slots = _slots.setdefault(loop, asyncio.Semaphore(PARSES_AT_ONCE))
     async with slots:
@@ -97,7 +98,7 @@ async def run(
             cwd=_ROOT,
         )
         try:
-            request = _request(job, args, kwargs, seconds, memory)
+            request = _request(job, args, kwargs, seconds, memory or PARSE_MEMORY)
             out, err = await asyncio.wait_for(proc.communicate(request), seconds)
         except TimeoutError:
             raise _too_slow(seconds) from None
@@ -111,15 +112,16 @@ async def run(
 def run_sync(
     job: str,
     *args: Any,
-    seconds: float = PARSE_SECONDS,
-    memory: int = PARSE_MEMORY,
+    seconds: float | None = None,
+    memory: int | None = None,
     **kwargs: Any,
 ) -> Any:
     """The same without an event loop (the CLI)."""
+    seconds = seconds or PARSE_SECONDS
     try:
         done = subprocess.run(
             _command(),
-            input=_request(job, args, kwargs, seconds, memory),
+            input=_request(job, args, kwargs, seconds, memory or PARSE_MEMORY),
             capture_output=True,
             timeout=seconds,
             env=_environment(),
