@@ -31,6 +31,7 @@ Nothing secret is passed to it (its environment has no TELEGRAM_*/CHIBO_*/DATABA
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pickle
 import subprocess
@@ -104,7 +105,8 @@ async def run(
             raise _too_slow(seconds) from None
         finally:  # also when the update is cancelled (shutdown)
             if proc.returncode is None:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                    proc.kill()
                 await proc.wait()
     return _answer(out, err, proc.returncode)
 
@@ -187,8 +189,12 @@ def _limit_child(timeout: float, memory: int) -> None:
     import math
     import resource
 
-    loaded = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
-    resource.setrlimit(resource.RLIMIT_AS, (loaded + memory, loaded + memory))
+    try:  # Linux; elsewhere (macOS ignores RLIMIT_AS anyway) only the time limit holds
+        loaded = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    except OSError:
+        loaded = 0
+    if loaded:
+        resource.setrlimit(resource.RLIMIT_AS, (loaded + memory, loaded + memory))
     cpu = math.ceil(timeout) + 2  # the parent kills it first; this ends it if the parent died
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     os.nice(5)  # the bot's own process goes first on a busy machine
@@ -214,7 +220,6 @@ def main() -> None:
     # openpyxl imports numpy when it is installed (matplotlib brings it) only to write
     # numpy numbers: 0.1-0.3 s and 13 MB per file for nothing.
     sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
-    importlib.import_module("openpyxl")  # loaded before the limit: it bounds the file only
     parse = getattr(importlib.import_module(module), function)
     _limit_child(timeout, memory)
     answer: tuple[Any, ...]

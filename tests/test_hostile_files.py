@@ -216,6 +216,7 @@ def test_long_cells_are_cut_before_any_text_work() -> None:
         "ds.xlsx", xlsx('<row r="3"><c r="B3" t="s"><v>3</v></c></row>', (long,))
     )
     assert len(cell_text(sheets[0][2][1])) == MAX_CELL_CHARS
+    assert type(cell_text(sheets[0][2][1])) is str  # what leaves the rows is a plain str
     csv = f"STT;Họ và tên\n1;{long}\n".encode()  # under csv's own 128 kB field limit
     _, sheets = read_sheets("ds.csv", csv)
     assert len(cell_text(sheets[0][1][1])) == MAX_CELL_CHARS
