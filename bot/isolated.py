@@ -3,7 +3,7 @@
 bot.tabular bounds what a file can cost (size, unpacked size, packing ratio, sheets, rows,
 columns, characters per cell), but those bounds rest on openpyxl's internals. This module
 makes the guarantee independent of them: the parse runs in a new Python process that is
-killed after PARSE_SECONDS and cannot grow past MEMORY_LIMIT, so one user's file never
+killed after PARSE_SECONDS and cannot grow by more than PARSE_MEMORY, so one user's file never
 holds the bot, and the memory a big parse takes is given back when the process ends.
 
 Why a fresh process per file (measured on the 2-core test machine, 2026-12-06):
@@ -19,9 +19,10 @@ Why a fresh process per file (measured on the 2-core test machine, 2026-12-06):
 - fork() of the bot itself: fast and nothing resident, but the bot has threads
   (aiosqlite, the default executor) and forking a threaded process can deadlock the child
   (deprecated since Python 3.12);
-- a fresh interpreter (this module): 0.15 s (CSV) to 0.4 s (XLSX, openpyxl imported)
-  more per file and nothing resident between files. Rosters are sent a few times a year,
-  so the latency does not matter and the memory does.
+- a fresh interpreter (this module): 0.1-0.3 s per small file, start-up included (the
+  sample CSV 0.09-0.14 s, the sample XLSX 0.18-0.27 s), 24-56 MB in the child while it
+  runs, nothing resident between files. Rosters are sent a few times a year, so the
+  latency does not matter and the memory does.
 
 The request goes to the child on stdin and the answer comes back on stdout, both
 pickled: the child runs this project's own code (a fixed table of jobs), as the same user.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import pickle
 import subprocess
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
     from bot.org_import import OrgImport
     from bot.roster_import import ParseResult
 
-PARSE_SECONDS = 8  # a 2,000-row XLSX takes 1-1.5 s here, start-up included
+PARSE_SECONDS = 8  # a 2,000-row XLSX takes 0.6-1.1 s here, start-up included
 PARSE_MEMORY = 256 * MB  # address space a parse may add; 2,000 rows take < 30 MB
 PARSES_AT_ONCE = 2  # more uploads at once wait for a slot (the machine has 2 cores)
 
@@ -58,6 +60,7 @@ _JOBS = {
     "org": ("bot.org_import", "parse_org_csv"),
 }
 _ROOT = Path(__file__).resolve().parents[1]  # where the `bot` package lives
+log = logging.getLogger("chibo.isolated")
 _SECRETS = ("TELEGRAM_", "CHIBO_", "DATABASE_")
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()
@@ -154,12 +157,14 @@ def _request(
 
 
 def _too_slow(timeout: float) -> ImportFileError:
+    log.warning("a file parse was stopped after %g s", timeout)  # the operator sees attacks
     return ImportFileError("file_too_slow", {"seconds": f"{timeout:g}"})
 
 
 def _too_large() -> ImportFileError:
     from bot.tabular import MAX_UNPACKED
 
+    log.warning("a file parse ran out of its memory")
     return ImportFileError("file_too_large_unpacked", {"limit": str(MAX_UNPACKED // MB)})
 
 

@@ -318,11 +318,11 @@ def check_archive(data: bytes) -> None:
             parts = archive.infolist()
     except zipfile.BadZipFile:
         return  # not an archive: read_sheets says so
-    if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED:
+    whole = (sum(p.file_size for p in parts), sum(p.compress_size for p in parts))
+    if len(parts) > MAX_PARTS or whole[0] > MAX_UNPACKED:
         raise too_large
     # Real parts pack 2-30 times (measured); a large part packed more is made to explode,
     # and so are many small ones (the archive as a whole).
-    whole = (sum(p.file_size for p in parts), sum(p.compress_size for p in parts))
     sizes = [(p.file_size, p.compress_size) for p in parts]
     if any(u > RATIO_FLOOR and u > MAX_RATIO * max(c, 1) for u, c in [whole, *sizes]):
         raise ImportFileError("file_overpacked", {"ratio": str(MAX_RATIO)})

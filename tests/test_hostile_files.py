@@ -12,13 +12,18 @@ import asyncio
 import io
 import os
 import random
+import signal
+import sqlite3
 import string
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl.utils import get_column_letter
@@ -32,7 +37,9 @@ from bot.tabular import MAX_CELL_CHARS, MB, ImportFileError, cell_text, read_she
 from storage.models import FlowState, Member, Org
 
 from .botenv import BotEnv
-from .test_cli import chibo
+from .fakeapi import FakeTelegram
+from .fakeapi.http import FakeBotApiServer
+from .test_cli import ROOT, chibo
 from .test_flow_roster import secretary_of
 
 TODAY = date(2026, 11, 21)
@@ -421,3 +428,81 @@ async def test_org_import_refuses_hostile_files(
     assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert lines[0].startswith(f"Không nhập được {path}: ") and sentence in lines[0], lines[0]
     assert await _orgs(engine) == 0
+
+
+# --- chibo run, for real --------------------------------------------------------------
+
+
+def test_chibo_run_refuses_a_bomb_and_answers_others_meanwhile(
+    tmp_path: Path, samples: Path
+) -> None:
+    """`chibo run` as a process on SQLite, polling the fake Bot API over HTTP: the child
+    process is started from the real bot, and updates go through its real update
+    processor (one at a time on SQLite). A stranger's /start queued right after the
+    secretary's bomb is answered at once; before #12 it waited for the 22 s parse."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "CHIBO_", "DATABASE_"))
+    }
+    env["CHIBO_DATA_DIR"] = str(tmp_path / "data")
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli("init", "--name", "Đảng ủy phường Hòa Minh")
+    cli("org", "import", str(samples / "to-chuc-dang-bo-phuong-hoa-minh.csv"))
+    code = cli("invite", "--org", "Chi bộ Khu phố 5", "--role", "secretary").split()[-1]
+
+    fake = FakeTelegram(username="chibo_e2e_bot")
+    server = FakeBotApiServer(fake).start()
+    run_env = {**env, "TELEGRAM_BOT_TOKEN": "4242:E2E-token", "TELEGRAM_BASE_URL": server.url}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=run_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    secretary = {"id": 200, "is_bot": False, "first_name": "Hòa", "language_code": "vi"}
+    stranger = {"id": 900, "is_bot": False, "first_name": "Lan", "language_code": "vi"}
+
+    def send(user: dict[str, Any], **fields: Any) -> None:
+        msg = server.call(lambda: fake.add_user_message(user["id"], user, **fields))
+        server.queue_update({"message": msg.to_api()})
+
+    def answers(chat_id: int) -> list[str]:
+        return server.call(lambda: [c.text or "" for c in fake.sent_to(chat_id)])
+
+    def wait_for(chat_id: int, count: int, seconds: float) -> float:
+        started = time.monotonic()
+        while len(answers(chat_id)) < count and time.monotonic() - started < seconds:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            time.sleep(0.01)
+        return time.monotonic() - started
+
+    try:
+        send(secretary, text=f"/start {code}", entities=[_command("/start")])
+        wait_for(200, 1, 60)
+        assert answers(200), "the bot did not start"
+        before = len(answers(200))
+        stored = server.call(lambda: fake.store_file(bomb_cell(), file_name="ds.xlsx"))
+        send(secretary, document=stored)
+        send(stranger, text="/start", entities=[_command("/start")])
+        answered = wait_for(900, 1, 60)
+        wait_for(200, before + 1, 60)
+        to_stranger, to_secretary = answers(900), answers(200)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+            server.stop()
+    assert to_stranger, "the stranger got no answer"
+    assert answered < 2.0, f"the stranger waited {answered:.1f} s"
+    assert to_secretary[before:] == [SENTENCES["file_too_large_unpacked"]]
+    with sqlite3.connect(tmp_path / "data" / "chibo.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM members").fetchone() == (0,)
+
+
+def _command(text: str) -> dict[str, Any]:
+    return {"type": "bot_command", "offset": 0, "length": len(text)}
