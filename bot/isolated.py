@@ -194,14 +194,15 @@ def _limit_child(timeout: float, memory: int) -> None:
     import math
     import resource
 
-    try:  # Linux; elsewhere (macOS ignores RLIMIT_AS anyway) only the time limit holds
+    try:  # Linux; elsewhere (macOS ignores RLIMIT_AS anyway) only the time limits hold
         loaded = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
     except OSError:
-        loaded = 0
-    if loaded:
-        resource.setrlimit(resource.RLIMIT_AS, (loaded + memory, loaded + memory))
+        loaded = memory = 0
     cpu = math.ceil(timeout) + 2  # the parent kills it first; this ends it if the parent died
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    for kind, value in ((resource.RLIMIT_AS, loaded + memory), (resource.RLIMIT_CPU, cpu)):
+        hard = resource.getrlimit(kind)[1]
+        if value and (hard == resource.RLIM_INFINITY or value < hard):  # never above hard
+            resource.setrlimit(kind, (value, value))
     os.nice(5)  # the bot's own process goes first on a busy machine
 
 
