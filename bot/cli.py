@@ -13,10 +13,11 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import labels
 from bot.i18n import Translator, translator
 from bot.invites import deep_link
 from bot.logs import setup_logging
@@ -28,6 +29,9 @@ from storage import invites, orgs, users
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Org
+
+if TYPE_CHECKING:
+    from bot.org_import import OrgImport
 
 log = logging.getLogger("chibo")
 T = TypeVar("T")
@@ -284,12 +288,12 @@ def cmd_invite(settings: Settings, args: argparse.Namespace, t: Translator) -> i
 
 
 def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
-    from bot.org_import import guess_org_kind, parse_org_csv
+    from bot.org_import import guess_org_kind
 
     path = Path(args.file)
     if not path.is_file():
         raise CliError(t.gettext("There is no file {path}.").format(path=path))
-    parsed = parse_org_csv(path.read_bytes())
+    parsed = _read_org_file(path, t)
 
     async def work(session: AsyncSession) -> tuple[int, int, int]:
         created = updated = 0
@@ -339,6 +343,23 @@ def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) 
             f"  row {problem.row}: {problem.reason.code} {problem.reason.params}", file=sys.stderr
         )
     return 0 if not parsed.rejected else 1
+
+
+def _read_org_file(path: Path, t: Translator) -> OrgImport:
+    """The organisation file, parsed in a child process with the bot's limits (#12); a
+    file that cannot be used is one sentence (exit status 2)."""
+    from bot import isolated
+    from bot.tabular import MAX_BYTES, MB, ImportFileError
+
+    try:
+        if path.stat().st_size > MAX_BYTES:  # not even read into memory
+            raise ImportFileError("file_too_large", {"limit": str(MAX_BYTES // MB)})
+        return isolated.parse_org(path.read_bytes())
+    except ImportFileError as exc:
+        reason = labels.problem_text(t.gettext, exc.problem)
+        raise CliError(
+            t.gettext("Cannot import {path}: {reason}.").format(path=path, reason=reason)
+        ) from None
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> int:

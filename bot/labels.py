@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.i18n import N_
 from bot.meetings_rules import Grade
 from bot.model import CellType, MemberStatus, OrgKind, Role
+from bot.tabular import Problem
 
 STATUS = {
     MemberStatus.OFFICIAL: N_("official"),
@@ -75,7 +78,23 @@ PROBLEMS = {
         "only CSV and Excel (.xlsx) files can be read; please save the sheet as .xlsx"
     ),
     "unreadable_file": N_("the file is damaged or is not what its name says ({name})"),
-    "file_too_large": N_("the file is too large"),
+    "file_too_large": N_("the file is too large (at most {limit} MB)"),
+    "file_too_large_unpacked": N_(
+        "the file is too large once unpacked (at most {limit} MB of data); "
+        "please send only the member list"
+    ),
+    "file_overpacked": N_(
+        "a part of the file unpacks to more than {ratio} times its size, which a real "
+        "spreadsheet never does; please open it in Excel, save it again and send it"
+    ),
+    "file_too_slow": N_(
+        "reading the file took more than {seconds} seconds, far longer than a member list "
+        "needs; please send only the list"
+    ),
+    "cell_too_long": N_(
+        'a cell is longer than {limit} kB, usually because a quotation mark (") is not '
+        "closed; please check the file"
+    ),
     "no_header": N_("no header row with a name column (e.g. “Họ và tên”) was found"),
     "no_data_rows": N_("the header is on row {row} but no members follow it"),
     "too_many_rows": N_("the file has more than {limit} rows"),
@@ -108,3 +127,18 @@ PROBLEMS = {
     "bad_meeting_day": N_("the meeting day “{value}” must be 1-28 or “cuối tháng”"),
     "bad_time": N_("cannot read the time “{value}”; write it like 19:30"),
 }
+
+
+def problem_text(gettext: Callable[[str], str], problem: Problem) -> str:
+    """An import problem as the user reads it (a fragment: no capital, no full stop); a
+    status parameter is translated too. Shared by the bot and the CLI."""
+    template = PROBLEMS.get(problem.code)
+    if template is None:
+        return problem.code
+    params = dict(problem.params)
+    if params.get("status") in MemberStatus.__members__.values():
+        params["status"] = gettext(STATUS_SHORT[MemberStatus(params["status"])])
+    try:
+        return gettext(template).format(**params)
+    except (KeyError, IndexError):
+        return gettext(template)

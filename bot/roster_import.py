@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from bot.dates import parse_date, parse_month
 from bot.roster_members import (
+    MAX_NAME_LENGTH,
     Collector,
     ParsedMember,
     ParseResult,
@@ -24,6 +25,8 @@ from bot.roster_members import HistoryError as _Rejected
 from bot.roster_status import StatusEvent, parse_status_text, status_code
 from bot.tabular import (
     FILE_PROBLEM_CODES,
+    MAX_CELL_CHARS,
+    MAX_SCAN_ROWS,
     Cell,
     ImportFileError,
     Problem,
@@ -325,6 +328,10 @@ def parse_pasted(text: str, *, today: date) -> ParseResult:
     ("1.", "1)", "- "), optionally followed by status words after a separator
     ("Trần Thị Hòa - dự bị", "…, miễn SH từ 01/2024", "… (dự bị)")."""
     lines = text.splitlines()
+    if len(lines) > MAX_SCAN_ROWS:
+        raise RosterFileError("too_many_rows", {"limit": str(MAX_DATA_ROWS)})
+    # #12: a line is cut like a cell before any work on its characters.
+    lines = [line[:MAX_CELL_CHARS] for line in lines]
     if not any(normalize(line) for line in lines):
         raise RosterFileError("empty_file")
     if sum(1 for line in lines if normalize(line)) > MAX_DATA_ROWS:
@@ -360,7 +367,11 @@ def _split_line(body: str) -> tuple[str, str]:
     if m is not None:
         return body[: m.start()].strip(), body[m.end() :].strip(" -–—()[]|.")
     words = body.split(" ")
+    # A name is at most MAX_NAME_LENGTH characters, so the status cannot start later: one
+    # line of 2,000 one-letter words no longer costs 2,000 parses of the rest (#12).
     for i in range(1, len(words)):
+        if len(" ".join(words[:i])) > MAX_NAME_LENGTH:
+            break
         events, _ = parse_status_text(" ".join(words[i:]), today=date(2000, 1, 1))
         if events and fold(" ".join(words[i:])).startswith(events[0].phrase):
             return " ".join(words[:i]), " ".join(words[i:])

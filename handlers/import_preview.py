@@ -57,16 +57,7 @@ async def _plan(turn: Turn, cell_id: int, data: dict[str, Any]) -> ImportPlan:
 
 
 def problem_text(turn: Turn, problem: Problem) -> str:
-    template = labels.PROBLEMS.get(problem.code)
-    if template is None:
-        return problem.code
-    params = dict(problem.params)
-    if params.get("status") in MemberStatus.__members__.values():
-        params["status"] = turn._(labels.STATUS_SHORT[MemberStatus(params["status"])])
-    try:
-        return turn._(template).format(**params)
-    except (KeyError, IndexError):
-        return turn._(template)
+    return labels.problem_text(turn._, problem)
 
 
 def _span_text(turn: Turn, spans: list[NewSpan]) -> str:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import labels
+from bot import isolated, labels
 from bot.dates import parse_date
 from bot.model import MemberStatus
 from bot.roster import NewSpan
-from bot.roster_import import ParseResult, RosterFileError, parse_pasted, parse_roster_file
+from bot.roster_import import ParseResult, RosterFileError, parse_pasted
 from bot.text import normalize, upfirst
 from storage import members
 
@@ -226,7 +226,8 @@ async def document(turn: Turn) -> None:
     data = bytes(await file.download_as_bytearray())
     name = doc.file_name or "roster"
     try:
-        result = parse_roster_file(name, data, today=turn.today)
+        # #12: in a fresh process with a time limit, so that no file holds other users.
+        result = await isolated.parse_roster(name, data, today=turn.today)
     except RosterFileError as exc:
         await turn.reply(
             _("I could not read this file: {reason}").format(reason=problem_text(turn, exc.problem))
