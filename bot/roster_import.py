@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.dates import parse_date, parse_month
+from bot.names import MAX_PERSON_NAME
 from bot.roster_members import (
-    MAX_NAME_LENGTH,
     Collector,
     ParsedMember,
     ParseResult,
@@ -367,10 +367,10 @@ def _split_line(body: str) -> tuple[str, str]:
     if m is not None:
         return body[: m.start()].strip(), body[m.end() :].strip(" -–—()[]|.")
     words = body.split(" ")
-    # A name is at most MAX_NAME_LENGTH characters, so the status cannot start later: one
+    # A name is at most MAX_PERSON_NAME characters, so the status cannot start later: one
     # line of 2,000 one-letter words no longer costs 2,000 parses of the rest (#12).
     for i in range(1, len(words)):
-        if len(" ".join(words[:i])) > MAX_NAME_LENGTH:
+        if len(" ".join(words[:i])) > MAX_PERSON_NAME:
             break
         events, _ = parse_status_text(" ".join(words[i:]), today=date(2000, 1, 1))
         if events and fold(" ".join(words[i:])).startswith(events[0].phrase):
