@@ -22,8 +22,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self.on_throttled: Notify | None = None  # set by bot.app (handlers/flood.py)
         self._slots = asyncio.Semaphore(workers)
         self._chats: dict[int, _Chat] = {}
+        self._working: set[asyncio.Task[Any]] = set()  # tasks holding a worker now
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):
@@ -125,13 +126,43 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         state.pending += 1
         try:
             async with state.lock, slot:
-                await coroutine
+                await self._work(coroutine, holds_slot=slot is self._slots)
         finally:
             state.pending -= 1
             if state.pending == 0:
                 del self._chats[chat.id]
                 if state.dropped:
                     log.info("chat %s caught up; %d updates dropped", chat.id, state.dropped)
+
+    async def _work(self, coroutine: Awaitable[Any], *, holds_slot: bool) -> None:
+        task = asyncio.current_task()
+        if not holds_slot or task is None:
+            await coroutine
+            return
+        self._working.add(task)
+        try:
+            await coroutine
+        finally:
+            self._working.discard(task)
+
+    @asynccontextmanager
+    async def aside(self) -> AsyncIterator[None]:
+        """Give the current update's worker back while it waits for something that is not
+        the database, a file read in a child process (bot.isolated, #12) for up to its time
+        limit: on SQLite there is one worker, and everyone else would wait as long. The
+        chat's turn is kept, so its next update still comes after this one. Outside an
+        update that holds a worker (a test's process_update), nothing to give back."""
+        task = asyncio.current_task()
+        if task is None or task not in self._working:
+            yield
+            return
+        self._working.discard(task)
+        self._slots.release()
+        try:
+            yield
+        finally:
+            await self._slots.acquire()
+            self._working.add(task)
 
     def _budget(self, update: Update) -> Verdict:
         """The sender's budget, then (in a group) the group's: the first one it is over."""

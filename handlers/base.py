@@ -8,11 +8,12 @@ the step had written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -221,6 +222,18 @@ class Turn:
             await self.answer(text, alert=True)
         else:
             await self.reply(text)
+
+    @contextlib.asynccontextmanager
+    async def aside(self) -> AsyncIterator[None]:
+        """Wait for something slow that needs no database (a file parsed in a child process)
+        without holding one of the update workers (bot.processor.ChatOrderedProcessor.aside)."""
+        processor = self.ctx.application.update_processor
+        step_aside = getattr(processor, "aside", None)
+        if step_aside is None:
+            yield
+            return
+        async with step_aside():
+            yield
 
     def require(self, allowed: bool) -> None:
         if not allowed:

@@ -222,12 +222,14 @@ async def document(turn: Turn) -> None:
             _("This file is too large (at most 2 MB). Please send only the member list.")
         )
         return
-    file = await doc.get_file()
-    data = bytes(await file.download_as_bytearray())
     name = doc.file_name or "roster"
     try:
-        # #12: in a fresh process with a time limit, so that no file holds other users.
-        result = await isolated.parse_roster(name, data, today=turn.today)
+        # #12: the download, then the parse in a fresh process with a time limit; neither
+        # needs the database, so the update's worker goes to other users meanwhile.
+        async with turn.aside():
+            file = await doc.get_file()
+            data = bytes(await file.download_as_bytearray())
+            result = await isolated.parse_roster(name, data, today=turn.today)
     except RosterFileError as exc:
         await turn.reply(
             _("I could not read this file: {reason}").format(reason=problem_text(turn, exc.problem))

@@ -506,3 +506,43 @@ def test_chibo_run_refuses_a_bomb_and_answers_others_meanwhile(
 
 def _command(text: str) -> dict[str, Any]:
     return {"type": "bot_command", "offset": 0, "length": len(text)}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_file_at_its_time_limit_holds_no_worker(
+    env: BotEnv, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#12: a file read in its child process for up to bot.isolated's 8 s holds no update
+    worker meanwhile (SQLite has one): a stranger's /start sent while it is read is answered
+    at once, through the real update processor. The slow child is played by a parse that
+    waits until the test lets it go."""
+    from . import test_flood
+
+    started, release = asyncio.Event(), asyncio.Event()
+    real = isolated.parse_roster
+
+    async def slow(name: str, data: bytes, *, today: date) -> Any:
+        started.set()
+        await release.wait()
+        return await real(name, data, today=today)
+
+    monkeypatch.setattr(isolated, "parse_roster", slow)
+    secretary = await test_flood.secretary(env)
+    secretary.wait = False
+    stranger = test_flood.queued(env, 900)
+    stranger.wait = False
+    async with test_flood.running(env):
+        await secretary.command("start")
+        await test_flood.answered(secretary, 0)
+        before = len(secretary.chat.bot_messages())
+        sample = samples / "danh-sach-dang-vien-khu-pho-5.csv"
+        await secretary.upload(sample.name, sample.read_bytes())
+        await asyncio.wait_for(started.wait(), 10)
+        await stranger.command("start")
+        try:
+            waited = await test_flood.answered(stranger, 0, within=5)
+        finally:
+            release.set()
+        await test_flood.answered(secretary, before)
+    assert waited < 2, f"the stranger waited {waited:.1f} s"
+    assert "Xem trước" in secretary.chat.last_bot_message.text

@@ -210,3 +210,34 @@ async def test_the_application_guards_by_the_settings(backend: Backend, tmp_path
         assert app.update_processor.throttle is None and app.update_processor.chat_queue == 5
     finally:
         await engine.dispose()
+
+
+async def test_an_update_waiting_aside_gives_its_worker_to_another_chat() -> None:
+    """#12: with one worker (SQLite), an update that steps aside (a file read in a child
+    process) lets another chat's update run, keeps its own chat's order, and takes its worker
+    back before it goes on; outside an update `aside` gives back nothing."""
+    processor = ChatOrderedProcessor(1)
+    order: list[str] = []
+    parsed = asyncio.Event()
+
+    async def upload() -> None:
+        order.append("upload starts")
+        async with processor.aside():
+            await parsed.wait()
+        order.append("upload ends")
+
+    async def other(name: str) -> None:
+        order.append(name)
+        if name == "stranger":
+            parsed.set()
+
+    tasks = [
+        asyncio.create_task(processor.process_update(update(1, 100), upload())),
+        asyncio.create_task(processor.process_update(update(2, 100), other("same chat"))),
+        asyncio.create_task(processor.process_update(update(3, 200), other("stranger"))),
+    ]
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    assert order == ["upload starts", "stranger", "upload ends", "same chat"]
+    async with processor.aside():  # not inside an update: a no-op
+        pass
+    assert processor._slots._value == 1  # every worker given back exactly once
