@@ -25,10 +25,11 @@ answers and reads are not messages and are not counted), accepted calls only:
   to read a reply and act. So a reply plus an edit per tap passes at any speed, while a bot
   that sends more than a burst to one chat on its own (a loop, a flood of reminders) gets 429.
 
-Time is :class:`RateClock`: real (monotonic) time plus the time a test skipped by moving the
-fake's date clock forward (``env.clock.advance(days=1)`` is a day for the limits too). The
-production ``AIORateLimiter`` waits in real time, which only runs slower than this clock, so it
-never meets a 429 it would not meet in production.
+Time is :class:`RateClock`: real (monotonic) time × ``time_scale`` (1, Telegram's time, by
+default; flow tests run it and chibo's limiter together 20 times faster, tests/botenv.py), plus
+the time a test skipped by moving the fake's date clock forward (``env.clock.advance(days=1)``
+is a day for the limits too: skipped time only makes them more lenient). ``retry_after`` is in
+real seconds, what a limiter sleeps.
 """
 
 from __future__ import annotations
