@@ -114,6 +114,7 @@ class Limits:
         )
 
     def fake(self) -> FakeTelegram:
+        """The scaled overall limit; Telegram's own per chat (not met: one message each)."""
         fake = FakeTelegram(TOKEN)
         fake.set_rate_limit(self.scaled)
         return fake
@@ -197,6 +198,13 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"
 
 
+def open_chats(fake: FakeTelegram, chat_ids: Sequence[int]) -> FakeTelegram:
+    """The recipients have started the bot, as secretaries have (else Telegram answers 403)."""
+    for chat_id in chat_ids:
+        fake.start_chat({"id": chat_id, "is_bot": False, "first_name": f"Bí thư {chat_id}"})
+    return fake
+
+
 def check(fake: FakeTelegram, chat_ids: Sequence[int]) -> tuple[int, int]:
     """(lost, duplicated): chats that should show one message and show none, or more."""
     lost = sum(1 for c in chat_ids if not fake.chat(c).messages)
@@ -276,7 +284,7 @@ async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) ->
 
 async def send_bare(items: Sequence[Outgoing], limits: Limits) -> Run:
     """The same messages from an ExtBot with the same limiter, CONCURRENCY in flight."""
-    fake = limits.fake()
+    fake = open_chats(limits.fake(), [i.chat_id for i in items])
     bot: ExtBot[int] = ExtBot(
         TOKEN,
         request=fake,
@@ -337,6 +345,7 @@ async def run(
             try:
                 sessions = make_sessionmaker(engine)
                 cells = await _seed(sessions, messages)
+                open_chats(fake, [chat_id for _cell, _name, ids in cells for chat_id in ids])
 
                 started = time.perf_counter()
                 items = await _claim(sessions, cells)

@@ -16,8 +16,9 @@ a meeting. All secretaries work at once.
 Updates travel as in production (``chibo run`` polls): the fake queues each update for
 getUpdates, PTB's Updater long-polls it into ``Application.update_queue`` and the
 application processes it (one at a time, PTB's default, as chibo runs). The rate limiter is
-off (``rate_limiter=None``): with it the run would measure Telegram's 30 msg/s pacing, which
-the fan-out benchmark does. The reminder tick is removed for the same reason.
+off (``rate_limiter=None``), and so are the fake's flood limits: with them the run would
+measure Telegram's 30 msg/s pacing, which the fan-out benchmark does. The reminder tick is
+removed for the same reason.
 
 Time per update is measured by the application's update processor around PTB's
 ``process_update`` (handler, transaction, and every reply sent to the fake); "wait +
@@ -100,6 +101,9 @@ class Fake(FakeTelegram):
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(TOKEN, date_clock=lambda: NOW.timestamp())
         self.latency = latency
+        # As the rate limiter (see the docstring): this measures the application, not
+        # Telegram's pacing, so the fake's flood limits are off too.
+        self.no_rate_limits()
 
     async def do_request(
         self, url: str, method: str, *args: Any, **kwargs: Any

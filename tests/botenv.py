@@ -1,7 +1,21 @@
-"""The real chibo Application on a fake Telegram, with a clock tests can move."""
+"""The real chibo Application on a fake Telegram, with a clock tests can move.
+
+As in production, the application has chibo's rate limiter (``bot.app.telegram_rate_limiter``:
+PTB's AIORateLimiter, 30 messages a second overall, 20 a minute per group, a RetryAfter waited
+out and the request retried) and the fake enforces Telegram's flood limits
+(tests/fakeapi/limits.py) and answers 403 to users who never started the bot.
+
+Time scale: the limiter and the fake's limits share one clock that runs :data:`TIME_SCALE`
+times faster than real time (the limiter's periods are divided by it, the fake's clock is
+multiplied by it), so a flow test pays a few milliseconds for the limiter's pacing instead of
+35 ms a request, and a minute of a group's limit passes in 60 / TIME_SCALE real seconds. What
+is sent, in what order, and whether a limit is met are as in real time. ``CHIBO_TEST_TIME_SCALE=1``
+runs the flow tests in Telegram's own time, with build_application's default limiter.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -11,8 +25,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import AIORateLimiter, BaseRateLimiter
 
-from bot.app import ChiboApp, build_application
+from bot.app import ChiboApp, build_application, telegram_rate_limiter
 from bot.context import BotContext
 from bot.model import CellType, OrgKind, Role
 from bot.settings import Settings
@@ -138,11 +153,55 @@ class BotEnv:
             )
 
 
-async def start_env(engine: AsyncEngine, clock: Clock, fake: FakeTelegram | None = None) -> BotEnv:
-    """Build and initialise the application, as `chibo run` does (without polling)."""
-    fake = fake or FakeTelegram(date_clock=lambda: clock().timestamp())
+TIME_SCALE = float(os.environ.get("CHIBO_TEST_TIME_SCALE", "20"))
+
+
+def on_time_scale(limiter: AIORateLimiter, scale: float) -> AIORateLimiter:
+    """``limiter`` with every period divided by ``scale``: the same bursts and the same
+    retries, its buckets refilled ``scale`` times faster (its retry waits are in real seconds,
+    as the fake's retry_after is)."""
+    base = limiter._base_limiter  # PTB keeps its settings private; read, never changed
+    return AIORateLimiter(
+        overall_max_rate=base.max_rate if base is not None else 0,
+        overall_time_period=base.time_period / scale if base is not None else 0,
+        group_max_rate=limiter._group_max_rate,
+        group_time_period=limiter._group_time_period / scale,
+        max_retries=limiter._max_retries,
+    )
+
+
+def limiter_for(fake: FakeTelegram) -> AIORateLimiter:
+    """chibo's own limiter (bot.app.telegram_rate_limiter) on the fake's time scale."""
+    limiter = telegram_rate_limiter()
+    return limiter if fake.time_scale == 1 else on_time_scale(limiter, fake.time_scale)
+
+
+def fake_for(clock: Clock, **options: Any) -> FakeTelegram:
+    """The fake a flow test talks to: dates from ``clock``, limits on :data:`TIME_SCALE`."""
+    return FakeTelegram(date_clock=lambda: clock().timestamp(), time_scale=TIME_SCALE, **options)
+
+
+_PRODUCTION: Any = object()  # chibo's own limiter, on the fake's time scale
+
+
+async def start_env(
+    engine: AsyncEngine,
+    clock: Clock,
+    fake: FakeTelegram | None = None,
+    *,
+    rate_limiter: BaseRateLimiter[Any] | None = _PRODUCTION,
+) -> BotEnv:
+    """Build and initialise the application, as `chibo run` does (without polling), with
+    chibo's own rate limiter on the fake's time scale, unless a test passes another (and says
+    why)."""
+    fake = fake or fake_for(clock)
     settings = Settings(token=TOKEN, database_url=str(engine.url))
-    app = build_application(settings, request=fake, engine=engine, clock=clock, rate_limiter=None)
+    limiter: dict[str, Any] = {}  # build_application's default: telegram_rate_limiter()
+    if rate_limiter is not _PRODUCTION:
+        limiter["rate_limiter"] = rate_limiter
+    elif fake.time_scale != 1:
+        limiter["rate_limiter"] = limiter_for(fake)
+    app = build_application(settings, request=fake, engine=engine, clock=clock, **limiter)
     env = BotEnv(app, fake, engine, clock)
 
     async def record(_update: object, ctx: BotContext) -> None:

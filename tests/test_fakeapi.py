@@ -49,6 +49,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app import telegram_rate_limiter
+from bot.model import Role
+from tests.botenv import TIME_SCALE, VN, BotEnv, Clock, fake_for, limiter_for
 from tests.fakeapi import FakeTelegram, HtmlParseError, TgGroup, TgUser, parse_html
 
 NOW = 1_750_000_000
@@ -156,7 +159,11 @@ def build_app(fake: FakeTelegram) -> App:
 
 @pytest.fixture
 def fake() -> FakeTelegram:
-    return FakeTelegram(date_clock=lambda: NOW)
+    """Strict and rate-limited, as by default; ALICE and BOB have started the bot."""
+    fake = FakeTelegram(date_clock=lambda: NOW)
+    for user_id, name in ((ALICE, "Lan"), (BOB, "Minh")):
+        fake.start_chat({"id": user_id, "is_bot": False, "first_name": name})
+    return fake
 
 
 @pytest.fixture
@@ -427,37 +434,174 @@ async def test_block_and_unblock(app: App, fake: FakeTelegram) -> None:
     assert fake.stats.rejected_by_code == {403: 1}
 
 
+# ---------------------------------------------------------------------------------------------
+# Flood limits (limits.py): on by default
+# ---------------------------------------------------------------------------------------------
+def started(fake: FakeTelegram, *user_ids: int) -> None:
+    for user_id in user_ids:
+        fake.start_chat({"id": user_id, "is_bot": False, "first_name": f"U{user_id}"})
+
+
 @pytest.mark.usefixtures("timedelta_retry_after")
-async def test_rate_limit_with_injected_clock(app: App, fake: FakeTelegram) -> None:
+async def test_overall_limit_is_30_a_second_by_default(app: App, fake: FakeTelegram) -> None:
+    users = range(1000, 1031)
+    started(fake, *users)
+    for user_id in users[:30]:  # one each: no private chat goes over its own limit
+        await app.bot.send_message(user_id, "x")
+    with pytest.raises(RetryAfter) as retry:
+        await app.bot.send_message(users[30], "the 31st within a second")
+    assert retry.value.retry_after == dtm.timedelta(seconds=1)
+    assert fake.stats.rejected_by_code == {429: 1}
+    assert fake.chat(users[30]).messages == []  # refused, not shown
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_overall_limit_window_slides_on_an_injected_clock(
+    app: App, fake: FakeTelegram
+) -> None:
     now = [100.0]
     fake.set_rate_limit(3, clock=lambda: now[0])
+    started(fake, ALICE + 1, ALICE + 2)
     for i in range(3):
         await app.bot.send_message(ALICE + i, "x")
         now[0] += 0.1
     with pytest.raises(RetryAfter) as retry:
-        await app.bot.send_message(ALICE, "too fast")
+        await app.bot.send_message(BOB, "too fast")
     assert retry.value.retry_after == dtm.timedelta(seconds=1)
     now[0] = 100.0 + 1.05  # the first send left the one-second window
-    await app.bot.send_message(ALICE, "ok again")
+    await app.bot.send_message(BOB, "ok again")
     with pytest.raises(RetryAfter):
-        await app.bot.send_message(ALICE, "still too fast")
+        await app.bot.send_message(BOB, "still too fast")
     assert (fake.stats.accepted, fake.stats.rejected) == (4, 2)
     assert fake.stats.rejected_by_code == {429: 2}
-    fake.set_rate_limit(None)
-    for _ in range(10):
+    fake.no_rate_limits()
+    for _ in range(40):
         await app.bot.send_message(ALICE, "unlimited")
 
 
 @pytest.mark.usefixtures("timedelta_retry_after")
-async def test_per_chat_rate_limit(app: App, fake: FakeTelegram) -> None:
-    now = [0.0]
-    fake.set_rate_limit(30, per_chat_per_second=1, clock=lambda: now[0])
-    await app.bot.send_message(ALICE, "1")
-    await app.bot.send_message(BOB, "1")
+async def test_group_limit_20_a_minute_and_edits_count(
+    app: App, fake: FakeTelegram, alice: TgUser
+) -> None:
+    group = TgGroup(app, fake, GROUP, "Đảng ủy phường")
+    other = TgGroup(app, fake, GROUP - 1, "Chi bộ 3")
+    first = await app.bot.send_message(GROUP, "1")
+    for i in range(2, 20):
+        await app.bot.send_message(GROUP, str(i))
+    await app.bot.edit_message_text("1, edited", GROUP, first.message_id)  # the 20th
+    with pytest.raises(RetryAfter) as retry:
+        await app.bot.send_message(GROUP, "the 21st in a minute")
+    # Whole seconds until the first left the 60-second window (a few ms have passed).
+    assert retry.value.retry_after == dtm.timedelta(seconds=60)
     with pytest.raises(RetryAfter):
-        await app.bot.send_message(ALICE, "2")
-    now[0] = 1.5
-    await app.bot.send_message(ALICE, "2")
+        await app.bot.edit_message_text("1, again", GROUP, first.message_id)
+    await app.bot.send_message(other.chat_id, "another group has its own 20")
+    await app.bot.send_message(ALICE, "and private chats are not concerned")
+    assert len(group.chat.bot_messages()) == 19
+    assert group.chat.bot_texts()[0] == "1, edited"
+    assert fake.stats.rejected_by_code == {429: 2}
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_group_window_opens_when_the_date_clock_moves_on(app: App) -> None:
+    now = [float(NOW)]
+    fake = FakeTelegram(date_clock=lambda: now[0])  # the limits' clock skips what it skips
+    app = build_app(fake)
+    await app.initialize()
+    try:
+        group = TgGroup(app, fake, GROUP, "Đảng ủy phường")
+        for i in range(20):
+            await app.bot.send_message(GROUP, str(i))
+        now[0] += 30  # half a minute later: still the same minute
+        with pytest.raises(RetryAfter) as retry:
+            await app.bot.send_message(GROUP, "x")
+        assert retry.value.retry_after == dtm.timedelta(seconds=30)
+        now[0] += 31
+        await app.bot.send_message(GROUP, "a minute later")
+        assert group.chat.bot_texts()[-1] == "a minute later"
+    finally:
+        await app.shutdown()
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_on_a_time_scale_retry_after_is_in_real_seconds() -> None:
+    fake = FakeTelegram(date_clock=lambda: NOW, time_scale=20)
+    app = build_app(fake)
+    await app.initialize()
+    try:
+        TgGroup(app, fake, GROUP, "Đảng ủy phường")
+        for i in range(20):
+            await app.bot.send_message(GROUP, str(i))
+        with pytest.raises(RetryAfter) as retry:
+            await app.bot.send_message(GROUP, "x")
+        assert retry.value.retry_after == dtm.timedelta(seconds=3)  # a minute is 3 s here
+    finally:
+        await app.shutdown()
+
+
+def test_flow_tests_run_chibos_limiter_on_the_fakes_time_scale() -> None:
+    fake = fake_for(Clock(dtm.datetime(2026, 11, 21, 9, 0, tzinfo=VN)))
+    assert fake.time_scale == TIME_SCALE
+    ours, theirs = limiter_for(fake), telegram_rate_limiter()
+    assert ours._base_limiter is not None and theirs._base_limiter is not None
+    assert ours._base_limiter.max_rate == theirs._base_limiter.max_rate
+    assert ours._base_limiter.time_period * TIME_SCALE == pytest.approx(
+        theirs._base_limiter.time_period
+    )
+    assert (ours._group_max_rate, ours._group_time_period * TIME_SCALE) == (
+        theirs._group_max_rate,
+        pytest.approx(theirs._group_time_period),
+    )
+    assert ours._max_retries == theirs._max_retries > 0
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_private_chat_takes_a_burst_then_refuses_a_flood(
+    app: App, fake: FakeTelegram, alice: TgUser
+) -> None:
+    for i in range(10):  # a burst of 10 to one chat at once is tolerated
+        await app.bot.send_message(ALICE, f"burst {i}")
+    with pytest.raises(RetryAfter) as retry:
+        await app.bot.send_message(ALICE, "a flood")
+    assert retry.value.retry_after == dtm.timedelta(seconds=1)
+    await app.bot.send_message(BOB, "another chat is not concerned")
+    await alice.send("xin chào")  # a person's action: the bot may answer
+    assert alice.chat.bot_texts()[-1] == "echo: xin chào"
+    assert fake.stats.rejected_by_code == {429: 1}
+
+
+async def test_a_reply_and_an_edit_per_tap_pass_at_any_speed(
+    alice: TgUser, fake: FakeTelegram
+) -> None:
+    # This tiny bot has no rate limiter, and 80 messages in a second would break the overall
+    # limit: switched off, as this is about one private chat only.
+    fake.set_rate_limit(None)
+    for _ in range(40):  # 80 messages to one chat within a second or so
+        await alice.command("menu")
+        await alice.press("Có mặt")
+        assert alice.chat.last_bot_message.text == "Đã chọn: yes"
+    assert fake.stats.rejected == 0
+    assert fake.stats.accepted == 80
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_the_application_under_test_waits_out_a_429_and_delivers(env: BotEnv) -> None:
+    """start_env builds the application with chibo's own rate limiter, as production runs:
+    a 429 from the fake is waited out (retry_after) and the request sent again."""
+    tree = await env.seed_tree()
+    secretary = env.user(200, "Hòa")
+    await env.grant(secretary, tree["kp5"], Role.SECRETARY)
+    await secretary.command("language")
+    # A chat that takes no burst: of the two messages for the next tap (the edited question,
+    # then the new keyboard), the second meets a 429 with retry_after 1.
+    env.fake.set_rate_limit(private_burst=1)
+    await secretary.press("🇬🇧 English")
+    assert env.fake.stats.rejected_by_code == {429: 1}
+    edited, answer = secretary.chat.bot_messages()[-2:]
+    assert edited.text is not None and "English" in edited.text
+    assert answer.text == "From now on I will write to you in English."
+    assert ["👥 Members", "📊 Reports"] in (secretary.chat.reply_keyboard or [])
+    # (and the env fixture fails the test if a handler raised, e.g. an unhandled RetryAfter)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,19 +702,40 @@ async def test_get_chat_and_menu_button(app: App, fake: FakeTelegram, alice: TgU
         await app.bot.get_chat("@nobody")
 
 
-async def test_strict_chats() -> None:
-    strict = FakeTelegram(strict_chats=True)
-    app = build_app(strict)
+async def test_strict_chats_by_default() -> None:
+    fake = FakeTelegram()
+    app = build_app(fake)
     await app.initialize()
     try:
         with pytest.raises(BadRequest, match="Chat not found"):
-            await app.bot.send_message(999, "x")
-        user = TgUser(app, strict, ALICE, "Lan")
+            await app.bot.send_message(999, "nobody registered this chat")
+        user = TgUser(app, fake, ALICE, "Lan")
         with pytest.raises(Forbidden, match="bot can't initiate conversation with a user"):
-            await app.bot.send_message(ALICE, "x")
+            await app.bot.send_message(ALICE, "she never wrote to the bot")
         await user.send("hi")
         await app.bot.send_message(ALICE, "now allowed")
         assert user.chat.bot_texts() == ["echo: hi", "now allowed"]
+
+        # An update queued for getUpdates shows its sender wrote to the bot, as in Telegram.
+        lan = {"id": 333, "is_bot": False, "first_name": "Lan"}
+        chat = {"id": 333, "type": "private", "first_name": "Lan"}
+        fake.queue_update({"message": {"message_id": 1, "date": NOW, "chat": chat, "from": lan}})
+        await app.bot.send_message(333, "answer to a polled update")
+        fake.start_chat({"id": 444, "is_bot": False, "first_name": "Minh"})
+        await app.bot.send_message(444, "a seeded user who pressed Start")
+        assert fake.chat(444).bot_texts() == ["a seeded user who pressed Start"]
+        assert fake.stats.rejected_by_code == {400: 1, 403: 1}
+    finally:
+        await app.shutdown()
+
+
+async def test_lenient_chats_only_when_asked() -> None:
+    fake = FakeTelegram(strict_chats=False)
+    app = build_app(fake)
+    await app.initialize()
+    try:
+        await app.bot.send_message(999, "any chat id")
+        assert fake.chat(999).bot_texts() == ["any chat id"]
     finally:
         await app.shutdown()
 

@@ -28,9 +28,8 @@ from bot.settings import Settings
 from bot.text import fold
 from storage.models import Member
 
-from .botenv import TOKEN, VN, BotEnv, Clock
+from .botenv import TOKEN, VN, BotEnv, Clock, fake_for, limiter_for
 from .db import Backend
-from .fakeapi import FakeTelegram
 from .fakeapi.http import FakeBotApiServer
 from .test_flow_onboarding import admin_invite
 
@@ -57,9 +56,10 @@ def production_log() -> Iterator[io.StringIO]:
 @pytest.fixture
 async def http_env(engine: AsyncEngine, clock: Clock) -> AsyncIterator[BotEnv]:
     """The application over real HTTP: httpx writes its request lines."""
-    server = FakeBotApiServer(FakeTelegram(date_clock=lambda: clock().timestamp())).start()
+    server = FakeBotApiServer(fake_for(clock)).start()
     settings = Settings(token=TOKEN, database_url=str(engine.url), api_root=server.url)
-    app = build_application(settings, engine=engine, clock=clock, rate_limiter=None)
+    limiter = limiter_for(server.fake)  # as start_env: chibo's own, on the fake's time scale
+    app = build_application(settings, engine=engine, clock=clock, rate_limiter=limiter)
     env = BotEnv(app, server.fake, engine, clock)
 
     async def record(_update: object, ctx: BotContext) -> None:

@@ -29,6 +29,15 @@ from telegram.constants import ChatAction
 from telegram.request import BaseRequest, RequestData
 
 from .html import HtmlParseError, ParsedText, parse_html, utf16_len
+from .limits import (
+    COUNTED,
+    GROUP_PER_MINUTE,
+    OVERALL_PER_SECOND,
+    PRIVATE_BURST,
+    PRIVATE_PER_SECOND,
+    FloodControl,
+    RateClock,
+)
 
 __all__ = [
     "ApiCall",
@@ -48,18 +57,8 @@ INLINE_BUTTON_LIMIT = 100
 CALLBACK_ANSWER_LIMIT = 200
 UPLOAD_LIMIT = 50 * 1024 * 1024
 
-#: Methods that count as "sends" for rate limiting and :attr:`FakeTelegram.stats`.
-SEND_METHODS = frozenset(
-    m.lower()
-    for m in (
-        "sendMessage",
-        "sendDocument",
-        "sendPhoto",
-        "editMessageText",
-        "editMessageReplyMarkup",
-        "editMessageCaption",
-    )
-)
+#: Methods that count as "sends" for the flood limits and :attr:`FakeTelegram.stats`.
+SEND_METHODS = COUNTED
 _POSTING_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto"})
 _BLOCKABLE_METHODS = SEND_METHODS | {"sendchataction"}
 _FAULTS = ("retry_after", "forbidden", "migrated", "server_error")
@@ -456,7 +455,7 @@ def _inline_keyboard(rows: list[list[dict[str, Any]]]) -> list[list[Button]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Fault injection and rate limiting
+# Fault injection (the flood limits are in limits.py)
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class _Fault:
@@ -487,35 +486,6 @@ class _Fault:
         return ApiError(500, "Internal Server Error")
 
 
-@dataclass
-class _RateLimit:
-    per_second: float
-    per_chat_per_second: float | None
-    clock: Callable[[], float]
-    recent: list[float] = field(default_factory=list)
-    recent_by_chat: dict[object, list[float]] = field(default_factory=dict)
-
-    @staticmethod
-    def _wait(stamps: list[float], limit: float, now: float) -> int | None:
-        stamps[:] = [t for t in stamps if t > now - 1.0]
-        if len(stamps) + 1 <= limit:
-            return None
-        return max(1, int(-(-(stamps[0] + 1.0 - now) // 1)))  # ceil, at least 1 s
-
-    def retry_after(self, chat: object) -> int | None:
-        now = self.clock()
-        wait = self._wait(self.recent, self.per_second, now)
-        if wait is None and self.per_chat_per_second is not None:
-            stamps = self.recent_by_chat.setdefault(chat, [])
-            wait = self._wait(stamps, self.per_chat_per_second, now)
-        return wait
-
-    def record(self, chat: object) -> None:
-        now = self.clock()
-        self.recent.append(now)
-        self.recent_by_chat.setdefault(chat, []).append(now)
-
-
 def _scope_key(scope: Any, language_code: str | None) -> tuple[str, str]:
     if isinstance(scope, BotCommandScope):
         scope = scope.to_dict()
@@ -532,13 +502,29 @@ def _scope_key(scope: Any, language_code: str | None) -> tuple[str, str]:
 class FakeTelegram(BaseRequest):
     """Fake Bot API. Pass it to ``ApplicationBuilder().request(fake).get_updates_request(fake)``.
 
+    The fake is as strict as Telegram by default. It enforces Telegram's flood limits
+    (limits.py: 30 messages a second overall, 20 a minute in one group or channel, short
+    bursts then about one a second in a private chat; sends and edits count) and answers 429
+    with ``retry_after`` in whole seconds; a test that must burst calls :meth:`set_rate_limit`
+    or :meth:`no_rate_limits` and says why. It answers 403 "bot can't initiate conversation
+    with a user" to a private chat whose user never wrote to the bot (a played user's first
+    message or a queued update from them opens it; :meth:`start_chat` opens one directly) and
+    400 "chat not found" to a chat nobody registered. It also checks what Telegram checks
+    of each message: 4096 characters of text and 1024 of caption after HTML parsing (UTF-16
+    units), well-formed Telegram HTML, 64-byte callback data, 100 inline buttons, 200
+    characters of callback answer, 50 MB uploads, edits that change nothing.
+
     Args:
         token: the bot token; learnt from the first request URL when omitted.
         bot_id: the bot's user id; defaults to the numeric part of the token.
-        date_clock: wall clock (epoch seconds) used for message dates.
+        date_clock: wall clock (epoch seconds) used for message dates; moving it forward also
+            moves the flood limits' clock (limits.RateClock).
+        time_scale: the flood limits' clock runs this many times faster than real time, for
+            a bot whose rate limiter runs on the same scale (tests/botenv.py); retry_after is
+            then in real seconds. 1 (Telegram's time) by default.
         strict_chats: answer ``chat not found`` for chats nobody registered and
             ``bot can't initiate conversation with a user`` for private chats where the user
-            never wrote, as Telegram does. Off by default so ad-hoc chat ids just work.
+            never wrote, as Telegram does. On by default; ``False`` only where a test says why.
     """
 
     def __init__(
@@ -549,7 +535,8 @@ class FakeTelegram(BaseRequest):
         username: str = "chibo_test_bot",
         first_name: str = "Chibo",
         date_clock: Callable[[], float] = time.time,
-        strict_chats: bool = False,
+        strict_chats: bool = True,
+        time_scale: float = 1.0,
     ) -> None:
         self.token, self._bot_id = token, bot_id
         self.username, self.first_name = username, first_name
@@ -572,7 +559,9 @@ class FakeTelegram(BaseRequest):
         self._file_ids = itertools.count(1)
         self._faults: list[_Fault] = []
         self._blocked: set[int] = set()
-        self._rate: _RateLimit | None = None
+        self.time_scale = time_scale
+        self.rate_clock = RateClock(lambda: self.date_clock(), time_scale)
+        self._rate: FloodControl | None = FloodControl(self.rate_clock, time_scale=time_scale)
         self._handlers: dict[str, Callable[[Params], Any]] = {
             name.removeprefix("_api_").lower(): getattr(self, name)
             for name in dir(type(self))
@@ -615,8 +604,9 @@ class FakeTelegram(BaseRequest):
 
     async def _answer(self, method: str, params: Params) -> tuple[int, bytes]:
         handler = self._handlers.get(method)
-        chat_key = params.values.get("chat_id")
-        chat_id = _as_int(chat_key)
+        raw_chat = params.values.get("chat_id")
+        chat_id = _as_int(raw_chat)
+        chat_key = chat_id if chat_id is not None else raw_chat if raw_chat else None
         is_send = method in SEND_METHODS
         try:
             if handler is None:
@@ -686,17 +676,30 @@ class FakeTelegram(BaseRequest):
 
     def set_rate_limit(
         self,
-        per_second: float | None,
+        per_second: float | None = OVERALL_PER_SECOND,
         *,
-        per_chat_per_second: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        per_group_per_minute: float | None = GROUP_PER_MINUTE,
+        private_burst: float | None = PRIVATE_BURST,
+        private_per_second: float = PRIVATE_PER_SECOND,
+        clock: Callable[[], float] | None = None,
     ) -> None:
-        """Answer 429 once more than ``per_second`` sends (and optionally more than
-        ``per_chat_per_second`` to one chat) fall in a sliding one-second window of ``clock``.
-        ``None`` switches rate limiting off."""
-        self._rate = (
-            None if per_second is None else _RateLimit(per_second, per_chat_per_second, clock)
+        """Set the flood limits (limits.py; Telegram's by default, and from the start). Sends
+        and edits beyond them answer 429 with ``retry_after``: more than ``per_second`` in a
+        sliding second overall, more than ``per_group_per_minute`` in a sliding minute to one
+        group, a private chat's bucket of ``private_burst`` refilled at ``private_per_second``.
+        ``None`` switches that limit off. ``clock`` (seconds) replaces :attr:`rate_clock`."""
+        self._rate = FloodControl(
+            clock or self.rate_clock,
+            per_second,
+            per_group_per_minute,
+            private_burst,
+            private_per_second,
+            self.time_scale,
         )
+
+    def no_rate_limits(self) -> None:
+        """Switch every flood limit off (the calling test says why)."""
+        self._rate = None
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         if status not in _MEMBER_STATUSES:
@@ -805,18 +808,53 @@ class FakeTelegram(BaseRequest):
             setattr(chat, key, value)
         return chat
 
+    def start_chat(self, user: Mapping[str, Any]) -> ChatView:
+        """``user`` (a User JSON) opened the bot and pressed Start: their private chat exists
+        and the bot may write to it (for users a test seeds without playing them)."""
+        self.register_user(user)
+        chat = self.register_chat(
+            int(user["id"]),
+            "private",
+            first_name=user.get("first_name"),
+            last_name=user.get("last_name"),
+            username=user.get("username"),
+        )
+        chat.started = True
+        return chat
+
+    def _open_chat_of(self, update: Mapping[str, Any]) -> None:
+        """A queued update shows its sender wrote in that chat, as Telegram would have seen."""
+        for kind in ("message", "edited_message", "callback_query"):
+            body = update.get(kind)
+            if not isinstance(body, Mapping):
+                continue
+            message = body.get("message", body) if kind == "callback_query" else body
+            chat, sender = message.get("chat"), body.get("from")
+            if isinstance(sender, Mapping) and "id" in sender:
+                self.register_user(sender)
+            if isinstance(chat, Mapping) and _as_int(chat.get("id")) is not None:
+                names = {k: chat.get(k) for k in ("title", "first_name", "last_name", "username")}
+                view = self.register_chat(int(chat["id"]), str(chat.get("type", "private")))
+                for key, value in names.items():
+                    if value is not None:
+                        setattr(view, key, value)
+                view.started = True
+
     def next_update_id(self) -> int:
         return next(self._update_ids)
 
     def new_callback_query(self, user_id: int) -> str:
         query_id = f"{user_id}{next(self._query_ids):08d}"
         self._queries[query_id] = user_id
+        if self._rate is not None:
+            self._rate.user_acted(user_id)
         return query_id
 
     def queue_update(self, update: Mapping[str, Any]) -> dict[str, Any]:
         """Queue an Update JSON for getUpdates (an ``update_id`` is assigned if missing)."""
         data = dict(update)
         data.setdefault("update_id", self.next_update_id())
+        self._open_chat_of(data)
         self._updates.append(data)
         self._new_updates.set()
         return data
@@ -847,6 +885,8 @@ class FakeTelegram(BaseRequest):
         chat = self.chat(chat_id)
         chat.started = True
         self.register_user(sender)
+        if self._rate is not None:
+            self._rate.user_acted(chat_id)
         msg = Msg(chat.next_message_id(), chat, dict(sender), self.now(), False, **fields)
         chat.messages.append(msg)
         return msg
