@@ -23,7 +23,7 @@ from bot.dates import last_day_of_month
 from bot.i18n import Translator, resolve_locale, translator
 from bot.model import OrgKind, Role
 from bot.orgtree import effective_settings
-from bot.outbox import Outgoing, send_all
+from bot.outbox import UNREACHABLE, Outgoing, send_all
 from bot.reminders import ReminderSettings, is_quiet
 from storage import orgs, reminders, warnings
 from storage.models import Org
@@ -235,7 +235,7 @@ async def nudge_cells(
         await reminders.finish(
             session, o.item.delivery_id, o.state, message_id=o.message_id, error=o.error
         )
-        if o.state == "blocked":
+        if o.state in UNREACHABLE:
             await reminders.mark_unreachable(session, o.item.chat_id, now)
         if o.state in ("sent", "retry"):  # "retry": the next tick sends it again
             reached.add(cell_of[o.item.delivery_id])

@@ -73,10 +73,14 @@ async def claim_apart(
 @dataclass(frozen=True)
 class Outcome:
     item: Outgoing
-    state: str  # sent | blocked | migrated | retry | failed
+    state: str  # sent | blocked | unstarted | migrated | retry | failed
     message_id: int | None = None
     error: str | None = None
     new_chat_id: int | None = None
+
+
+# Outcomes after which the recipient gets nothing more until they write to the bot again.
+UNREACHABLE = frozenset({"blocked", "unstarted"})
 
 
 def _markup(item: Outgoing) -> InlineKeyboardMarkup | None:
@@ -95,8 +99,11 @@ async def send_one(bot: Bot, item: Outgoing) -> Outcome:
             )
         else:
             msg = await bot.send_message(item.chat_id, item.text, reply_markup=_markup(item))
-    except Forbidden as exc:  # blocked the bot, or left the group
-        return Outcome(item, "blocked", error=exc.message)
+    except Forbidden as exc:
+        # Telegram tells a user who never opened the bot from one who blocked it (or a group
+        # the bot left): "Forbidden: bot can't initiate conversation with a user".
+        state = "unstarted" if "initiate conversation" in exc.message else "blocked"
+        return Outcome(item, state, error=exc.message)
     except ChatMigrated as exc:
         return Outcome(item, "migrated", error=str(exc), new_chat_id=exc.new_chat_id)
     except TimedOut as exc:

@@ -22,7 +22,7 @@ from telegram.ext import Application
 from bot import outbox
 from bot.dates import last_day_of_month
 from bot.digest import plan_digest
-from bot.i18n import resolve_locale, translator
+from bot.i18n import N_, resolve_locale, translator
 from bot.memory import release
 from bot.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.reminder_text import render
@@ -146,9 +146,21 @@ async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
     return out
 
 
+_UNREACHABLE_NOTICE = {
+    "blocked": N_(
+        "⚠️ {who} ({cell}) has blocked the bot and no longer gets reminders. "
+        "Please contact them; the reminders start again when they send /start."
+    ),
+    "unstarted": N_(
+        "⚠️ {who} ({cell}) has never opened chibo, so gets no reminders. "
+        "Please ask them to open the bot and press Start (/start)."
+    ),
+}
+
+
 async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> list[Outgoing]:
-    """Write each delivery's outcome. A recipient who blocked the bot becomes unreachable
-    (no more reminders) and, the first time, the upper committee's admins are told; the
+    """Write each delivery's outcome. A recipient who blocked the bot (or never opened it)
+    becomes unreachable (no more reminders) and, the first time, the upper committee's admins are told; the
     notices are claimed here and returned for sending."""
     notices: list[Outgoing] = []
     settings = app_data.settings
@@ -162,7 +174,7 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
             finished.append(reminders.Finish(o.item.delivery_id, state, o.message_id, o.error))
         await reminders.finish_many(session, finished)
         for o in outcomes:
-            if o.state != "blocked":
+            if o.state not in outbox.UNREACHABLE:
                 continue
             if not await reminders.mark_unreachable(session, o.item.chat_id, now_utc):
                 continue
@@ -174,10 +186,7 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
                 tr = translator(
                     resolve_locale(admin.locale, admin.language_code, settings.default_locale)
                 )
-                text = tr.gettext(
-                    "⚠️ {who} ({cell}) has blocked the bot and no longer gets reminders. "
-                    "Please contact them; the reminders start again when they send /start."
-                ).format(
+                text = tr.gettext(_UNREACHABLE_NOTICE[o.state]).format(
                     who=html.escape(who, quote=False), cell=html.escape(cell.name, quote=False)
                 )
                 draft = Outgoing(0, admin.user_id, text)

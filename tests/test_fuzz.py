@@ -713,11 +713,8 @@ def test_command_arguments(backend: Backend, tmp_path: Path, who: str) -> None:
     with world_on(backend, tmp_path) as world:
         user = world.users[who]
         # About 40 commands go into one group within a minute here, and the bot answers about
-        # 27. Telegram takes at most 20 messages a minute in a group; chibo's rate limiter
-        # (PTB's default group bucket: 20 at once, then one every 3 s) sends the 21st 3 s after
-        # a burst of 20, which the fake, taking the limit literally, refuses with a 429 that the
-        # limiter waits out (#12, reported). This test checks the replies, not the pacing.
-        world.env.fake.set_rate_limit(per_group_per_minute=None)
+        # 27: chibo's group bucket (bot.app: 5 at once, one every 4 s) keeps them within
+        # Telegram's 20 a minute, which the fake enforces.
 
         def example(command: str, arg: str) -> None:
             async def go() -> list[str]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.model import Role
 from bot.scheduler import tick
-from storage.models import Delivery
+from storage.models import Delivery, User
 
 from .botenv import VN, BotEnv
 
@@ -105,3 +105,27 @@ async def test_claims_in_bulk_are_at_most_once_and_keep_their_order(env: BotEnv)
     assert (retry.state, retry.attempts, retry.sent_at) == ("retry", 1, None)
     assert retry.error == "x" * 200
     assert rows[(1002, "k:1")].state == "claimed"
+
+
+async def test_a_secretary_who_never_opened_the_bot_is_not_called_blocked(env: BotEnv) -> None:
+    """#12 (found by the strict fake): Telegram refuses a message to someone who never
+    opened the bot ("can't initiate conversation"); the ward's admin is told to ask them to
+    open it, not that they blocked it, and they get nothing more until they do."""
+    tree = await env.seed_tree()
+    admin = env.user(100, "Lan")
+    await env.grant(admin, tree["ward"], Role.ADMIN)
+    await admin.command("start")
+    sec = env.user(201, "Hòa", last_name="Trần")
+    await env.grant(sec, tree["kp5"], Role.SECRETARY)  # by `chibo admin add`: never wrote
+    env.clock.set(datetime(2026, 11, 30, 8, 5, tzinfo=VN))
+    report = await tick(env.app.bot_data, env.app.bot)
+    # Her three reminders of the day (D+1, the last day, D-3 of 03/12) are all refused.
+    assert report.outcomes.get("unstarted") == 3 and "blocked" not in report.outcomes
+    notices = [t for t in admin.chat.bot_texts() if "201 (Chi bộ Khu phố 5)" in t]
+    assert len(notices) == 1  # the admin is told once (her name is unknown: she never wrote)
+    assert "chưa từng mở chibo" in notices[0] and "chặn" not in notices[0]
+    async with env.db() as s:
+        user = await s.get(User, 201)
+        assert user is not None and user.unreachable_since is not None
+    env.clock.set(datetime(2026, 11, 30, 8, 6, tzinfo=VN))
+    assert (await tick(env.app.bot_data, env.app.bot)).claimed == 0
