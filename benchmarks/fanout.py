@@ -7,7 +7,7 @@ Bot API (tests/fakeapi), which answers 429 with ``retry_after`` once more than
 ``limit × scale`` sends fall in a sliding second, on a temporary SQLite database migrated
 with Alembic. N recipients (distinct private chats) get one reminder each: the deliveries
 are claimed as the scheduler claims them (``storage.reminders.claim_many``, one transaction),
-sent with ``bot.outbox.send_all`` and recorded with ``bot.scheduler.record``.
+sent with ``bot.services.outbox.send_all`` and recorded with ``bot.services.scheduler.record``.
 
 Time scaling: the fake's limit and the limiter's rate (and burst) are both multiplied by
 ``scale``, so 10,000 messages take seconds rather than minutes; the throughput is reported
@@ -46,14 +46,14 @@ from telegram.constants import FloodLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Defaults, ExtBot
 
-from bot.app import build_application
-from bot.i18n import translator
-from bot.model import CellType, OrgKind
-from bot.outbox import CONCURRENCY, Outgoing, send_all
-from bot.reminder_text import render
-from bot.reminders import Due, Kind
-from bot.scheduler import record
-from bot.settings import Settings
+from bot.app.factory import build_application
+from bot.app.settings import Settings
+from bot.domain.model import CellType, OrgKind
+from bot.domain.reminders import Due, Kind
+from bot.render.i18n import translator
+from bot.render.reminder_text import render
+from bot.services.outbox import CONCURRENCY, Outgoing, send_all
+from bot.services.scheduler import record
 from storage import orgs, reminders
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -66,7 +66,7 @@ NOW = datetime(2026, 11, 22, 7, 5, tzinfo=VN)  # the morning reminder of a meeti
 MEETING_AT = clock_time(19, 30)
 PER_CELL = 2  # a secretary and a deputy
 FIRST_CHAT = 10_000_001
-from bot.app import BURST_SHARE, MAX_RETRIES, RATE_SHARE  # noqa: E402  (as the bot runs)
+from bot.app.factory import BURST_SHARE, MAX_RETRIES, RATE_SHARE  # noqa: E402  (as the bot runs)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -78,7 +78,7 @@ class Limits:
     aiolimiter (under AIORateLimiter) is a leaky bucket: ``overall_max_rate`` requests go
     through at once, then it refills at ``overall_max_rate / overall_time_period`` a
     second. ``rate`` and ``burst`` are fractions of the scaled limit L; the defaults are
-    bot.app's (RATE_SHARE, BURST_SHARE), what the bot runs with. ``--rate 1 --burst 1`` gives
+    bot.app.factory's (RATE_SHARE, BURST_SHARE), what the bot runs with. ``--rate 1 --burst 1`` gives
     PTB's default ``AIORateLimiter(L, 1)`` for comparison."""
 
     limit: float = FloodLimit.MESSAGES_PER_SECOND
@@ -252,7 +252,7 @@ async def _seed(sessions: Sessions, messages: int) -> list[tuple[int, str, list[
 
 
 async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) -> list[Outgoing]:
-    """As bot.scheduler.plan_and_claim does: render, claim, keep what was won."""
+    """As bot.services.scheduler.plan_and_claim does: render, claim, keep what was won."""
     tr = translator("vi")
     today: date = NOW.date()
     until = datetime.combine(today, MEETING_AT, VN)

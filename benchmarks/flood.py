@@ -4,7 +4,7 @@
                                [--database sqlite|postgresql|both] [--postgresql-url URL]
                                [--unguarded]
 
-The real application (``bot.app.build_application``: its update processor with the flood
+The real application (``bot.app.factory.build_application``: its update processor with the flood
 guards at their default settings, PTB's rate limiter as ``chibo run`` builds it) polls the
 fake Bot API (benchmarks/updates.py's ``Fake``), which answers every call after
 ``--api-latency-ms``, Telegram's round trip. One secretary (a 30-member cell, seeded as
@@ -13,7 +13,7 @@ at the fake to the bot's sendMessage with her menu coming back from it.
 
 - **alone**: her /start with nothing else going on, ``--samples`` times: the baseline.
 - **flood from one stranger**: ``--flood`` /start from one stranger's private chat are queued
-  at once. His budget (bot.throttle) lets 40 through and one notice; the rest is dropped.
+  at once. His budget (bot.services.throttle) lets 40 through and one notice; the rest is dropped.
 - **flood in one group**: ``--flood`` /start in one group from 200 strangers, each within
   their own budget: the group's budget (10 at once, 20 a minute) and the chat's cap hold.
 - with ``--unguarded``, the stranger's flood again with the guards off (CHIBO_FLOOD_BURST=0
@@ -69,10 +69,10 @@ from benchmarks.updates import (
     _stop,
     peak_rss_mb,
 )
-from bot.app import build_application, update_workers
-from bot.memory import tune_gc
-from bot.processor import QUEUED_UPDATES
-from bot.settings import Settings
+from bot.app.factory import build_application, update_workers
+from bot.app.processor import QUEUED_UPDATES
+from bot.app.settings import Settings
+from bot.services.memory import tune_gc
 from storage.db import make_sessionmaker
 from storage.models import User
 from tests.fakeapi import FakeTelegram, TgUser

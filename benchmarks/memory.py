@@ -12,7 +12,7 @@ writes (meetings, messages, flows) is deleted at the start of the next.
 Each measurement runs in a fresh Python process, which prints its resident memory (VmRSS)
 and its peak (VmHWM, from /proc/self/status) after each phase:
 
-chibo (the real application, ``bot.app.build_application``, on the fake Bot API in the same
+chibo (the real application, ``bot.app.factory.build_application``, on the fake Bot API in the same
 process, so the fake's memory counts against chibo):
   1. started: built, initialised, the database checked (as ``chibo run`` is before polling);
   2. the reminder tick on 03/12 at 08:05 (every cell due that day, the admin's digest of the
@@ -75,8 +75,8 @@ async def prepare(url: str, cells: int, members_per_cell: int, months: int) -> i
     """Build the province if needed, give every cell a secretary and the province an admin
     (once), and forget what earlier runs of this benchmark wrote. Returns the cell count."""
     from benchmarks.reports import ensure_database
-    from bot.demo import Spec
-    from bot.model import OrgKind, Role
+    from bot.demo.province import Spec
+    from bot.domain.model import OrgKind, Role
     from storage import demo
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import upgrade
@@ -174,9 +174,9 @@ def forgetful_fake(clock: Any) -> Any:
 
 
 async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
-    from bot.memory import tune_gc
-    from bot.model import OrgKind
-    from bot.scheduler import tick
+    from bot.domain.model import OrgKind
+    from bot.services.memory import tune_gc
+    from bot.services.scheduler import tick
     from storage.db import make_engine
     from storage.models import Org
     from tests.botenv import Clock, start_env, stop_env
@@ -197,7 +197,7 @@ async def serve_chibo(url: str, secretaries: int) -> list[dict[str, Any]]:
         assert app.job_queue is not None
         for job in app.job_queue.get_jobs_by_name("reminders"):
             job.schedule_removal()  # else it ticks too, 5 s in, and sends what is counted below
-        tune_gc()  # as `chibo run` does once started (bot.memory)
+        tune_gc()  # as `chibo run` does once started (bot.services.memory)
         phase("started")
         sent = 0
         for day in (3, 5):

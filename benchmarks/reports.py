@@ -14,8 +14,8 @@ bot opens one per update:
 (a) the monthly summary of one commune (≈ 40 cells) for last month, and
 (b) the yearly roll-up of the whole province for last month's year,
 
-each through ``bot.report.build`` (what /baocao, the group summaries and ``chibo report``
-call) for the figures, and ``bot.summary_text.report_texts`` for the text, separately.
+each through ``bot.services.report.build`` (what /baocao, the group summaries and ``chibo report``
+call) for the figures, and ``bot.render.summary_text.report_texts`` for the text, separately.
 Baseline: ONE hand-written SQL aggregate (``HEADLINE_SQL``) computing the same headline
 figures (cells due, cell-months held / zero report / not reported, mean and lowest
 attendance rate, the 12 / 9-11 / ≤ 8 buckets) on the same database. The figures of both
@@ -44,13 +44,13 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.demo import Spec
-from bot.i18n import translator
-from bot.memory import tune_gc
-from bot.model import OrgKind
-from bot.report import Report, build
-from bot.summary import Period, YearMonth, month_state
-from bot.summary_text import report_texts
+from bot.demo.province import Spec
+from bot.domain.model import OrgKind
+from bot.domain.summary import Period, YearMonth, month_state
+from bot.render.i18n import translator
+from bot.render.summary_text import report_texts
+from bot.services.memory import tune_gc
+from bot.services.report import Report, build
 from storage import demo
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -61,7 +61,7 @@ DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 TARGETS = {"commune monthly": 0.100, "province yearly": 1.0}
 MAX_RATIO = 1.5
 
-# The same definitions as bot/summary.py, in one statement: a cell is due for a month when
+# The same definitions as bot/domain/summary.py, in one statement: a cell is due for a month when
 # founded by its last day; held = a saved regular or combined meeting (M1, M4); zero = a
 # standing zero report and no regular meeting (M8); a cell's rate = present / eligible
 # summed over its regular meetings of the due months (R2); the mean is over cells.
@@ -143,7 +143,7 @@ class Headline:
 
 
 def judged_months(report: Report) -> list[YearMonth]:
-    """The months bot.report judges: a month's own; a year's that have ended."""
+    """The months bot.services.report judges: a month's own; a year's that have ended."""
     if report.period.kind == "month":
         return report.months
     now = (report.today.year, report.today.month)
@@ -237,8 +237,8 @@ async def timed(work: Callable[[], Awaitable[Any]], repeat: int) -> tuple[Timing
 class Case:
     name: str
     cells: int
-    code: Timing  # bot.report.build
-    text: Timing  # bot.summary_text.report_texts
+    code: Timing  # bot.services.report.build
+    text: Timing  # bot.render.summary_text.report_texts
     sql: Timing  # HEADLINE_SQL
     figures: Headline
 
@@ -252,7 +252,7 @@ class Case:
         ok_time = target is None or self.code.median < target
         return [
             f"{self.name}: {self.cells} cells",
-            f"  bot.report.build     median {self.code.median * ms:8.1f} ms"
+            f"  bot.services.report.build     median {self.code.median * ms:8.1f} ms"
             f"   p95 {self.code.p95 * ms:8.1f} ms"
             + (
                 f"   target < {target * ms:.0f} ms: {'met' if ok_time else 'MISSED'}"
@@ -297,7 +297,7 @@ async def measure(
     sql_time, by_sql = await timed(sql, repeat)
     by_code = from_report(report)
     if not by_code.agrees(by_sql):
-        raise Disagreement(f"{name}: bot.report gives {by_code}, the SQL gives {by_sql}")
+        raise Disagreement(f"{name}: bot.services.report gives {by_code}, the SQL gives {by_sql}")
     return Case(name, len(report.cells), code_time, text_time, sql_time, by_code)
 
 
@@ -421,7 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.repeat} timed runs each, after one warm-up"
     )
     try:
-        tune_gc()  # the collector set as `chibo run` sets it (bot.memory)
+        tune_gc()  # the collector set as `chibo run` sets it (bot.services.memory)
         result = asyncio.run(run(url, spec, repeat=args.repeat, reuse=args.reuse))
     except Disagreement as exc:
         print(f"FIGURES DISAGREE: {exc}", file=sys.stderr)

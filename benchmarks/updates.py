@@ -5,7 +5,7 @@
 
 Each simulated secretary is the secretary of a cell of their own with a 30-member roster
 (seeded with storage/ functions before the clock starts). Through the real application
-(``bot.app.build_application``) on the fake Bot API (tests/fakeapi) each logs K regular
+(``bot.app.factory.build_application``) on the fake Bot API (tests/fakeapi) each logs K regular
 meetings exactly as a person does, one update per tap or typed message, waiting for the
 bot's answer before the next: /start (the menu), 📝 Ghi sinh hoạt, Thường kỳ, the date
 (Hôm nay for the first meeting, a typed date such as 15/10/2026 for the earlier months),
@@ -63,11 +63,11 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.app import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
-from bot.memory import tune_gc
-from bot.model import CellType, MemberStatus, OrgKind, Role
-from bot.roster import NewSpan
-from bot.settings import Settings
+from bot.app.factory import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
+from bot.app.settings import Settings
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.roster import NewSpan
+from bot.services.memory import tune_gc
 from storage import members, orgs, users
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -424,7 +424,7 @@ async def run_chibo(
         rate_limiter=None,  # the limiter would pace replies at 30 msg/s: see the docstring
     )
     processor = TimedProcessor(workers)
-    # The application's own processor (bot.app.ChatOrderedProcessor) with a stopwatch.
+    # The application's own processor (bot.app.factory.ChatOrderedProcessor) with a stopwatch.
     app._update_processor = processor
     assert app.job_queue is not None
     for job in app.job_queue.jobs():
@@ -659,7 +659,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")  # PTB's notes about coming changes
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    tune_gc()  # the collector set as `chibo run` sets it (bot.memory), for all three runs
+    tune_gc()  # the collector set as `chibo run` sets it (bot.services.memory), for all three runs
     reports = []
     for database in databases:
         report = asyncio.run(

@@ -1,5 +1,5 @@
 """`python -m bot` does what the `chibo` command does."""
 
-from bot.cli import main
+from bot.app.cli import main
 
 raise SystemExit(main())

@@ -28,9 +28,9 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.access import Access
-from bot.context import BotContext
-from bot.i18n import Translator, resolve_locale, translator
+from bot.domain.access import Access
+from bot.render.i18n import Translator, resolve_locale, translator
+from handlers.context import BotContext
 from storage import flows, users
 from storage.models import FlowState, User
 
@@ -226,7 +226,7 @@ class Turn:
     @contextlib.asynccontextmanager
     async def aside(self) -> AsyncIterator[None]:
         """Wait for something slow that needs no database (a file parsed in a child process)
-        without holding one of the update workers (bot.processor.ChatOrderedProcessor.aside)."""
+        without holding one of the update workers (bot.app.processor.ChatOrderedProcessor.aside)."""
         processor = self.ctx.application.update_processor
         step_aside = getattr(processor, "aside", None)
         if step_aside is None:

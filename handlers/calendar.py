@@ -10,8 +10,8 @@ import calendar as _calendar
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.dates import MAX_YEAR, MIN_YEAR
-from bot.i18n import N_
+from bot.domain.dates import MAX_YEAR, MIN_YEAR
+from bot.render.i18n import N_
 
 from .base import Button, Stale, Turn
 
@@ -44,7 +44,7 @@ def month_grid(
 
 def day_arg(text: str) -> date:
     """A day from callback data: "yyyymmdd", or "yyyymm" for the month's first day; a
-    year outside bot.dates' range is forged (and year 9999's calendar would overflow)."""
+    year outside bot.domain.dates' range is forged (and year 9999's calendar would overflow)."""
     try:
         day = date(int(text[:4]), int(text[4:6]), int(text[6:8]) if len(text) >= 8 else 1)
     except ValueError:

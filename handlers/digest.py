@@ -6,7 +6,7 @@ rm:nudge:<org>:<yyyymm>  one reminder to the secretary and deputy of each such c
 
 from __future__ import annotations
 
-from bot.digest import nudge_cells
+from bot.services.digest import nudge_cells
 from storage import orgs
 
 from .base import Refused, Stale, Turn

@@ -1,5 +1,5 @@
 """STYLE 12: one error handler. The user gets a polite sentence in their language; the log
-gets the traceback (never the token: see bot.logs)."""
+gets the traceback (never the token: see bot.app.logs)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import logging
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 
-from bot.context import BotContext
-from bot.i18n import resolve_locale, translator
+from bot.render.i18n import resolve_locale, translator
+from handlers.context import BotContext
 
 log = logging.getLogger("chibo.errors")
 

@@ -1,4 +1,4 @@
-"""What a person over their update budget is told (#12; the budget is bot/throttle.py).
+"""What a person over their update budget is told (#12; the budget is bot/services/throttle.py).
 
 Called by the update processor for an update it dropped, with no transaction and no
 database: the language is the one the person chose (remembered in memory by base.open_turn),
@@ -12,9 +12,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.context import BotData
-from bot.i18n import N_, resolve_locale, translator
-from bot.throttle import Verdict
+from bot.render.i18n import N_, resolve_locale, translator
+from bot.services.throttle import Verdict
+from handlers.context import BotData
 
 TOO_FAST = N_("You are going too fast. Please wait a few seconds, then try again.")
 

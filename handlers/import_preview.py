@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot import labels
-from bot.model import MemberStatus
-from bot.roster import ImportPlan, NewSpan, plan_import
-from bot.roster_import import ParseResult, Problem
+from bot.domain.model import MemberStatus
+from bot.domain.roster import ImportPlan, NewSpan, plan_import
+from bot.intake.roster_import import ParseResult, Problem
+from bot.render import labels
 from storage import members
 from storage.models import FlowState
 

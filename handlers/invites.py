@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import labels
-from bot.invites import deep_link
-from bot.model import Role
-from bot.text import upfirst
+from bot.domain.invites import deep_link
+from bot.domain.model import Role
+from bot.domain.text import upfirst
+from bot.render import labels
 from storage import invites, orgs, users
 from storage.models import Invite, Org
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, translator
+from bot.render.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, translator
 from storage import users
 
 from .base import Stale, Turn, inline

@@ -4,13 +4,12 @@ Everyone eligible starts present; a tap cycles present → excused → unexcused
 mt:a:<m>:<v>:<member>:<page> tap · mt:all:<m>:<v> all present · mt:pg:<m>:<v>:<page>
 mt:r:<m>:<v>:<member>:<reason> quick reason · mt:vol:<m>:<v>:<member>:<page> voluntary (R2)
 mt:next:<m>:<v> to the confirmation · mt:save:<m>:<v> · mt:back:<m>:<v>
-Figures come from bot.meetings (R1, R2, R4, M5); handlers only show them.
+Figures come from bot.domain.meetings (R1, R2, R4, M5); handlers only show them.
 """
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.meetings import (
+from bot.domain.meetings import (
     Attendance,
     Flag,
     MeetingType,
@@ -23,7 +22,8 @@ from bot.meetings import (
     summary_line,
     tally,
 )
-from bot.text import normalize
+from bot.domain.text import normalize
+from bot.render.i18n import N_
 from storage import meetings, members, orgs, zero_reports
 from storage.models import Meeting, Member, Org
 
@@ -346,8 +346,8 @@ async def minutes_docx(turn: Turn) -> None:
     """mt:docx:<meeting> — a draft of the minutes in the usual layout, to finish by hand."""
     from telegram import InputFile
 
-    from bot.minutes import build_minutes
-    from bot.minutes_data import minutes_data
+    from bot.render.minutes import build_minutes
+    from bot.render.minutes_data import minutes_data
     from storage import orgs
 
     from .meeting_log import log_cell

@@ -10,15 +10,15 @@ Typed text on these steps arrives through meeting_log.on_text (TEXT_STEPS).
 
 from __future__ import annotations
 
-from bot import labels
-from bot.dates import parse_start_and_length, parse_time
-from bot.meetings import (
+from bot.domain.dates import parse_start_and_length, parse_time
+from bot.domain.meetings import (
     Grade,
     MeetingType,
     grade_for_score,
     min_minutes_for,
 )
-from bot.text import normalize
+from bot.domain.text import normalize
+from bot.render import labels
 from storage import meetings, orgs
 from storage.models import Meeting, Org
 

@@ -9,7 +9,7 @@ through the same screens and is written back on saving, audited before/after.
 
 from __future__ import annotations
 
-from bot.meetings import MeetingType, can_correct, correction_deadline
+from bot.domain.meetings import MeetingType, can_correct, correction_deadline
 from storage import meetings, orgs
 from storage.models import Meeting, Org
 

@@ -2,7 +2,7 @@
 
 mh:y:<cell>:<year>    the cell's meetings month by month (M1, M3, M4, M8), with rates (R2)
 mh:m:<member>:<year>  one member's record (R1-R3) with the R5/R6 status, private chats only (S2)
-Figures come from bot.history; the meeting buttons (mt:open:<meeting>) open the meeting card.
+Figures come from bot.domain.history; the meeting buttons (mt:open:<meeting>) open the meeting card.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot import labels
-from bot.history import (
+from bot.domain.history import (
     CellYear,
     MarkedMeeting,
     MemberMeeting,
@@ -24,8 +23,9 @@ from bot.history import (
     member_year,
     stored_tally,
 )
-from bot.i18n import N_
-from bot.meetings import MeetingType, RuleProfile, Tally, ZeroReport
+from bot.domain.meetings import MeetingType, RuleProfile, Tally, ZeroReport
+from bot.render import labels
+from bot.render.i18n import N_
 from storage import history, members, orgs, zero_reports
 from storage.models import Member, Org
 

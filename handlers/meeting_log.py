@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from bot.dates import MIN_YEAR, parse_date
-from bot.i18n import N_
-from bot.meetings import (
+from bot.domain.dates import MIN_YEAR, parse_date
+from bot.domain.meetings import (
     BEFORE_CELL,
     FUTURE,
     MeetingType,
@@ -24,7 +23,8 @@ from bot.meetings import (
     needs_regular_check,
     validate_meeting_date,
 )
-from bot.orgtree import effective_meeting
+from bot.domain.orgtree import effective_meeting
+from bot.render.i18n import N_
 from storage import meetings, orgs
 from storage.models import Meeting, Org
 

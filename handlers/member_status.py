@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import labels
-from bot.dates import parse_date
-from bot.model import LEAVING_STATUSES, TEMPORARY_STATUSES, MemberStatus
-from bot.roster import NewSpan
+from bot.domain.dates import parse_date
+from bot.domain.model import LEAVING_STATUSES, TEMPORARY_STATUSES, MemberStatus
+from bot.domain.roster import NewSpan
+from bot.render import labels
 from storage import members
 
 from .base import Stale, Turn, esc, inline

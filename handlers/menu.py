@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import ReplyKeyboardMarkup
 
-from bot.i18n import N_
-from bot.model import ROSTER_ROLES, Role
+from bot.domain.model import ROSTER_ROLES, Role
+from bot.render.i18n import N_
 
 from .base import Turn, esc
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import ChatMemberUpdated
 
-from bot.invites import InviteFacts, InviteState, invite_state, looks_like_code
-from bot.model import Role
+from bot.domain.invites import InviteFacts, InviteState, invite_state, looks_like_code
+from bot.domain.model import Role
 from storage import invites, orgs, users
 
 from .base import Turn, esc

@@ -7,10 +7,10 @@ States: see orgs.mmd.
 
 from __future__ import annotations
 
-from bot import labels
-from bot.model import CellType, OrgKind
-from bot.names import org_name_problem, org_name_refusal
-from bot.text import normalize, upfirst
+from bot.domain.model import CellType, OrgKind
+from bot.domain.names import org_name_problem, org_name_refusal
+from bot.domain.text import normalize, upfirst
+from bot.render import labels
 from storage import orgs
 from storage.models import Org
 

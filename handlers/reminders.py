@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.holidays_vn import holiday_name
+from bot.domain.holidays import holiday_name
 from storage import reminders
 
 from .base import Turn, esc, inline

@@ -16,12 +16,12 @@ from datetime import date, timedelta
 
 from telegram import InputFile
 
-from bot.dates import parse_month
-from bot.memory import release
-from bot.model import ROSTER_ROLES
-from bot.report import Report, build
-from bot.summary import Period
-from bot.summary_text import period_title, report_texts
+from bot.domain.dates import parse_month
+from bot.domain.model import ROSTER_ROLES
+from bot.domain.summary import Period
+from bot.render.summary_text import period_title, report_texts
+from bot.services.memory import release
+from bot.services.report import Report, build
 from storage import orgs, reports
 from storage.models import Org
 
@@ -200,13 +200,13 @@ async def send_file(turn: Turn) -> None:
     # matplotlib and openpyxl are imported when a file is first asked for, not at start: a
     # bot that never draws one stays about 50 MB smaller (#6: memory).
     if what == "png":
-        from bot.charts import chart_caption, compliance_chart
+        from bot.render.charts import chart_caption, compliance_chart
 
         await bot.send_photo(
             turn.chat_id, compliance_chart(report, turn.t), caption=chart_caption(report, turn.t)
         )
     else:
-        from bot.workbook import report_workbook
+        from bot.render.workbook import report_workbook
 
         name = f"bao-cao-{period.key}-{node.id}.xlsx"
         await bot.send_document(
@@ -235,7 +235,7 @@ async def send_people(turn: Turn, node: Org, period: Period) -> None:
     data = await reports.people(
         turn.session, node, date(period.year, 1, 1), min(period.last_day, turn.today)
     )
-    from bot.person_sheet import person_workbook
+    from bot.render.person_sheet import person_workbook
 
     content = person_workbook(
         node_name=node.name,

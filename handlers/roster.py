@@ -5,11 +5,11 @@ Callback data: ros:l:<cell>:<page> · ros:m:<member> · ros:rn:<member>
 
 from __future__ import annotations
 
-from bot import labels
-from bot.model import MemberStatus
-from bot.names import person_name_problem, person_name_refusal
-from bot.roster import RosterLine, roster_on, status_counts
-from bot.text import normalize
+from bot.domain.model import MemberStatus
+from bot.domain.names import person_name_problem, person_name_refusal
+from bot.domain.roster import RosterLine, roster_on, status_counts
+from bot.domain.text import normalize
+from bot.render import labels
 from storage import members, orgs
 from storage.models import Member, Org
 
@@ -207,6 +207,6 @@ async def rename_text(turn: Turn) -> None:
 
 def name_problem(turn: Turn, name: str) -> str | None:
     """A polite sentence (HTML) if `name` (normalised) cannot be a person's full name: the
-    rule of the roster import (bot.names), for every name typed in the bot (#12)."""
+    rule of the roster import (bot.domain.names), for every name typed in the bot (#12)."""
     problem = person_name_problem(name)
     return None if problem is None else esc(person_name_refusal(problem, turn._))

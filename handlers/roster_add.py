@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import isolated, labels
-from bot.dates import parse_date
-from bot.model import MemberStatus
-from bot.roster import NewSpan
-from bot.roster_import import ParseResult, RosterFileError, parse_pasted
-from bot.text import normalize, upfirst
+from bot.domain.dates import parse_date
+from bot.domain.model import MemberStatus
+from bot.domain.roster import NewSpan
+from bot.domain.text import normalize, upfirst
+from bot.intake import isolated
+from bot.intake.roster_import import ParseResult, RosterFileError, parse_pasted
+from bot.render import labels
 from storage import members
 
 from .base import Stale, Turn, esc, inline

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.i18n import all_translations
+from bot.render.i18n import all_translations
 
 from . import (
     language,

@@ -12,17 +12,17 @@ from collections.abc import Callable
 from datetime import time
 from typing import Any
 
-from bot.dates import parse_time
-from bot.i18n import N_
-from bot.orgtree import effective_meeting, effective_settings, inherited_meeting
-from bot.reminders import ReminderSettings
+from bot.domain.dates import parse_time
+from bot.domain.orgtree import effective_meeting, effective_settings, inherited_meeting
+from bot.domain.reminders import ReminderSettings
+from bot.render.i18n import N_
 from storage import orgs
 from storage.models import Org
 
 from .base import Button, Refused, Stale, Turn, esc, inline
 
 FLOW = "schedule"
-LAST = -1  # M7: "the last day of the month" (bot.reminders.planned_day)
+LAST = -1  # M7: "the last day of the month" (bot.domain.reminders.planned_day)
 TIMES = (time(7, 30), time(14, 0), time(19, 30), time(20, 0))
 DAY_TEXT = N_("day {day} of every month")
 LAST_TEXT = N_("the last day of every month")

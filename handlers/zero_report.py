@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.dates import MAX_YEAR, MIN_YEAR, last_day_of_month, parse_month
-from bot.i18n import N_
-from bot.meetings_rules import can_correct, correction_deadline, month_of
-from bot.text import normalize
+from bot.domain.dates import MAX_YEAR, MIN_YEAR, last_day_of_month, parse_month
+from bot.domain.meeting_rules import can_correct, correction_deadline, month_of
+from bot.domain.text import normalize
+from bot.render.i18n import N_
 from storage import meetings, orgs, zero_reports
 from storage.models import FlowState, Org, ZeroReport
 

@@ -1,4 +1,4 @@
-"""Bulk loading of the demo province (bot/demo.py) for `chibo demo-data` (#6).
+"""Bulk loading of the demo province (bot/demo/province.py) for `chibo demo-data` (#6).
 
 The rows come with their ids, so the tables are filled in one pass each: COPY through
 asyncpg on PostgreSQL (hundreds of thousands of rows a second), batched executemany on
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.demo import (
+from bot.demo.province import (
     MARK_COLUMNS,
     MEETING_COLUMNS,
     MEMBER_COLUMNS,

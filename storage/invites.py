@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.invites import hash_code, new_code
-from bot.model import Role
+from bot.domain.invites import hash_code, new_code
+from bot.domain.model import Role
 
 from . import audit
 from .models import Invite, Org

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.model import MemberStatus
-from bot.roster import ImportPlan, NewSpan
-from bot.text import fold, normalize, sort_key
+from bot.domain.model import MemberStatus
+from bot.domain.roster import ImportPlan, NewSpan
+from bot.domain.text import fold, normalize, sort_key
 
 from . import audit, tallies
 from .models import Member, MemberStatusChange
@@ -167,7 +167,7 @@ async def rename(session: AsyncSession, member: Member, new_name: str, *, actor_
 async def existing_index(
     session: AsyncSession, cell_id: int
 ) -> dict[str, tuple[int, list[MemberStatusChange]]]:
-    """Folded name → (member id, history), the input of bot.roster.plan_import."""
+    """Folded name → (member id, history), the input of bot.domain.roster.plan_import."""
     return {m.name_key: (m.id, list(m.statuses)) for m in await list_members(session, cell_id)}
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
 
 from .types import UTCDateTime
 
@@ -260,7 +260,7 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cell_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     state: Mapped[str] = mapped_column(String(10), default="draft")  # draft | saved | deleted
-    kind: Mapped[str] = mapped_column(String(16))  # bot.meetings.MeetingType value
+    kind: Mapped[str] = mapped_column(String(16))  # bot.domain.meetings.MeetingType value
     held_on: Mapped[date | None] = mapped_column(Date)
     start_time: Mapped[time | None] = mapped_column(Time)
     minutes: Mapped[int | None] = mapped_column(SmallInteger)
@@ -340,7 +340,7 @@ class Delivery(Base):
     """#4: a message the scheduler decided to send, claimed under a unique key *before* it is
     sent, so a restart, a second instance or a tick run twice never sends it twice.
 
-    key: "<kind>:<cell or node>:<period>", see bot.reminders.Due.key.
+    key: "<kind>:<cell or node>:<period>", see bot.domain.reminders.Due.key.
     state: claimed → sent | blocked (Forbidden) | failed (after retries) | stale.
     """
 

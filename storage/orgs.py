@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.meetings import RuleProfile
-from bot.model import CellType, OrgKind
-from bot.orgtree import effective_settings
-from bot.text import fold, normalize
+from bot.domain.meetings import RuleProfile
+from bot.domain.model import CellType, OrgKind
+from bot.domain.orgtree import effective_settings
+from bot.domain.text import fold, normalize
 
 from . import audit
 from .models import Org

@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.model import OrgKind, Role
-from bot.orgtree import effective_meeting, effective_settings
+from bot.domain.model import OrgKind, Role
+from bot.domain.orgtree import effective_meeting, effective_settings
 
 from . import audit
 from .models import (

@@ -17,9 +17,9 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.meetings_rules import RuleProfile
-from bot.model import OrgKind
-from bot.summary import CellFacts, MonthFacts, Period, YearMonth
+from bot.domain.meeting_rules import RuleProfile
+from bot.domain.model import OrgKind
+from bot.domain.summary import CellFacts, MonthFacts, Period, YearMonth
 
 from . import warnings
 from .models import Meeting, MeetingMark, Member, Org, ZeroReport

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.history import stored_tally
+from bot.domain.history import stored_tally
 
 from .models import Meeting, MeetingMark, Member, MemberStatusChange
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Access, Grant
-from bot.model import Role
+from bot.domain.access import Access, Grant
+from bot.domain.model import Role
 
 from . import audit
 from .models import Org, RoleAssignment, User, utcnow

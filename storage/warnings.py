@@ -2,7 +2,7 @@
 
 A fixed number of queries whatever the size of the tree: the yearly counters are
 aggregated in SQL, and only the few members they single out are loaded in full and judged
-by bot.history.member_year, the same rules as the member's attendance screen.
+by bot.domain.history.member_year, the same rules as the member's attendance screen.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.history import (
+from bot.domain.history import (
     MarkedMeeting,
     MemberYear,
     eligible_all_year,
     levels_all_year,
     member_year,
 )
-from bot.history import year_levels as year_levels_of
-from bot.meetings_rules import MeetingType, RuleProfile
-from bot.model import LEAVING_STATUSES
-from bot.roster import status_on
+from bot.domain.history import year_levels as year_levels_of
+from bot.domain.meeting_rules import MeetingType, RuleProfile
+from bot.domain.model import LEAVING_STATUSES
+from bot.domain.roster import status_on
 
 from .models import Delivery, Meeting, MeetingMark, Member, MemberStatusChange, Org, ZeroReport
 from .reminders import REGULAR_KINDS
@@ -100,7 +100,7 @@ async def year_levels(
     session: AsyncSession, year: int, *, profiles: Mapping[int, RuleProfile], today: date
 ) -> list[tuple[int, int, str, bool]]:
     """(member, cell, R5 level, R6) of the same members as year_records, for counting (the yearly
-    roll-up, K3): bot.history.year_levels judges them without building their records.
+    roll-up, K3): bot.domain.history.year_levels judges them without building their records.
 
     Lighter than year_records' reads: one statement gives the candidates with their
     absences and the absences' places among the cell's meetings of the year (_absences).
@@ -120,7 +120,7 @@ async def year_levels(
     for chunk in _chunks(sorted(absences)):
         await _add_histories(session, chunk, history)
     # How each member is judged: "steady" counted at every meeting of the year, so their
-    # own absences and places decide (bot.history.levels_all_year); "own" cannot reach R6,
+    # own absences and places decide (bot.domain.history.levels_all_year); "own" cannot reach R6,
     # their own absences decide R5; "meetings" over the cell's meetings, one by one.
     judged: list[tuple[int, _Absences, RuleProfile, str]] = []
     for member_id, a in sorted(absences.items()):
@@ -381,7 +381,7 @@ async def _add_histories(
     session: AsyncSession, member_ids: Sequence[int], history: dict[int, list[Any]]
 ) -> None:
     """Append these members' status changes (R1) to `history`, as plain rows with the
-    attributes bot.roster.status_on reads."""
+    attributes bot.domain.roster.status_on reads."""
     for entry in await session.execute(
         select(
             MemberStatusChange.id,

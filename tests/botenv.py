@@ -1,6 +1,6 @@
 """The real chibo Application on a fake Telegram, with a clock tests can move.
 
-As in production, the application has chibo's rate limiter (``bot.app.telegram_rate_limiter``:
+As in production, the application has chibo's rate limiter (``bot.app.factory.telegram_rate_limiter``:
 PTB's AIORateLimiter, 30 messages a second overall, 20 a minute per group, a RetryAfter waited
 out and the request retried) and the fake enforces Telegram's flood limits
 (tests/fakeapi/limits.py) and answers 403 to users who never started the bot.
@@ -27,10 +27,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
-from bot.app import ChiboApp, build_application, telegram_rate_limiter
-from bot.context import BotContext
-from bot.model import CellType, OrgKind, Role
-from bot.settings import Settings
+from bot.app.factory import ChiboApp, build_application, telegram_rate_limiter
+from bot.app.settings import Settings
+from bot.domain.model import CellType, OrgKind, Role
+from handlers.context import BotContext
 from storage import meetings, orgs, users
 from storage.db import make_sessionmaker
 from storage.models import Org
@@ -171,7 +171,7 @@ def on_time_scale(limiter: AIORateLimiter, scale: float) -> AIORateLimiter:
 
 
 def limiter_for(fake: FakeTelegram) -> AIORateLimiter:
-    """chibo's own limiter (bot.app.telegram_rate_limiter) on the fake's time scale."""
+    """chibo's own limiter (bot.app.factory.telegram_rate_limiter) on the fake's time scale."""
     limiter = telegram_rate_limiter()
     return limiter if fake.time_scale == 1 else on_time_scale(limiter, fake.time_scale)
 

@@ -30,8 +30,8 @@ from sqlalchemy import delete, select, update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler
 
 import handlers
-from bot.model import CellType, MemberStatus, OrgKind, Role
-from bot.roster import NewSpan
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.roster import NewSpan
 from handlers.router import FLOW_TEXT, MENU_ACTIONS
 from storage import invites, meetings, members, orgs, reminders, users, zero_reports
 from storage.models import FlowState, Meeting, Org, RoleAssignment, User

@@ -18,9 +18,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.model import MemberStatus
-from bot.roster import NewSpan
-from bot.summary_text import report_texts
+from bot.domain.model import MemberStatus
+from bot.domain.roster import NewSpan
+from bot.render.summary_text import report_texts
 from storage import members
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Base, Member, Org

@@ -1,5 +1,5 @@
 """The reports benchmark (benchmarks/reports.py), small, on PostgreSQL: it builds a province,
-times both paths and finds the same figures by bot.report and by the hand-written SQL (it
+times both paths and finds the same figures by bot.services.report and by the hand-written SQL (it
 raises otherwise). Not timed: nothing here asserts on speed (docs/benchmarks.md has the
 figures)."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from benchmarks.reports import HEADLINE_SQL, run
-from bot.demo import Spec
+from bot.demo.province import Spec
 from storage.db import make_engine
 
 from .db import Backend, empty_tables

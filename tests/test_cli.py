@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.invites import hash_code
-from bot.model import CellType, OrgKind, Role
+from bot.domain.invites import hash_code
+from bot.domain.model import CellType, OrgKind, Role
 from storage.db import make_sessionmaker
 from storage.models import AuditEntry, Invite, Org, RoleAssignment
 

@@ -1,4 +1,4 @@
-"""bot.dates: dates, months, numbers and times as Vietnamese users type them (L2, L3)."""
+"""bot.domain.dates: dates, months, numbers and times as Vietnamese users type them (L2, L3)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dates import parse_date, parse_month, parse_number, parse_start_and_length, parse_time
+from bot.domain.dates import (
+    parse_date,
+    parse_month,
+    parse_number,
+    parse_start_and_length,
+    parse_time,
+)
 
 TODAY = date(2026, 11, 21)
 

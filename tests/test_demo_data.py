@@ -14,12 +14,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.demo import Spec, build, months_ending_last_month
-from bot.meetings_rules import RuleProfile
-from bot.model import OrgKind
-from bot.report import build as build_report
-from bot.summary import Period
-from bot.text import fold, split_name
+from bot.demo.province import Spec, build, months_ending_last_month
+from bot.domain.meeting_rules import RuleProfile
+from bot.domain.model import OrgKind
+from bot.domain.summary import Period
+from bot.domain.text import fold, split_name
+from bot.services.report import build as build_report
 from storage import demo, members, tallies, warnings
 from storage.models import Meeting, MeetingMark, Member, MemberStatusChange, Org, ZeroReport
 
@@ -110,7 +110,7 @@ async def test_reports_on_the_province(sessions: Sessions) -> None:
 
 
 async def test_year_levels_judge_as_member_year(sessions: Sessions) -> None:
-    """The roll-up's light R5/R6 judgement (bot.history.year_levels) agrees with the full
+    """The roll-up's light R5/R6 judgement (bot.domain.history.year_levels) agrees with the full
     record (member_year) for every member the demo province singles out."""
     async with sessions.begin() as s:
         await demo.populate(s, Spec(cells=40, members_per_cell=12, months=14, seed=5, today=TODAY))

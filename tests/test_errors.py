@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.model import Role
+from bot.domain.model import Role
 
 from .botenv import TOKEN, BotEnv
 

@@ -24,9 +24,9 @@ import openpyxl
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.model import CellType, MemberStatus, OrgKind, Role
-from bot.roster import NewSpan
-from bot.text import fold
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.roster import NewSpan
+from bot.domain.text import fold
 from storage import meetings, members, orgs
 from storage.models import Meeting, MeetingGuest, MeetingMark, Member, Org
 
@@ -195,7 +195,7 @@ async def test_every_workbook_keeps_formula_like_names_as_text(env: BotEnv) -> N
     for content in sheets:
         assert_text_as_text(content, {*MEMBER_NAMES, WEBSERVICE, WARD_NAME})
     doc = docx_text(await minutes(env, world))
-    # (The minutes do not name the upper attendee yet: bot.minutes_data is not given one.)
+    # (The minutes do not name the upper attendee yet: bot.render.minutes_data is not given one.)
     for text in ("=1+1 Chủ đề", "=2+2 ốm", "=3+3 Khách (-khách mời)", HYPERLINK):
         assert text in doc, text
 
@@ -244,7 +244,7 @@ async def test_chart_and_caption_draw_a_name_as_written(env: BotEnv) -> None:
 
 
 def test_every_workbook_writer_uses_the_helper() -> None:
-    """Every module that makes a workbook puts its values through bot.xlsx: an export
+    """Every module that makes a workbook puts its values through bot.render.xlsx: an export
     added later without it fails here (and the tests above would miss it)."""
     root = Path(__file__).resolve().parents[1]
     writers = sorted(
@@ -253,6 +253,6 @@ def test_every_workbook_writer_uses_the_helper() -> None:
         for p in (root / folder).glob("*.py")
         if "openpyxl import Workbook" in p.read_text(encoding="utf-8")
     )
-    assert writers == ["bot/person_sheet.py", "bot/workbook.py"]
+    assert writers == ["bot/render/person_sheet.py", "bot/render/workbook.py"]
     for path in writers:
-        assert "from bot.xlsx import" in (root / path).read_text(encoding="utf-8"), path
+        assert "from bot.render.xlsx import" in (root / path).read_text(encoding="utf-8"), path

@@ -49,8 +49,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import telegram_rate_limiter
-from bot.model import Role
+from bot.app.factory import telegram_rate_limiter
+from bot.domain.model import Role
 from tests.botenv import TIME_SCALE, VN, BotEnv, Clock, fake_for, limiter_for
 from tests.fakeapi import FakeTelegram, HtmlParseError, TgGroup, TgUser, parse_html
 

@@ -1,5 +1,5 @@
 """Floods (#12) through the real application: updates go the way production sends them (onto
-`Application.update_queue`, through bot.processor's guards), not straight to process_update
+`Application.update_queue`, through bot.app.processor's guards), not straight to process_update
 as the other flow tests do.
 
 The per-person budget runs on a clock the tests hold still (`freeze`), so what passes does not
@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import event, select
 from telegram import Update
 
-from bot.model import MemberStatus, Role
-from bot.roster import NewSpan
+from bot.domain.model import MemberStatus, Role
+from bot.domain.roster import NewSpan
 from storage import members
 from storage.models import Meeting, MeetingMark, RoleAssignment, User
 
@@ -30,9 +30,9 @@ from .fakeapi import TgGroup, TgUser
 from .test_flow_onboarding import admin_invite
 
 FLOOD = 2000
-BURST = 40  # bot.settings' default CHIBO_FLOOD_BURST
+BURST = 40  # bot.app.settings' default CHIBO_FLOOD_BURST
 CHAT_QUEUE = 50  # and CHIBO_CHAT_QUEUE
-GROUP_BURST = 10  # bot.throttle's
+GROUP_BURST = 10  # bot.services.throttle's
 TOO_FAST_VI = "Đồng chí thao tác nhanh quá. Đề nghị đồng chí chờ vài giây rồi thử lại."
 TOO_FAST_EN = "You are going too fast. Please wait a few seconds, then try again."
 
@@ -167,13 +167,13 @@ async def test_a_flooded_group_gets_its_budget(
 ) -> None:
     """A group gets 10 updates at once and 20 a minute (what Telegram lets the bot answer
     there), however many people send them: the rest is dropped, logged once."""
-    caplog.set_level(logging.INFO, logger="bot.processor")
+    caplog.set_level(logging.INFO, logger="bot.app.processor")
     sec = await secretary(env)
     group, before_hers = await group_flood(env, sec)
     assert before_hers < GROUP_BURST
     assert len(env.fake.sent_to(group.chat_id)) == GROUP_BURST
     assert await env.count(User, User.telegram_id != 200) == 0  # no stranger has a row
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.processor"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.app.processor"]
     assert lines == [
         f"chat {group.chat_id} is over 10 updates at once or 20 a minute: dropping the excess"
     ]
@@ -185,14 +185,14 @@ async def test_with_the_budgets_off_the_chat_cap_holds(
     """CHIBO_FLOOD_BURST=0 (no budgets): the group still holds at most CHIBO_CHAT_QUEUE of
     the processor's places, the rest is dropped (one log line when it starts, one when it
     ends), and the secretary's /start goes first."""
-    caplog.set_level(logging.INFO, logger="bot.processor")
+    caplog.set_level(logging.INFO, logger="bot.app.processor")
     processor = env.app.update_processor
-    processor.throttle = processor.group_throttle = None  # as bot.app builds it with 0
+    processor.throttle = processor.group_throttle = None  # as bot.app.factory builds it with 0
     sec = await secretary(env)
     group, before_hers = await group_flood(env, sec)
     assert before_hers < CHAT_QUEUE
     assert len(env.fake.sent_to(group.chat_id)) == CHAT_QUEUE
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.processor"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.app.processor"]
     assert lines == [
         f"chat {group.chat_id} has {CHAT_QUEUE} updates waiting: dropping its further "
         "updates until it catches up",

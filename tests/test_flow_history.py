@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.model import Role
+from bot.domain.model import Role
 from storage import zero_reports
 from storage.models import Org
 

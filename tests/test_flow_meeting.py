@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.model import MemberStatus, Role
-from bot.roster import NewSpan
+from bot.domain.model import MemberStatus, Role
+from bot.domain.roster import NewSpan
 from storage import members
 from storage.models import AuditEntry, Meeting, MeetingMark, Org
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from bot.model import Role
+from bot.domain.model import Role
 from storage import zero_reports
 from storage.models import AuditEntry, Meeting, MeetingGuest, MeetingMark, ZeroReport
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.model import Role
+from bot.domain.model import Role
 from storage import invites
 from storage.models import AuditEntry, Invite, Org, RoleAssignment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.model import CellType, OrgKind, Role
+from bot.domain.model import CellType, OrgKind, Role
 from storage import orgs
 from storage.models import AuditEntry, Org, RoleAssignment
 

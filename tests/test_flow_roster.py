@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.model import MemberStatus, Role
-from bot.roster import NewSpan, status_on
+from bot.domain.model import MemberStatus, Role
+from bot.domain.roster import NewSpan, status_on
 from storage import members
 from storage.models import AuditEntry, Member, MemberStatusChange, Org
 

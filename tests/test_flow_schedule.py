@@ -8,8 +8,8 @@ from datetime import datetime, time
 
 from sqlalchemy import func, select
 
-from bot.model import Role
-from bot.scheduler import tick
+from bot.domain.model import Role
+from bot.services.scheduler import tick
 from storage.models import AuditEntry, MeetingMove, Org
 
 from .botenv import VN, BotEnv, start_env, stop_env

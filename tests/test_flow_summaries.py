@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.model import MemberStatus, OrgKind, Role
-from bot.roster import NewSpan
-from bot.scheduler import tick
+from bot.domain.model import MemberStatus, OrgKind, Role
+from bot.domain.roster import NewSpan
+from bot.services.scheduler import tick
 from storage import members, orgs
 from storage.models import Org
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.model import Role
+from bot.domain.model import Role
 from storage.models import AuditEntry, FlowState, Meeting, Org, ZeroReport
 
 from .botenv import VN, BotEnv, start_env, stop_env

@@ -35,15 +35,15 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import delete, update
 
-from bot.dates import parse_date, parse_month, parse_start_and_length, parse_time
-from bot.i18n import translator
-from bot.model import CellType, MemberStatus, OrgKind, Role
-from bot.names import org_name_problem, person_name_problem
-from bot.org_import import parse_org_csv
-from bot.roster import NewSpan
-from bot.roster_import import RosterFileError, parse_pasted, parse_roster_file
-from bot.tabular import ImportFileError
-from bot.text import normalize
+from bot.domain.dates import parse_date, parse_month, parse_start_and_length, parse_time
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.names import org_name_problem, person_name_problem
+from bot.domain.roster import NewSpan
+from bot.domain.text import normalize
+from bot.intake.org_import import parse_org_csv
+from bot.intake.roster_import import RosterFileError, parse_pasted, parse_roster_file
+from bot.intake.tabular import ImportFileError
+from bot.render.i18n import translator
 from storage import meetings, members, orgs
 from storage.models import FlowState, MeetingMark, User
 
@@ -713,7 +713,7 @@ def test_command_arguments(backend: Backend, tmp_path: Path, who: str) -> None:
     with world_on(backend, tmp_path) as world:
         user = world.users[who]
         # About 40 commands go into one group within a minute here, and the bot answers about
-        # 27: chibo's group bucket (bot.app: 5 at once, one every 4 s) keeps them within
+        # 27: chibo's group bucket (bot.app.factory: 5 at once, one every 4 s) keeps them within
         # Telegram's 20 a minute, which the fake enforces.
 
         def example(command: str, arg: str) -> None:

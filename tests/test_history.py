@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from bot.history import (
+from bot.domain.history import (
     MarkedMeeting,
     MonthStatus,
     Presence,
@@ -21,9 +21,9 @@ from bot.history import (
     member_year,
     stored_tally,
 )
-from bot.meetings import MeetingType, RuleProfile, Tally, ZeroReport
-from bot.model import MemberStatus as S
-from bot.roster import Entry
+from bot.domain.meetings import MeetingType, RuleProfile, Tally, ZeroReport
+from bot.domain.model import MemberStatus as S
+from bot.domain.roster import Entry
 
 D = date
 T = MeetingType

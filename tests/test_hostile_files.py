@@ -1,8 +1,8 @@
 """Hostile files (#12, finding 1): ZIP bombs, huge cells, millions of rows, 16,384 columns.
 
 Each file is built here with zipfile. Each must be refused with the right problem code,
-fast, by bot.tabular, the roster and organisation parsers, the child process of
-bot.isolated, the bot (a polite sentence, nothing written, other users answered at
+fast, by bot.intake.tabular, the roster and organisation parsers, the child process of
+bot.intake.isolated, the bot (a polite sentence, nothing written, other users answered at
 once) and `chibo org import` (one sentence, exit status 2).
 """
 
@@ -30,10 +30,10 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import isolated
-from bot.org_import import parse_org_csv
-from bot.roster_import import PROBLEM_CODES, parse_pasted, parse_roster_file
-from bot.tabular import MAX_CELL_CHARS, MB, ImportFileError, cell_text, read_sheets
+from bot.intake import isolated
+from bot.intake.org_import import parse_org_csv
+from bot.intake.roster_import import PROBLEM_CODES, parse_pasted, parse_roster_file
+from bot.intake.tabular import MAX_CELL_CHARS, MB, ImportFileError, cell_text, read_sheets
 from storage.models import FlowState, Member, Org
 
 from .botenv import BotEnv
@@ -180,7 +180,7 @@ def _child(name: str, data: bytes) -> object:
     return isolated.run_sync("roster", name, data, today=TODAY)
 
 
-READERS = {"bot.tabular": _tabular, "roster": _roster, "org": _org, "child process": _child}
+READERS = {"bot.intake.tabular": _tabular, "roster": _roster, "org": _org, "child process": _child}
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -276,7 +276,7 @@ def test_pasted_lists_are_bounded() -> None:
 
 
 def _children() -> list[str]:
-    """Command lines of this process's children that run bot.isolated."""
+    """Command lines of this process's children that run bot.intake.isolated."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -285,7 +285,7 @@ def _children() -> list[str]:
             cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
-        if "bot.isolated" in cmdline:
+        if "bot.intake.isolated" in cmdline:
             found.append(cmdline)
     return found
 
@@ -512,7 +512,7 @@ def _command(text: str) -> dict[str, Any]:
 async def test_a_file_at_its_time_limit_holds_no_worker(
     env: BotEnv, samples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """#12: a file read in its child process for up to bot.isolated's 8 s holds no update
+    """#12: a file read in its child process for up to bot.intake.isolated's 8 s holds no update
     worker meanwhile (SQLite has one): a stranger's /start sent while it is read is answered
     at once, through the real update processor. The slow child is played by a parse that
     waits until the test lets it go."""

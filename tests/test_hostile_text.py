@@ -16,14 +16,14 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.charts import chart_caption, compliance_chart
-from bot.model import MemberStatus, Role
-from bot.names import org_name_problem, person_name_problem
-from bot.org_import import parse_org_csv
-from bot.roster import NewSpan
-from bot.roster_import import parse_pasted
-from bot.summary import Period
-from bot.text import normalize
+from bot.domain.model import MemberStatus, Role
+from bot.domain.names import org_name_problem, person_name_problem
+from bot.domain.roster import NewSpan
+from bot.domain.summary import Period
+from bot.domain.text import normalize
+from bot.intake.org_import import parse_org_csv
+from bot.intake.roster_import import parse_pasted
+from bot.render.charts import chart_caption, compliance_chart
 from storage import members
 from storage.models import AuditEntry, Meeting, MeetingGuest, Member, Org
 
@@ -65,7 +65,7 @@ def test_everything_else_is_kept_as_before() -> None:
 
 
 def test_xml_safe_keeps_what_xml_1_0_allows() -> None:
-    from bot.text import xml_safe
+    from bot.domain.text import xml_safe
 
     assert xml_safe("a\x00\x01\x08\x0b\x0c\x1f\ud800\ufffe\uffffb") == "ab"
     allowed = "\t\n\r x\x7f\x85\ud7ff\ue000\ufffd\U00010000\U0010ffff"
@@ -138,7 +138,7 @@ def test_the_import_uses_the_same_rule() -> None:
     assert {r.row: r.reason.code for r in result.rejected} == {2: "bad_org_name", 3: "bad_org_name"}
 
 
-# --- the sheet helper (bot.xlsx; imported in each test, so that the flows below also run
+# --- the sheet helper (bot.render.xlsx; imported in each test, so that the flows below also run
 # against the code before #12) ---------------------------------------------------------------------------
 
 
@@ -147,7 +147,7 @@ def test_the_import_uses_the_same_rule() -> None:
     [HYPERLINK, "+1", "-1", "@A1", "|x", "\t=1", "\r=1", "\n=1", " =1", "＝1", "＋1", "－1", "＠1"],
 )
 def test_formula_like_text_is_written_as_text(text: str) -> None:
-    from bot.xlsx import looks_like_formula, put
+    from bot.render.xlsx import looks_like_formula, put
 
     assert looks_like_formula(text)
     wb = Workbook()
@@ -161,7 +161,7 @@ def test_formula_like_text_is_written_as_text(text: str) -> None:
 
 
 def test_plain_values_keep_their_types() -> None:
-    from bot.xlsx import looks_like_formula, text_cell
+    from bot.render.xlsx import looks_like_formula, text_cell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("x")
@@ -176,7 +176,7 @@ def test_plain_values_keep_their_types() -> None:
 
 
 def test_xml_illegal_characters_and_excel_limit() -> None:
-    from bot.xlsx import set_value
+    from bot.render.xlsx import set_value
 
     cell = set_value(Workbook().active.cell(1, 1), "a\x01\uffff" + "b" * 40_000)
     assert cell.value == "a" + "b" * 32_766 and cell.data_type == "s"
@@ -189,7 +189,7 @@ def test_xml_illegal_characters_and_excel_limit() -> None:
 def test_chart_draws_mathtext_as_text(name: str) -> None:
     from matplotlib.text import Text
 
-    from bot.charts import _plain
+    from bot.render.charts import _plain
 
     report = make_report(Period(2026, month=10), date(2026, 11, 3), node_name=name)
     assert compliance_chart(report, VI).startswith(b"\x89PNG")

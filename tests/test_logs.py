@@ -1,7 +1,7 @@
 """Logs never hold the bot token nor a member's name (#6).
 
 A realistic day runs through the real application talking real HTTP (PTB's HTTPXRequest) to
-the fake Bot API, with logging set up exactly as `chibo run` does (bot.logs.setup_logging
+the fake Bot API, with logging set up exactly as `chibo run` does (bot.app.logs.setup_logging
 with the token, at INFO); the test reads what the production handler FORMATS, tracebacks
 included. httpx is turned up to INFO on top of that, the worst case: its "HTTP Request: POST
 …/bot<token>/…" lines must come out redacted.
@@ -20,12 +20,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_application
-from bot.context import BotContext
-from bot.logs import setup_logging
-from bot.scheduler import tick
-from bot.settings import Settings
-from bot.text import fold
+from bot.app.factory import build_application
+from bot.app.logs import setup_logging
+from bot.app.settings import Settings
+from bot.domain.text import fold
+from bot.services.scheduler import tick
+from handlers.context import BotContext
 from storage.models import Member
 
 from .botenv import TOKEN, VN, BotEnv, Clock, fake_for, limiter_for

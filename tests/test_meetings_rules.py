@@ -13,8 +13,7 @@ from babel.messages.extract import extract_from_file
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.i18n import Translator, translator
-from bot.meetings import (
+from bot.domain.meetings import (
     BEFORE_CELL,
     FUTURE,
     Attendance,
@@ -44,8 +43,9 @@ from bot.meetings import (
     unexcused_months,
     validate_meeting_date,
 )
-from bot.model import MemberStatus as S
-from bot.roster import Entry
+from bot.domain.model import MemberStatus as S
+from bot.domain.roster import Entry
+from bot.render.i18n import Translator, translator
 
 D = date
 A = Attendance
@@ -418,7 +418,7 @@ def test_summary_strings_are_extracted_for_the_catalog() -> None:
     found = {
         message
         for _, message, _, _ in extract_from_file(
-            "python", ROOT / "bot" / "meetings_attendance.py", keywords=tool.KEYWORDS
+            "python", ROOT / "bot" / "domain" / "attendance.py", keywords=tool.KEYWORDS
         )
     }
     assert found == set(PROPOSED_VI)

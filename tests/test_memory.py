@@ -1,4 +1,4 @@
-"""bot.memory (#6): freed memory goes back to the system after a big job."""
+"""bot.services.memory (#6): freed memory goes back to the system after a big job."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bot import memory
+from bot.services import memory
 
 
 def rss_mb() -> float:

@@ -1,4 +1,4 @@
-"""bot.minutes: the draft minutes .docx (L2 dates, R1-R3 attendance lines, S2 no content)."""
+"""bot.render.minutes: the draft minutes .docx (L2 dates, R1-R3 attendance lines, S2 no content)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import docx
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_TAB_LEADER
 
-from bot.minutes import MinutesData, Person, build_minutes, formal_date
+from bot.render.minutes import MinutesData, Person, build_minutes, formal_date
 
 REGULAR = MinutesData(
     upper_committee="Đảng ủy phường Hòa Minh",

@@ -1,4 +1,4 @@
-"""bot.org_import: the organisation tree file (O1-O3, M7) and guessing a node's level."""
+"""bot.intake.org_import: the organisation tree file (O1-O3, M7) and guessing a node's level."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from bot.model import CellType, OrgKind
-from bot.org_import import (
+from bot.domain.model import CellType, OrgKind
+from bot.intake.org_import import (
     LAST_DAY,
     PROBLEM_CODES,
     OrgFileError,

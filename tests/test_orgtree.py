@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from bot.meetings import RuleProfile
-from bot.orgtree import effective_settings
+from bot.domain.meetings import RuleProfile
+from bot.domain.orgtree import effective_settings
 
 
 @dataclass

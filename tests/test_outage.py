@@ -20,7 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot.scheduler import tick
+from bot.services.scheduler import tick
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import AuditEntry, Delivery, FlowState, Meeting, MeetingMark, Member
@@ -32,7 +32,7 @@ from .pgcluster import PrivateCluster
 from .test_flow_meeting import cell_with_members
 
 DOWN = "cơ sở dữ liệu hiện không phản hồi"  # handlers/errors.py, in Vietnamese
-HUNG_AFTER = 2.0  # seconds; the bot itself waits bot.app.DB_TIMEOUT_SECONDS
+HUNG_AFTER = 2.0  # seconds; the bot itself waits bot.app.factory.DB_TIMEOUT_SECONDS
 
 
 @pytest.fixture

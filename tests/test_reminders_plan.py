@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bot.holidays_vn import holiday_name, is_working_day, nearest_working_days
-from bot.reminders import (
+from bot.domain.holidays import holiday_name, is_working_day, nearest_working_days
+from bot.domain.reminders import (
     CellMonth,
     Kind,
     ReminderSettings,

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.model import Role
-from bot.scheduler import tick
+from bot.domain.model import Role
+from bot.services.scheduler import tick
 from storage.models import Delivery, User
 
 from .botenv import VN, BotEnv

@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.model import CellType, MemberStatus, OrgKind, Role
-from bot.roster import NewSpan
-from bot.scheduler import tick
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.roster import NewSpan
+from bot.services.scheduler import tick
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 

@@ -10,11 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bot.charts import chart_caption, compliance_chart
-from bot.i18n import Translator, translator
-from bot.meetings_rules import RuleProfile
-from bot.report import Report, TrendPoint, months_back, trend
-from bot.summary import (
+from bot.domain.meeting_rules import RuleProfile
+from bot.domain.summary import (
     CellFacts,
     MonthFacts,
     Period,
@@ -25,7 +22,10 @@ from bot.summary import (
     quarter_figures,
     year_figures,
 )
-from bot.workbook import report_workbook
+from bot.render.charts import chart_caption, compliance_chart
+from bot.render.i18n import Translator, translator
+from bot.render.workbook import report_workbook
+from bot.services.report import Report, TrendPoint, months_back, trend
 
 PROFILE = RuleProfile()  # R4: 90%, inclusive
 VI, EN = translator("vi"), translator("en")
@@ -63,7 +63,7 @@ ORDER = ["Chi bộ khu phố 2", "Chi bộ khu phố 9", "Chi bộ khu phố 10"
 
 
 def make_report(period: Period, today: date, **overrides: Any) -> Report:
-    """The figures as bot.report.build() gathers them, from the cells above."""
+    """The figures as bot.services.report.build() gathers them, from the cells above."""
     facts = cells()
     months = [ym for ym in period.months if ym <= (today.year, today.month)]
     month = quarter = year = None

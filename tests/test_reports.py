@@ -42,14 +42,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.charts import chart_caption, compliance_chart
-from bot.i18n import translator
-from bot.model import CellType, MemberStatus, OrgKind
-from bot.report import Report, TrendPoint, build
-from bot.roster import NewSpan
-from bot.summary import Breakdown, Period
-from bot.summary_text import report_texts
-from bot.workbook import report_workbook
+from bot.domain.model import CellType, MemberStatus, OrgKind
+from bot.domain.roster import NewSpan
+from bot.domain.summary import Breakdown, Period
+from bot.render.charts import chart_caption, compliance_chart
+from bot.render.i18n import translator
+from bot.render.summary_text import report_texts
+from bot.render.workbook import report_workbook
+from bot.services.report import Report, TrendPoint, build
 from storage import meetings, members, orgs, zero_reports
 from storage.models import Meeting, Member, Org
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.model import OrgKind
+from bot.domain.model import OrgKind
 from storage import orgs
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Org

@@ -1,4 +1,4 @@
-"""bot.roster_import: rosters from CSV/XLSX files and pasted lists (R1, L2-L5, S1)."""
+"""bot.intake.roster_import: rosters from CSV/XLSX files and pasted lists (R1, L2-L5, S1)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from bot.model import MemberStatus as S
-from bot.roster_import import (
+from bot.domain.model import MemberStatus as S
+from bot.domain.text import vn_sorted
+from bot.intake.roster_import import (
     PROBLEM_CODES,
     ParsedMember,
     ParseResult,
@@ -26,12 +27,11 @@ from bot.roster_import import (
     parse_pasted,
     parse_roster_file,
 )
-from bot.roster_status import parse_status_text
-from bot.text import vn_sorted
+from bot.intake.roster_status import parse_status_text
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 TODAY = date(2026, 11, 21)
-BOT = Path(__file__).resolve().parents[1] / "bot"
+BOT = Path(__file__).resolve().parents[1] / "bot" / "intake"
 
 
 def d(text: str) -> date:

@@ -6,9 +6,9 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
-from bot.access import Access, Grant
-from bot.i18n import resolve_locale, translator
-from bot.invites import (
+from bot.app.logs import RedactTokens
+from bot.domain.access import Access, Grant
+from bot.domain.invites import (
     InviteFacts,
     InviteState,
     deep_link,
@@ -17,10 +17,18 @@ from bot.invites import (
     looks_like_code,
     new_code,
 )
-from bot.logs import RedactTokens
-from bot.model import MemberStatus as S
-from bot.model import Role
-from bot.roster import Entry, NewSpan, eligible_on, missing_spans, plan_import, roster_on, status_on
+from bot.domain.model import MemberStatus as S
+from bot.domain.model import Role
+from bot.domain.roster import (
+    Entry,
+    NewSpan,
+    eligible_on,
+    missing_spans,
+    plan_import,
+    roster_on,
+    status_on,
+)
+from bot.render.i18n import resolve_locale, translator
 
 D = date
 

@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.history import stored_tally
-from bot.model import CellType, MemberStatus, OrgKind
-from bot.roster import ImportPlan, NewSpan
+from bot.domain.history import stored_tally
+from bot.domain.model import CellType, MemberStatus, OrgKind
+from bot.domain.roster import ImportPlan, NewSpan
 from storage import meetings, members, orgs, tallies
 from storage.models import Meeting, MeetingMark, Member, Org
 

@@ -1,4 +1,4 @@
-"""bot.text: L5 normalisation and matching keys, L4 name order."""
+"""bot.domain.text: L5 normalisation and matching keys, L4 name order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import fold, normalize, sort_key, split_name, vn_sorted
+from bot.domain.text import fold, normalize, sort_key, split_name, vn_sorted
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 

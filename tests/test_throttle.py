@@ -1,10 +1,10 @@
-"""The per-person update budget (#12): bot.throttle.Throttle, on a clock the test moves."""
+"""The per-person update budget (#12): bot.services.throttle.Throttle, on a clock the test moves."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.throttle import ANSWERS, NOTICE_EVERY, SWEEP_EVERY, Throttle, Verdict
+from bot.services.throttle import ANSWERS, NOTICE_EVERY, SWEEP_EVERY, Throttle, Verdict
 
 
 class Ticks:

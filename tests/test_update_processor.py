@@ -1,4 +1,4 @@
-"""Updates at once, one chat's in order (#6), floods cut short (#12): bot.processor."""
+"""Updates at once, one chat's in order (#6), floods cut short (#12): bot.app.processor."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.error import Forbidden
 
-from bot.app import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
-from bot.settings import Settings
-from bot.throttle import Throttle, Verdict
+from bot.app.factory import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, build_application
+from bot.app.settings import Settings
+from bot.services.throttle import Throttle, Verdict
 
 from .botenv import TOKEN
 from .db import Backend
@@ -123,7 +123,7 @@ async def test_a_flooded_chat_holds_only_its_cap(caplog: pytest.LogCaptureFixtur
     """Past `chat_queue` updates in the processor, a chat's further updates are dropped at
     once: never started, their global place given back, logged once at the start and once at
     the end of the burst (ids only). The other chat's update goes past the whole flood."""
-    caplog.set_level(logging.INFO, logger="bot.processor")
+    caplog.set_level(logging.INFO, logger="bot.app.processor")
     processor = ChatOrderedProcessor(2, chat_queue=3)
     log = Log()
     log.gates[1] = asyncio.Event()
@@ -171,7 +171,7 @@ async def test_over_budget_updates_are_dropped_before_anything_runs() -> None:
     assert [u for kind, u in log.events if kind == "start"] == [1, 2]
     assert all(inspect.getcoroutinestate(w) == inspect.CORO_CLOSED for w in works[2:])
     assert told == [(3, Verdict.NOTICE)]  # 4 and 5: dropped without a word
-    # Button presses over the budget: their spinners are stopped (a few, see bot.throttle).
+    # Button presses over the budget: their spinners are stopped (a few, see bot.services.throttle).
     await asyncio.gather(*(processor.process_update(press(u, 100), log.work(u)) for u in (6, 7)))
     assert told[1:] == [(6, Verdict.ANSWER), (7, Verdict.ANSWER)]
     ticks[0] += 1.0  # one token back

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.digest import TEXT_BUDGET, digest_text, plan_digest
-from bot.i18n import translator
-from bot.model import CellType, MemberStatus, OrgKind, Role
-from bot.outbox import Outgoing, send_all
-from bot.roster import NewSpan
-from bot.scheduler import record
-from bot.warnings import plan_warnings
+from bot.domain.model import CellType, MemberStatus, OrgKind, Role
+from bot.domain.roster import NewSpan
+from bot.render.i18n import translator
+from bot.services.digest import TEXT_BUDGET, digest_text, plan_digest
+from bot.services.outbox import Outgoing, send_all
+from bot.services.scheduler import record
+from bot.services.warnings import plan_warnings
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.cli import main
-from bot.webhook import SECRET_HEADER, Status, make_server
+from bot.app.cli import main
+from bot.app.webhook import SECRET_HEADER, Status, make_server
 from storage.db import make_engine
 
 from .chiboproc import Chibo, chibo_env, count_users, database_url, free_port, wait_until

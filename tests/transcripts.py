@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.model import Role
+from bot.domain.model import Role
 from storage import invites
 from storage.db import make_engine
 from storage.migrate import upgrade

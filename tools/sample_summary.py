@@ -3,7 +3,7 @@
     python tools/sample_summary.py   # prints the monthly text, writes docs/summary-chart.png
 
 Sixteen cells of "Đảng ủy phường Hòa Minh" under two grassroots organisations; the
-figures are invented, the rendering is the bot's own (bot/summary_text.py, bot/charts.py).
+figures are invented, the rendering is the bot's own (bot/render/summary_text.py, bot/render/charts.py).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.charts import compliance_chart  # noqa: E402
-from bot.i18n import translator  # noqa: E402
-from bot.meetings_rules import RuleProfile  # noqa: E402
-from bot.report import Report, months_back, trend  # noqa: E402
-from bot.summary import CellFacts, MonthFacts, Period, breakdowns, month_figures  # noqa: E402
-from bot.summary_text import report_texts  # noqa: E402
+from bot.domain.meeting_rules import RuleProfile  # noqa: E402
+from bot.domain.summary import CellFacts, MonthFacts, Period, breakdowns, month_figures  # noqa: E402
+from bot.render.charts import compliance_chart  # noqa: E402
+from bot.render.i18n import translator  # noqa: E402
+from bot.render.summary_text import report_texts  # noqa: E402
+from bot.services.report import Report, months_back, trend  # noqa: E402
 
 
 def cells() -> list[CellFacts]:

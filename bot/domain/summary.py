@@ -1,0 +1,421 @@
+"""The upper committee's roll-ups (#5): monthly (K1), quarterly (K2) and yearly (K3) figures
+with breakdowns by grassroots organisation and cell type (K4).
+
+Pure functions over per-cell, per-month facts that storage/reports.py sums in SQL from the
+stored meeting tallies (R1/R2): no attendance row is looked at here, so a province of
+10,000 cells costs one pass over 10,000 × 12 small records. Rates are exact Fractions;
+only the texts round them (R4). Nothing here carries a person's name (S2).
+
+Definitions, kept in one place so that the text, the chart and the workbook agree:
+- a cell counts in a period's reports from its founding day on; a month is due from
+  the cell when it had been founded by the month's last day;
+- "held" (M1): at least one saved regular or combined meeting in the month; "did not meet"
+  (M8): a standing zero report and no regular meeting; otherwise "not reported";
+- a cell's rate for a month is present / eligible over its regular meetings of the month
+  (R2); for a longer period, the sums over its regular meetings of the period. The mean
+  rate is the mean of the cells' rates (each cell weighs the same, as the committees'
+  reports count cells), the lowest is the lowest cell's;
+- below the threshold (R4): a cell whose rate is under the profile's threshold, compared
+  exactly; with unexcused absences: a cell with at least one at a regular meeting;
+- short (M5): a regular meeting under the minimum length, a combined one under the
+  combined minimum.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from bot.domain.attendance import meets_threshold
+from bot.domain.dates import MAX_YEAR, MIN_YEAR, last_day_of_month
+from bot.domain.meeting_rules import Grade, RuleProfile
+from bot.domain.text import fold
+
+YearMonth = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month, quarter or year (L1: local calendar)."""
+
+    year: int
+    month: int | None = None
+    quarter: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return "month" if self.month else "quarter" if self.quarter else "year"
+
+    @property
+    def key(self) -> str:
+        """ "2026-10", "2026-Q3" or "2026": the CLI's spelling and the delivery key's."""
+        if self.month:
+            return f"{self.year}-{self.month:02d}"
+        if self.quarter:
+            return f"{self.year}-Q{self.quarter}"
+        return str(self.year)
+
+    @property
+    def months(self) -> list[YearMonth]:
+        if self.month:
+            return [(self.year, self.month)]
+        if self.quarter:
+            first = (self.quarter - 1) * 3 + 1
+            return [(self.year, m) for m in range(first, first + 3)]
+        return [(self.year, m) for m in range(1, 13)]
+
+    @property
+    def first_day(self) -> date:
+        y, m = self.months[0]
+        return date(y, m, 1)
+
+    @property
+    def last_day(self) -> date:
+        y, m = self.months[-1]
+        return last_day_of_month(y, m)
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """ "2026-10", "2026-Q3", "2026" (the CLI and the buttons)."""
+        text = text.strip().upper()
+        period: Period | None = None
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+            if 1 <= int(m[2]) <= 12:
+                period = cls(int(m[1]), month=int(m[2]))
+        elif m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            period = cls(int(m[1]), quarter=int(m[2]))
+        elif re.fullmatch(r"\d{4}", text):
+            period = cls(int(text))
+        # A year outside bot.domain.dates' range is a typing mistake ("0000" would only fail later,
+        # in date(), with a traceback instead of this message).
+        if period is None or not MIN_YEAR <= period.year <= MAX_YEAR:
+            raise ValueError(f"not a period: {text!r} (use 2026-10, 2026-Q3 or 2026)")
+        return period
+
+    @classmethod
+    def of_month(cls, ym: YearMonth) -> Period:
+        return cls(ym[0], month=ym[1])
+
+    @classmethod
+    def quarter_of(cls, ym: YearMonth) -> Period:
+        return cls(ym[0], quarter=(ym[1] - 1) // 3 + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFacts:
+    """One cell's month, as storage/reports.py sums it from the stored tallies."""
+
+    regular: int = 0  # saved regular or combined meetings (M1)
+    thematic: int = 0  # saved thematic or combined meetings (M4)
+    zero: bool = False  # a standing "did not meet" report (M8)
+    eligible: int = 0  # R2, summed over the month's regular meetings
+    present: int = 0
+    unexcused: int = 0  # unexcused absences at regular meetings (R3)
+    short: int = 0  # meetings under the minimum length (M5)
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    """A cell of the node's subtree and its months (absent months: nothing logged)."""
+
+    id: int
+    name: str
+    cell_type: str | None  # bot.domain.model.CellType value (O3, K4)
+    group_id: int | None  # the grassroots organisation above it (K4), if any
+    group: str | None
+    founded_on: date | None
+    months: Mapping[YearMonth, MonthFacts] = field(default_factory=dict)
+    # totals() by months asked: a year's figures, breakdowns and rates ask the same months
+    # of 10,000 cells several times. Not an init field, so replace() starts afresh.
+    _totals: dict[tuple[YearMonth, ...], MonthFacts] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _missed: dict[tuple[YearMonth, ...], int] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    # The founding month: founded by a month's last day is founded in that month or before.
+    _from: YearMonth | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.founded_on is not None:
+            object.__setattr__(self, "_from", (self.founded_on.year, self.founded_on.month))
+
+    def due(self, ym: YearMonth) -> bool:
+        """Was the cell there for the month (founded by its last day)?"""
+        return self._from is None or self._from <= ym
+
+    def missed(self, months: Iterable[YearMonth]) -> int:
+        """M1: the months among these that were due and had no regular meeting."""
+        key = tuple(months)
+        got = self._missed.get(key)
+        if got is None:
+            self._sum(key)
+            got = self._missed[key]
+        return got
+
+    def month(self, ym: YearMonth) -> MonthFacts:
+        return self.months.get(ym) or MonthFacts()
+
+    def totals(self, months: Iterable[YearMonth]) -> MonthFacts:
+        key = tuple(months)
+        got = self._totals.get(key)
+        if got is None:
+            got = self._sum(key)
+        return got
+
+    def _sum(self, months: tuple[YearMonth, ...]) -> MonthFacts:
+        """totals() and missed() of these months, in one loop, cached: a province's year
+        asks both for 10,000 cells."""
+        regular = thematic = eligible = present = unexcused = short = missed = 0
+        zero = False
+        start = self._from
+        for ym in months:
+            if start is not None and ym < start:
+                continue  # not due
+            m = self.months.get(ym)
+            if m is None:
+                missed += 1
+                continue
+            if not m.regular:
+                missed += 1
+            regular += m.regular
+            thematic += m.thematic
+            zero = zero or m.zero
+            eligible += m.eligible
+            present += m.present
+            unexcused += m.unexcused
+            short += m.short
+        self._missed[months] = missed
+        got = self._totals[months] = MonthFacts(
+            regular, thematic, zero, eligible, present, unexcused, short
+        )
+        return got
+
+    def rate(self, months: Iterable[YearMonth]) -> Fraction | None:
+        t = self.totals(months)
+        return Fraction(t.present, t.eligible) if t.eligible else None
+
+
+def month_state(cell: CellFacts, ym: YearMonth) -> str:
+    """ "held" | "zero" | "none" (not reported) | "-" (not founded yet)."""
+    if not cell.due(ym):
+        return "-"
+    m = cell.month(ym)
+    if m.regular:
+        return "held"
+    return "zero" if m.zero else "none"
+
+
+def _mean(rates: Sequence[Fraction]) -> Fraction | None:
+    """The exact mean. Summed per denominator first: 10,000 rates have a few hundred
+    denominators (eligible counts), and each Fraction addition costs a gcd."""
+    if not rates:
+        return None
+    by_denominator: dict[int, int] = {}
+    for r in rates:
+        by_denominator[r.denominator] = by_denominator.get(r.denominator, 0) + r.numerator
+    return mean_of(by_denominator, len(rates))
+
+
+def mean_of(by_denominator: Mapping[int, int], n: int) -> Fraction:
+    """Σ numerator/denominator over the mapping, divided by n: the mean of n rates."""
+    total = sum((Fraction(p, e) for e, p in by_denominator.items()), Fraction(0))
+    return total / n
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a province's 10,000 names, sorted for each report
+def _natural(name: str) -> tuple[object, ...]:
+    """ "Khu phố 9" before "Khu phố 10", and "Đồn" with the D's, not after "Yên" (L4): the
+    folded name (L5), as the digest and the tree order cells."""
+    # re.split with a group alternates text and digit runs, so the tuples of two names
+    # always compare str with str and int with int (parity, not str.isdigit: "²" passes
+    # isdigit but is no \d run, and int() refuses it).
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", fold(name))))
+
+
+def by_name(cells: Iterable[CellFacts]) -> list[CellFacts]:
+    return sorted(cells, key=lambda c: (_natural(c.name), c.id))
+
+
+# --- K1: the month ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    cells: int  # cells due for the month
+    held: int
+    zero: int
+    unreported: list[str]  # cell names (K1 names them; cells, never persons: S2)
+    mean_rate: Fraction | None
+    lowest_rate: Fraction | None
+    below: list[str]  # cells under the R4 threshold
+    with_unexcused: int  # cells with at least one unexcused absence
+    unexcused: int  # unexcused absences in all
+    short: int  # meetings under the minimum length (M5)
+
+
+def month_figures(cells: Sequence[CellFacts], ym: YearMonth, profile: RuleProfile) -> MonthFigures:
+    due = by_name(c for c in cells if c.due(ym))
+    states = {c.id: month_state(c, ym) for c in due}
+    rated = [(c, c.rate([ym])) for c in due if states[c.id] == "held"]
+    rates = [r for _c, r in rated if r is not None]
+    return MonthFigures(
+        cells=len(due),
+        held=sum(s == "held" for s in states.values()),
+        zero=sum(s == "zero" for s in states.values()),
+        unreported=[c.name for c in due if states[c.id] == "none"],
+        mean_rate=_mean(rates),
+        lowest_rate=min(rates, default=None),
+        below=[c.name for c, r in rated if r is not None and not meets_threshold(r, profile)],
+        with_unexcused=sum(1 for c in due if c.month(ym).unexcused),
+        unexcused=sum(c.month(ym).unexcused for c in due),
+        short=sum(c.month(ym).short for c in due),
+    )
+
+
+# --- K2: the quarter -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    cells: int  # cells due for the quarter's last month
+    thematic: int  # of them, with a thematic meeting in the quarter (M4)
+    without: list[str]  # cells with none
+    held_months: list[tuple[YearMonth, int, int]]  # (month, cells held, cells due): M1
+
+
+def quarter_figures(cells: Sequence[CellFacts], period: Period) -> QuarterFigures:
+    months = period.months
+    due = by_name(c for c in cells if c.due(months[-1]))
+    # By id: `c in a_list` would compare whole CellFacts, cell by cell, for every cell.
+    with_thematic = {c.id for c in due if c.totals(months).thematic}
+    return QuarterFigures(
+        cells=len(due),
+        thematic=len(with_thematic),
+        without=[c.name for c in due if c.id not in with_thematic],
+        held_months=[
+            (
+                ym,
+                sum(1 for c in cells if c.due(ym) and c.month(ym).regular),
+                sum(1 for c in cells if c.due(ym)),
+            )
+            for ym in months
+        ],
+    )
+
+
+# --- K3: the year ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    cells: int  # cells due for at least one month of the period
+    months: int  # months in the period (12 for a whole year)
+    full: int  # cells that held the regular meeting every month due (12/12)
+    most: int  # missed 1-3 months (9-11 of 12)
+    few: int  # missed 4 or more (8 or fewer of 12)
+    mean_rate: Fraction | None
+    lowest_rate: Fraction | None
+    short: int  # meetings under the minimum length (M5)
+    grades: dict[str, int]  # M9: meetings per grade
+    thematic_quarters: list[tuple[int, int, int]]  # (quarter, cells with one, cells due)
+    r5_warned: int  # members at R5's warning, counts only (S2)
+    r5_flagged: int
+    r6_flagged: int
+
+
+def year_figures(
+    cells: Sequence[CellFacts],
+    months: Sequence[YearMonth],
+    grades: Mapping[str, int],
+    flags: tuple[int, int, int] = (0, 0, 0),
+) -> YearFigures:
+    """K3 over `months` (a year's, or the months of this year so far)."""
+    full = most = few = 0
+    rates: list[Fraction] = []
+    counted = [c for c in cells if months and c.due(max(months))]  # due rises with the month
+    for c in counted:
+        missed = c.missed(months)
+        if missed == 0:
+            full += 1
+        elif missed <= 3:
+            most += 1
+        else:
+            few += 1
+        rate = c.rate(months)  # the due months' sums: totals() skips the others
+        if rate is not None:
+            rates.append(rate)
+    thematic = []
+    for year, q in sorted({(ym[0], (ym[1] - 1) // 3 + 1) for ym in months}):
+        qm = [ym for ym in Period(year, quarter=q).months if ym in months]
+        due_q = [c for c in cells if c.due(qm[-1])]
+        # M4: a thematic meeting in a due month of the quarter (c.totals(qm).thematic > 0).
+        held_q = 0
+        for c in due_q:  # plain loops: 10,000 cells × 3 months for a province, 4 times
+            for ym in qm:
+                m = c.months.get(ym)
+                if m is not None and m.thematic and c.due(ym):
+                    held_q += 1
+                    break
+        thematic.append((q, held_q, len(due_q)))
+    return YearFigures(
+        cells=len(counted),
+        months=len(months),
+        full=full,
+        most=most,
+        few=few,
+        mean_rate=_mean(rates),
+        lowest_rate=min(rates, default=None),
+        short=sum(c.totals(months).short for c in cells),
+        grades={g.value: int(grades.get(g.value, 0)) for g in Grade},
+        thematic_quarters=thematic,
+        r5_warned=flags[0],
+        r5_flagged=flags[1],
+        r6_flagged=flags[2],
+    )
+
+
+# --- K4: breakdowns --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    # A grassroots organisation's name ("" for the cells directly under the node), or a
+    # cell type value.
+    label: str
+    cells: int
+    held: int  # cells that held every month of the period that was due
+    mean_rate: Fraction | None
+
+
+def breakdowns(
+    cells: Sequence[CellFacts], months: Sequence[YearMonth]
+) -> tuple[list[Breakdown], list[Breakdown]]:
+    """(by grassroots organisation, by cell type); each list is empty when the node has
+    only one such group, since a breakdown of one line says nothing."""
+
+    def line(label: str, group: list[CellFacts]) -> Breakdown:
+        due = [c for c in group if months and c.due(max(months))]  # due rises with the month
+        held = [c for c in due if not c.missed(months)]
+        rates = [r for c in due if (r := c.rate(months)) is not None]
+        return Breakdown(label, len(due), len(held), _mean(rates))
+
+    def split(keyed: Iterable[tuple[tuple[str, int | None], CellFacts]]) -> list[Breakdown]:
+        groups: dict[tuple[str, int | None], list[CellFacts]] = {}
+        for key, c in keyed:
+            groups.setdefault(key, []).append(c)
+        if len(groups) < 2:
+            return []
+        order = sorted(groups, key=lambda k: (_natural(k[0]), k[1] or 0))
+        return [line(label, groups[(label, ident)]) for label, ident in order]
+
+    # Grassroots organisations by id: two of one name under a province are two lines, not
+    # one with both's cells. Cells directly under the node have no group (label "").
+    return (
+        split(((c.group or "", c.group_id), c) for c in cells),
+        split(((c.cell_type or "other", None), c) for c in cells),
+    )
