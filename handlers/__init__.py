@@ -18,6 +18,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.render.callbacks import Callback, MoveMeeting, MoveMeetingTo, Nudge
+
 from . import (
     calendar,
     digest,
@@ -41,18 +43,24 @@ from . import (
     schedule,
     zero_report,
 )
-from .base import handler, private_only
+from .base import button, handler, private_only
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 
 
-def callback(prefix: str, step: Any, *, groups: bool = False) -> CallbackQueryHandler[Any, Any]:
-    """A button handler for callback data `prefix:...`; private chats only unless `groups`
-    (only the reports' buttons are ever posted in a group)."""
-    return CallbackQueryHandler(
-        handler(step if groups else private_only(step)), pattern=f"^{prefix}(:|$)"
-    )
+def callback(
+    kind: str | type[Callback], step: Any, *, groups: bool = False
+) -> CallbackQueryHandler[Any, Any]:
+    """A button handler: for a kind of typed callback data (bot/render/callbacks.py) the step
+    receives the parsed data; for a bare prefix (`prefix:...`, the older style) it reads
+    `turn.data`. Private chats only unless `groups` (only the reports' buttons are ever
+    posted in a group)."""
+    if isinstance(kind, str):
+        pattern = f"^{kind}(:|$)"
+    else:
+        pattern, step = kind.pattern(), button(kind, step)
+    return CallbackQueryHandler(handler(step if groups else private_only(step)), pattern=pattern)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -130,9 +138,9 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback("mt:del", meeting_edit.ask_delete),
         callback("mt:delok", meeting_edit.delete),
         callback("nop", calendar.noop, groups=True),
-        callback("rm:mv", reminders.choose_day),
-        callback("rm:to", reminders.move_to),
-        callback("rm:nudge", digest.nudge),
+        callback(MoveMeeting, reminders.choose_day),
+        callback(MoveMeetingTo, reminders.move_to),
+        callback(Nudge, digest.nudge),
         callback("rp:n", reports.picked_node, groups=True),
         callback("rp:p", reports.picked_period, groups=True),
         callback("rp:f", reports.send_file, groups=True),

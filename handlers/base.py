@@ -16,7 +16,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
@@ -29,6 +29,8 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.domain.access import Access
+from bot.render.callbacks import Callback
+from bot.render.callbacks import Stale as Stale  # raised by every handler module
 from bot.render.i18n import Translator, resolve_locale, translator
 from handlers.context import BotContext
 from storage import flows, users
@@ -44,10 +46,6 @@ Button = tuple[str, str]  # (label, callback data)
 
 class Refused(Exception):
     """The caller may not act on what they asked for (nothing is changed, nothing shown)."""
-
-
-class Stale(Exception):
-    """A button from an older message, or callback data that does not parse."""
 
 
 def esc(text: str) -> str:
@@ -241,6 +239,19 @@ class Turn:
 
 
 Step = Callable[[Turn], Awaitable[None]]
+C = TypeVar("C", bound=Callback)
+
+
+def button(kind: type[C], step: Callable[[Turn, C], Awaitable[None]]) -> Step:
+    """A step that receives the pressed button's parsed data (bot.render.callbacks): data
+    that does not parse is Stale, answered politely before anything is read."""
+
+    @functools.wraps(step)
+    async def run(turn: Turn) -> None:
+        query = turn.update.callback_query
+        await step(turn, kind.parse((query.data or "") if query is not None else ""))
+
+    return run
 
 
 def _profile(update: Update) -> users.Profile:

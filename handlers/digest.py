@@ -1,31 +1,26 @@
 """The admins' monthly digest button (#4, K1): remind every cell that has not reported.
 
-rm:nudge:<org>:<yyyymm>  one reminder to the secretary and deputy of each such cell under
+Nudge (bot/render/callbacks.py): one reminder to the secretary and deputy of each such cell under
                          the node, once per cell and month however often it is pressed
 """
 
 from __future__ import annotations
 
+from bot.render.callbacks import Nudge
 from bot.services.digest import nudge_cells
 from storage import orgs
 
 from .base import Refused, Stale, Turn
 
 
-def _month(text: str) -> tuple[int, int]:
-    if len(text) != 6 or not text.isdecimal() or not 1 <= int(text[4:]) <= 12:
-        raise Stale
-    return int(text[:4]), int(text[4:])
-
-
-async def nudge(turn: Turn) -> None:
-    """rm:nudge:<org>:<yyyymm> — 📣 Nudge them all (admins of that node only)."""
+async def nudge(turn: Turn, data: Nudge) -> None:
+    """📣 Nudge them all (admins of that node only)."""
     _ = turn._
     turn.require(turn.is_private)
-    org = await orgs.get(turn.session, turn.int_arg(2))
+    org = await orgs.get(turn.session, data.org)
     if org is None or org.is_cell or not turn.access.is_admin_of(org.path):
         raise Refused  # ids in callback data can be forged
-    year, month = _month(turn.arg(3))
+    year, month = data.month.year, data.month.month
     today = turn.today
     if (year, month) >= (today.year, today.month):
         raise Stale  # the digest only ever offers a month that is over

@@ -1,7 +1,8 @@
 """Answers to the reminders' buttons (#4): move this month's meeting to another day of the
 same month (M7); the reminders follow the new date.
 
-rm:mv:<cell>:<yyyymm> the month's calendar · rm:to:<cell>:<yyyymmdd> move to that day
+Buttons: MoveMeeting (the month's calendar), MoveMeetingTo (a day on it), in
+bot/render/callbacks.py since the reminders carry them.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.holidays import holiday_name
+from bot.render.callbacks import MoveMeeting, MoveMeetingTo
 from storage import reminders
 
 from .base import Turn, esc, inline
-from .calendar import WEEKDAYS, day_arg, month_grid
+from .calendar import WEEKDAYS, month_grid
 from .meeting_log import log_cell
 
 
@@ -23,11 +25,11 @@ def within_reach(day: date, today: date) -> bool:
     return 0 <= months <= 1
 
 
-async def choose_day(turn: Turn) -> None:
-    """rm:mv:<cell>:<yyyymm>"""
+async def choose_day(turn: Turn, data: MoveMeeting) -> None:
+    """The month's calendar for the cell."""
     _ = turn._
-    cell = await log_cell(turn, turn.int_arg(2))
-    first = day_arg(turn.arg(3))
+    cell = await log_cell(turn, data.cell)
+    first = data.month
     today = turn.today
     if (first.year, first.month) < (today.year, today.month):
         await turn.say(_("That month is over; the meeting can no longer be moved."))
@@ -38,7 +40,7 @@ async def choose_day(turn: Turn) -> None:
     rows = month_grid(
         first.year,
         first.month,
-        pick=lambda d: f"rm:to:{cell.id}:{d:%Y%m%d}",
+        pick=lambda d: MoveMeetingTo(cell.id, d).pack(),
         allowed=lambda d: d >= today,
         weekdays=[_(w) for w in WEEKDAYS],
     )
@@ -50,11 +52,11 @@ async def choose_day(turn: Turn) -> None:
     )
 
 
-async def move_to(turn: Turn) -> None:
-    """rm:to:<cell>:<yyyymmdd>"""
+async def move_to(turn: Turn, data: MoveMeetingTo) -> None:
+    """Move the month's meeting to the day picked."""
     _ = turn._
-    cell = await log_cell(turn, turn.int_arg(2))
-    day = day_arg(turn.arg(3))
+    cell = await log_cell(turn, data.cell)
+    day = data.day
     today = turn.today
     if day < today:
         await turn.say(_("That day has passed. Please choose a later day of the month."))

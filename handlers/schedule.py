@@ -2,7 +2,7 @@
 for the cells beneath it. The reminders (#4) read it from the database at the next tick.
 
 sc:o:<org> the screen · sc:d:<org>:<1-28|last|up> the day · sc:t:<org>:<HHMM|up> the time
-sc:tt:<org> type another time (flow "schedule", step "time") · rm:mv:<cell>:<yyyymm> only
+sc:tt:<org> type another time (flow "schedule", step "time") · MoveMeeting: only
 this month's meeting (handlers/reminders.py). States: see schedule.mmd.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from bot.domain.dates import parse_time
 from bot.domain.orgtree import effective_meeting, effective_settings, inherited_meeting
 from bot.domain.reminders import ReminderSettings
+from bot.render.callbacks import Month, MoveMeeting
 from bot.render.i18n import N_
 from storage import orgs
 from storage.models import Org
@@ -126,7 +127,9 @@ async def render(turn: Turn, org: Org, *, fresh: bool = False) -> None:
         )
     if org.is_cell and turn.access.can_log_meetings(org.id, org.path):
         today = turn.today
-        rows.append([(_("📅 Move only this month's meeting"), f"rm:mv:{org.id}:{today:%Y%m}")])
+        rows.append(
+            [(_("📅 Move only this month's meeting"), MoveMeeting(org.id, Month.of(today)).pack())]
+        )
     markup = inline(rows)
     if fresh:
         await turn.reply("\n".join(lines), markup)

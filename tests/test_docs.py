@@ -33,7 +33,8 @@ def test_readme_lists_every_command() -> None:
 def test_env_example_documents_every_setting() -> None:
     read = set(
         re.findall(
-            r'"((?:TELEGRAM|CHIBO|DATABASE)_[A-Z_]+)"', (ROOT / "bot" / "app" / "settings.py").read_text()
+            r'"((?:TELEGRAM|CHIBO|DATABASE)_[A-Z_]+)"',
+            (ROOT / "bot" / "app" / "settings.py").read_text(),
         )
     )
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))

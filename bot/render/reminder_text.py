@@ -6,13 +6,14 @@ from datetime import date, time
 
 from bot.domain.holidays import holiday_name, nearest_working_days
 from bot.domain.reminders import Due, Kind
+from bot.render.callbacks import Month, MoveMeeting
 from bot.render.i18n import Translator
 
 Buttons = list[list[tuple[str, str]]]
 
 
 def _move(tr: Translator, cell_id: int, day: date) -> list[tuple[str, str]]:
-    return [(tr.gettext("📅 Move the meeting"), f"rm:mv:{cell_id}:{day:%Y%m}")]
+    return [(tr.gettext("📅 Move the meeting"), MoveMeeting(cell_id, Month.of(day)).pack())]
 
 
 def _log(tr: Translator, cell_id: int) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from bot.domain.dates import last_day_of_month
 from bot.domain.model import OrgKind, Role
 from bot.domain.orgtree import effective_settings
 from bot.domain.reminders import ReminderSettings, is_quiet
+from bot.render.callbacks import Month, Nudge
 from bot.render.i18n import Translator, resolve_locale, translator
 from bot.services.outbox import UNREACHABLE, Outgoing, send_all
 from storage import orgs, reminders, warnings
@@ -100,7 +101,8 @@ def digest_text(tr: Translator, org: str, cells: Sequence[str], year: int, month
 
 
 def digest_button(tr: Translator, org_id: int, year: int, month: int) -> Buttons:
-    return [[(tr.gettext("📣 Nudge them all"), f"rm:nudge:{org_id}:{year}{month:02d}")]]
+    button = Nudge(org_id, Month(year, month, 1)).pack()
+    return [[(tr.gettext("📣 Nudge them all"), button)]]
 
 
 def nudge_message(tr: Translator, cell: Org, year: int, month: int) -> tuple[str, Buttons]:
