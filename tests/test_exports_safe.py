@@ -250,7 +250,7 @@ def test_every_workbook_writer_uses_the_helper() -> None:
     writers = sorted(
         p.relative_to(root).as_posix()
         for folder in ("bot", "handlers", "storage")
-        for p in (root / folder).glob("*.py")
+        for p in (root / folder).rglob("*.py")
         if "openpyxl import Workbook" in p.read_text(encoding="utf-8")
     )
     assert writers == ["bot/render/person_sheet.py", "bot/render/workbook.py"]
