@@ -16,13 +16,12 @@ from bot.domain.dates import parse_time
 from bot.domain.model import CellType, OrgKind
 from bot.domain.names import org_name_problem
 from bot.domain.text import fold
+from bot.domain.words import Problem, RowProblem
 from bot.intake.tabular import (
     FILE_PROBLEM_CODES,
     Cell,
     ImportFileError,
-    Problem,
     Row,
-    RowProblem,
     cell_text,
     header_key,
     is_blank,

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.dates import parse_date, parse_month
 from bot.domain.names import MAX_PERSON_NAME
 from bot.domain.text import fold, normalize
+from bot.domain.words import Problem, RowProblem
 from bot.intake.roster_members import (
     Collector,
     ParsedMember,
@@ -30,9 +31,7 @@ from bot.intake.tabular import (
     MAX_SCAN_ROWS,
     Cell,
     ImportFileError,
-    Problem,
     Row,
-    RowProblem,
     cell_text,
     header_key,
     is_blank,

@@ -17,11 +17,11 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from bot.domain.text import fold, normalize
+from bot.domain.words import Problem
 
 # A cell as read: CSV gives strings; XLSX also gives numbers and (date)times.
 Cell = str | int | float | date | None
@@ -41,27 +41,6 @@ MAX_SCAN_ROWS = 20_000  # physical rows read per sheet before giving up (blank r
 MAX_COLUMNS = 40
 MAX_CELL_CHARS = 1_000  # a cell is cut to this before any other work on its text
 SNIFF_CHARS = 64 * 1024  # of a CSV, for guessing its separator
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A translatable message: a code (documented in PROBLEM_CODES) and its parameters.
-
-    The bot translates the code; parameters are already formatted for display (dates
-    as dd/mm/yyyy, L2).
-    """
-
-    code: str
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """A row that was not imported: its number in the file, its text, and why."""
-
-    row: int
-    raw: str
-    reason: Problem
 
 
 class ImportFileError(Exception):
