@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.logs import setup_logging
-from bot.app.settings import Settings, SettingsError
 from bot.domain.invites import deep_link
 from bot.domain.model import OrgKind, Role
 from bot.domain.names import org_name_problem, org_name_refusal
 from bot.domain.text import normalize
 from bot.render import labels
 from bot.render.i18n import Translator, translator
+from bot.services.settings import Settings, SettingsError
 from storage import invites, orgs, users
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -412,7 +412,7 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -
     from dataclasses import replace
 
     from bot.demo.province import Spec
-    from storage import demo
+    from bot.services import demo
 
     if args.database:
         settings = replace(settings, database_url=args.database)

@@ -29,8 +29,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.app.processor import ChatOrderedProcessor
-from bot.app.settings import Settings
 from bot.render.i18n import SUPPORTED_LOCALES, translator
+from bot.services.settings import Settings
 from bot.services.throttle import GROUP_BURST, GROUP_PER_MINUTE, Throttle
 from handlers.context import BotContext, BotData, system_clock
 from storage.db import make_engine, make_sessionmaker
