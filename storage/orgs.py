@@ -8,9 +8,7 @@ from typing import Any
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.meetings import RuleProfile
 from bot.domain.model import CellType, OrgKind
-from bot.domain.orgtree import effective_settings
 from bot.domain.text import fold, normalize
 
 from . import audit
@@ -205,13 +203,3 @@ async def migrate_group_chat(session: AsyncSession, old_chat_id: int, new_chat_i
     await session.execute(
         update(Org).where(Org.group_chat_id == old_chat_id).values(group_chat_id=new_chat_id)
     )
-
-
-async def rule_profile(
-    session: AsyncSession, org: Org, chain: list[Org] | None = None
-) -> RuleProfile:
-    """The rule profile a cell is judged by: its settings over its ancestors' (R4, M5, M9).
-    `chain` is `ancestors(session, org)` when the caller has read it already."""
-    if chain is None:
-        chain = await ancestors(session, org)
-    return RuleProfile.from_settings(effective_settings(org, chain))

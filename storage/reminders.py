@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.meeting_rules import REGULAR_KINDS
 from bot.domain.model import OrgKind, Role
 from bot.domain.orgtree import effective_meeting, effective_settings
 
@@ -30,7 +31,6 @@ from .models import (
     utcnow,
 )
 
-REGULAR_KINDS = ("regular", "combined")  # M1, M4
 THEMATIC_KINDS = ("thematic", "combined")  # M4
 REMINDED_ROLES = (Role.SECRETARY, Role.DEPUTY)
 

@@ -23,9 +23,15 @@ class MeetingType(StrEnum):
     EXTRAORDINARY = "extraordinary"  # bất thường
 
 
+# M1/M3/M4: a combined session is the month's regular meeting; an extraordinary one never.
+# The one statement of the rule: storage's queries select these stored values (meetings.kind).
+REGULAR_TYPES = (MeetingType.REGULAR, MeetingType.COMBINED)
+REGULAR_KINDS = tuple(t.value for t in REGULAR_TYPES)
+
+
 def counts_as_regular(t: MeetingType) -> bool:
-    """M1/M3/M4: a combined session is the month's regular meeting; an extraordinary one never."""
-    return t in (MeetingType.REGULAR, MeetingType.COMBINED)
+    """M1/M3/M4: does a session of this type count as the month's regular meeting?"""
+    return t in REGULAR_TYPES
 
 
 def counts_as_thematic(t: MeetingType) -> bool:

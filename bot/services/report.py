@@ -21,7 +21,8 @@ from bot.domain.summary import (
     quarter_figures,
     year_figures,
 )
-from storage import orgs, reports
+from bot.services import profiles, year_flags
+from storage import reports
 from storage.models import Org
 
 __all__ = ["Report", "TrendPoint", "build", "months_back", "trend"]  # the report in one import
@@ -29,7 +30,7 @@ __all__ = ["Report", "TrendPoint", "build", "months_back", "trend"]  # the repor
 
 async def build(session: AsyncSession, node: Org, period: Period, today: date) -> Report:
     """The figures of `node`'s subtree for `period`, as of `today` (local date, L1)."""
-    profile = await orgs.rule_profile(session, node)
+    profile = await profiles.rule_profile(session, node)
     now: YearMonth = (today.year, today.month)
     months = [ym for ym in period.months if ym <= now]
     last = months[-1] if months else period.months[-1]
@@ -39,7 +40,7 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
     flags_job: asyncio.Task[tuple[int, int, int]] | None = None
     if period.kind == "year" and reports.runs_apart(session):
         flags_job = asyncio.create_task(
-            reports.member_flags_apart(session, node, period.year, profile, today)
+            year_flags.member_flags_apart(session, node, period.year, profile, today)
         )
     try:
         cells = by_name(
@@ -67,7 +68,7 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
         if flags_job is not None:
             flags = await flags_job
         else:
-            flags = await reports.member_flags(
+            flags = await year_flags.member_flags(
                 session, [c.id for c in cells], period.year, profile, today
             )
         year = year_figures(cells, ended or months or period.months, grades, flags)

@@ -30,8 +30,9 @@ from bot.render.i18n import resolve_locale, translator
 from bot.render.summary_text import recap_text, report_texts
 from bot.services import outbox
 from bot.services.outbox import Outgoing
+from bot.services.profiles import rule_profile
 from bot.services.report import build
-from storage import orgs, reminders, reports, warnings
+from storage import reminders, reports, warnings
 from storage.models import Org
 from storage.reminders import Node
 
@@ -187,7 +188,7 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
             if root_id not in profiles:
                 root = await session.get(Org, root_id)
                 assert root is not None
-                profiles[root_id] = await orgs.rule_profile(session, root)
+                profiles[root_id] = await rule_profile(session, root)
             branch = await session.get(Org, branch_id)
             assert branch is not None
             found = await reports.cell_facts(
