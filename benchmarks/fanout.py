@@ -252,7 +252,7 @@ async def _seed(sessions: Sessions, messages: int) -> list[tuple[int, str, list[
 
 
 async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) -> list[Outgoing]:
-    """As bot.services.scheduler.plan_and_claim does: render, claim, keep what was won."""
+    """As bot.services.scheduler.plan_batches does: render, claim, keep what was won."""
     tr = translator("vi")
     today: date = NOW.date()
     until = datetime.combine(today, MEETING_AT, VN)

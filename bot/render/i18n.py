@@ -16,7 +16,6 @@ from fractions import Fraction
 from functools import cache
 from importlib import resources
 
-from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -90,10 +89,6 @@ class Translator:
         fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return format_percent(float(value), format=fmt, locale=self.locale)
 
-    @property
-    def language_name(self) -> str:
-        return LANGUAGE_NAMES[self.locale]
-
     def list(self, items: Iterable[str]) -> str:
         from babel.lists import format_list
 
@@ -108,7 +103,3 @@ def translator(locale: str) -> Translator:
 def all_translations(message: str) -> set[str]:
     """A label in every language: reply-keyboard buttons come back as plain text."""
     return {translator(loc).gettext(message) for loc in SUPPORTED_LOCALES}
-
-
-def babel_locale(locale: str) -> Locale:
-    return Locale.parse(locale)

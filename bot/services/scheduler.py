@@ -138,14 +138,6 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
             yield out
 
 
-async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
-    """All of plan_batches at once: what this caller won the claims for (and retries)."""
-    out: list[Outgoing] = []
-    async for batch in plan_batches(app_data, now_utc):
-        out += batch
-    return out
-
-
 _UNREACHABLE_NOTICE = {
     "blocked": N_(
         "⚠️ {who} ({cell}) has blocked the bot and no longer gets reminders. "

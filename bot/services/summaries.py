@@ -237,12 +237,3 @@ async def summary_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[Pla
         yield Planned([], batch)
     if ordered or recaps:
         log.info("summaries: %s group messages, %s recaps claimed", len(ordered), recaps)
-
-
-async def plan_summaries(app_data: Any, now_utc: datetime) -> Planned:
-    """All of summary_batches at once."""
-    planned = Planned([], [])
-    async for batch in summary_batches(app_data, now_utc):
-        planned.ordered += batch.ordered
-        planned.unordered += batch.unordered
-    return planned
