@@ -211,28 +211,6 @@ async def custom_plans(session: AsyncSession) -> None:
         await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
-def _chunks(values: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
-
-
-async def _add_histories(
-    session: AsyncSession, member_ids: Sequence[int], history: dict[int, list[Any]]
-) -> None:
-    """Append these members' status changes (R1) to `history`, as plain rows with the
-    attributes bot.domain.roster.status_on reads."""
-    for entry in await session.execute(
-        select(
-            MemberStatusChange.id,
-            MemberStatusChange.member_id,
-            MemberStatusChange.status,
-            MemberStatusChange.effective_from,
-            MemberStatusChange.effective_until,
-        ).where(MemberStatusChange.member_id.in_(member_ids))
-    ):
-        history[entry.member_id].append(entry)
-
-
 def chunks(values: list[int]) -> Iterable[list[int]]:
     for i in range(0, len(values), CHUNK):
         yield values[i : i + CHUNK]

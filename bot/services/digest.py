@@ -25,7 +25,7 @@ from bot.domain.orgtree import effective_settings
 from bot.domain.reminders import ReminderSettings, is_quiet
 from bot.render.callbacks import Month, Nudge
 from bot.render.i18n import Translator, resolve_locale, translator
-from bot.services.outbox import UNREACHABLE, Outgoing, send_all
+from bot.services.outbox import UNREACHABLE, Outgoing, claim, send_all
 from storage import orgs, reminders, warnings
 from storage.models import Org
 
@@ -170,16 +170,9 @@ async def plan_digest(app_data: Any, now_utc: datetime) -> list[Outgoing]:
                 text = digest_text(tr, org.name, [c.name for c in late], year, month)
                 buttons = digest_button(tr, org.id, year, month)
                 draft = Outgoing(0, person.user_id, text, buttons)
-                claimed = await reminders.claim(
-                    session,
-                    chat_id=person.user_id,
-                    key=key[org.id],
-                    kind="digest",
-                    org_id=org.id,
-                    payload=draft.payload,
-                )
+                claimed = await claim(session, draft, key[org.id], "digest", org.id)
                 if claimed is not None:
-                    out.append(Outgoing(claimed, person.user_id, text, buttons))
+                    out.append(claimed)
     return out
 
 
@@ -218,17 +211,12 @@ async def nudge_cells(
             tr = translator(resolve_locale(person.locale, person.language_code, default_locale))
             text, buttons = nudge_message(tr, cell, year, month)
             draft = Outgoing(0, person.user_id, text, buttons)
-            claimed = await reminders.claim(
-                session,
-                chat_id=person.user_id,
-                key=f"nudge:{cell.id}:{period(year, month)}",
-                kind="nudge",
-                org_id=cell.id,
-                payload=draft.payload,
+            claimed = await claim(
+                session, draft, f"nudge:{cell.id}:{period(year, month)}", "nudge", cell.id
             )
             if claimed is not None:
-                items.append(Outgoing(claimed, person.user_id, text, buttons))
-                cell_of[claimed] = cell.id
+                items.append(claimed)
+                cell_of[claimed.delivery_id] = cell.id
                 won = True
         if people.get(cell.id) and not won:
             before += 1

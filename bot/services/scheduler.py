@@ -100,8 +100,7 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
     del retries
     cells = [c for c in cells if people.get(c.org.id)]
     for start in range(0, len(cells), BATCH_CELLS):
-        drafts: list[Outgoing] = []
-        claims: list[reminders.Claim] = []
+        batch = outbox.Batch()
         for info in cells[start : start + BATCH_CELLS]:
             rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
             if is_quiet(now, rs):
@@ -124,16 +123,9 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
                         today=today,
                     )
                     draft = Outgoing(0, person.user_id, text, buttons)
-                    drafts.append(draft)
-                    claims.append(
-                        reminders.Claim(
-                            person.user_id, item.key, item.kind.value, info.org.id, draft.payload
-                        )
-                    )
-        if not claims:
-            continue
-        out = await outbox.claim_apart(app_data.sessions, drafts, claims)
-        del claims, drafts
+                    batch.add(draft, item.key, item.kind.value, info.org.id)
+        out = await batch.claim(app_data.sessions)
+        del batch
         if out:
             yield out
 
@@ -182,16 +174,10 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
                     who=html.escape(who, quote=False), cell=html.escape(cell.name, quote=False)
                 )
                 draft = Outgoing(0, admin.user_id, text)
-                claimed = await reminders.claim(
-                    session,
-                    chat_id=admin.user_id,
-                    key=f"blocked:{o.item.chat_id}:{now_utc:%Y%m%d%H%M}",
-                    kind="blocked",
-                    org_id=cell.id,
-                    payload=draft.payload,
-                )
+                key = f"blocked:{o.item.chat_id}:{now_utc:%Y%m%d%H%M}"
+                claimed = await outbox.claim(session, draft, key, "blocked", cell.id)
                 if claimed is not None:
-                    notices.append(Outgoing(claimed, admin.user_id, text))
+                    notices.append(claimed)
     return notices
 
 
