@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.logs import setup_logging
+from bot.app.settings import Settings, SettingsError, from_env
 from bot.domain.invites import deep_link
 from bot.domain.model import OrgKind, Role
 from bot.domain.names import org_name_problem, org_name_refusal
 from bot.domain.text import normalize
 from bot.render import labels
 from bot.render.i18n import Translator, translator
-from bot.services.settings import Settings, SettingsError
 from storage import invites, orgs, users
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -588,7 +588,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = Settings.from_env()
+        settings = from_env()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
