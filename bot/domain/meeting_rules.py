@@ -27,6 +27,9 @@ class MeetingType(StrEnum):
 # The one statement of the rule: storage's queries select these stored values (meetings.kind).
 REGULAR_TYPES = (MeetingType.REGULAR, MeetingType.COMBINED)
 REGULAR_KINDS = tuple(t.value for t in REGULAR_TYPES)
+# M4: the quarter's thematic meeting, alone or in one session with the regular one.
+THEMATIC_TYPES = (MeetingType.THEMATIC, MeetingType.COMBINED)
+THEMATIC_KINDS = tuple(t.value for t in THEMATIC_TYPES)
 
 
 def counts_as_regular(t: MeetingType) -> bool:
@@ -36,7 +39,7 @@ def counts_as_regular(t: MeetingType) -> bool:
 
 def counts_as_thematic(t: MeetingType) -> bool:
     """M4: the quarter's thematic meeting may be held alone or after the regular one."""
-    return t in (MeetingType.THEMATIC, MeetingType.COMBINED)
+    return t in THEMATIC_TYPES
 
 
 def needs_regular_check(t: MeetingType) -> bool:

@@ -26,7 +26,7 @@ from bot.domain.reminders import ReminderSettings, is_quiet
 from bot.render.callbacks import Month, Nudge
 from bot.render.i18n import Translator, resolve_locale, translator
 from bot.services.outbox import UNREACHABLE, Outgoing, claim, send_all
-from storage import orgs, reminders, warnings
+from storage import deliveries, orgs, reminders, warnings
 from storage.models import Org
 
 log = logging.getLogger(__name__)
@@ -222,11 +222,11 @@ async def nudge_cells(
             before += 1
     reached: set[int] = set()
     for o in await send_all(bot, items):
-        await reminders.finish(
+        await deliveries.finish(
             session, o.item.delivery_id, o.state, message_id=o.message_id, error=o.error
         )
         if o.state in UNREACHABLE:
-            await reminders.mark_unreachable(session, o.item.chat_id, now)
+            await deliveries.mark_unreachable(session, o.item.chat_id, now)
         if o.state in ("sent", "retry"):  # "retry": the next tick sends it again
             reached.add(cell_of[o.item.delivery_id])
     return Nudged(len(late), len(reached), before, len(late) - len(reached) - before)

@@ -24,8 +24,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from storage import reminders
-from storage.reminders import Claim, claim_many
+from storage import deliveries
+from storage.deliveries import Claim, claim_many
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Outgoing:
 
 
 def won(drafts: Sequence[Outgoing], ids: Sequence[int | None]) -> list[Outgoing]:
-    """The drafts whose claims this caller won (storage.reminders.claim_many's answer, in the
+    """The drafts whose claims this caller won (storage.deliveries.claim_many's answer, in the
     same order), each with its delivery id."""
     return [replace(d, delivery_id=i) for d, i in zip(drafts, ids, strict=True) if i is not None]
 
@@ -68,7 +68,7 @@ async def claim(
 ) -> Outgoing | None:
     """Claim one message in the caller's transaction: the draft with its delivery id, or None
     when its (chat, key) was claimed before (at most once, ever)."""
-    claimed = await reminders.claim(
+    claimed = await deliveries.claim(
         session, chat_id=draft.chat_id, key=key, kind=kind, org_id=org_id, payload=draft.payload
     )
     return None if claimed is None else replace(draft, delivery_id=claimed)
