@@ -23,8 +23,9 @@ from .models import Meeting, MeetingMark, Member, MemberStatusChange, Org
 CHUNK = 1000  # ids per IN (...): well under the drivers' parameter limits
 
 
-def _in_year(year: int) -> list[ColumnElement[bool]]:
-    """The saved meetings held in `year`."""
+def saved_in_year(year: int) -> list[ColumnElement[bool]]:
+    """The saved meetings held in `year` (a WHERE over Meeting; storage/history.py and
+    storage/meetings.py repeat it for one cell)."""
     return [
         Meeting.state == "saved",
         Meeting.held_on >= date(year, 1, 1),
@@ -50,7 +51,7 @@ def _candidates(year: int, min_months: int, min_excused: int) -> Select[Any]:
         .join(Member, Member.id == MeetingMark.member_id)
         .join(Org, Org.id == Member.cell_id)
         .where(
-            *_in_year(year),
+            *saved_in_year(year),
             Meeting.cell_id == Member.cell_id,
             Org.archived_at.is_(None),
         )
@@ -83,7 +84,7 @@ async def absences(
     among the cell's saved meetings of the year in (held_on, id) order, from 1. One
     statement (a province's year: 190,000 absences, 7,000 candidates, 42,000 rows
     returned); the caller keeps the rows of `cells`."""
-    in_year = _in_year(year)
+    in_year = saved_in_year(year)
     if len(cells) <= CHUNK:  # a commune's year reads its own cells' absences only
         in_year.append(Meeting.cell_id.in_(sorted(cells)))
     # The cell's saved meetings of the year, numbered in date order (R6's runs).
@@ -175,7 +176,7 @@ async def marks(
                 MeetingMark.meeting_id, MeetingMark.member_id, MeetingMark.mark, MeetingMark.reason
             )
             .join(Meeting, Meeting.id == MeetingMark.meeting_id)
-            .where(MeetingMark.member_id.in_(chunk), *_in_year(year))
+            .where(MeetingMark.member_id.in_(chunk), *saved_in_year(year))
         )
         for meeting_id, member_id, mark, reason in rows:
             out[member_id][meeting_id] = (mark, reason)
@@ -191,7 +192,7 @@ async def cell_meetings(
     for chunk in chunks(list(cell_ids)):
         for meeting in await session.execute(
             select(Meeting.id, Meeting.cell_id, Meeting.held_on, Meeting.kind)
-            .where(Meeting.cell_id.in_(chunk), *_in_year(year))
+            .where(Meeting.cell_id.in_(chunk), *saved_in_year(year))
             .order_by(Meeting.held_on, Meeting.id)
         ):
             if meeting.held_on is not None:
