@@ -6,7 +6,7 @@ The real application (``build_application`` with PTB's ``AIORateLimiter``) runs 
 Bot API (tests/fakeapi), which answers 429 with ``retry_after`` once more than
 ``limit × scale`` sends fall in a sliding second, on a temporary SQLite database migrated
 with Alembic. N recipients (distinct private chats) get one reminder each: the deliveries
-are claimed as the scheduler claims them (``storage.reminders.claim_many``, one transaction),
+are claimed as the scheduler claims them (``storage.deliveries.claim_many``, one transaction),
 sent with ``bot.services.outbox.send_all`` and recorded with ``bot.services.scheduler.record``.
 
 Time scaling: the fake's limit and the limiter's rate (and burst) are both multiplied by
@@ -54,7 +54,7 @@ from bot.render.i18n import translator
 from bot.render.reminder_text import render
 from bot.services.outbox import CONCURRENCY, Outgoing, send_all
 from bot.services.scheduler import record
-from storage import orgs, reminders
+from storage import deliveries, orgs
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import User
@@ -252,12 +252,12 @@ async def _seed(sessions: Sessions, messages: int) -> list[tuple[int, str, list[
 
 
 async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) -> list[Outgoing]:
-    """As bot.services.scheduler.plan_and_claim does: render, claim, keep what was won."""
+    """As bot.services.scheduler.plan_batches does: render, claim, keep what was won."""
     tr = translator("vi")
     today: date = NOW.date()
     until = datetime.combine(today, MEETING_AT, VN)
     drafts: list[Outgoing] = []
-    claims: list[reminders.Claim] = []
+    claims: list[deliveries.Claim] = []
     async with sessions() as session, session.begin():
         for cell_id, name, chat_ids in cells:
             item = Due(Kind.DAY, cell_id, f"{today:%Y%m}", today, until)
@@ -272,9 +272,11 @@ async def _claim(sessions: Sessions, cells: list[tuple[int, str, list[int]]]) ->
             for chat_id in chat_ids:
                 drafts.append(Outgoing(0, chat_id, text, buttons))
                 claims.append(
-                    reminders.Claim(chat_id, item.key, item.kind.value, cell_id, drafts[-1].payload)
+                    deliveries.Claim(
+                        chat_id, item.key, item.kind.value, cell_id, drafts[-1].payload
+                    )
                 )
-        won = await reminders.claim_many(session, claims)
+        won = await deliveries.claim_many(session, claims)
         out = [replace(d, delivery_id=i) for d, i in zip(drafts, won, strict=True) if i is not None]
     return out
 
@@ -367,7 +369,7 @@ async def run(
                     counted[o.state] = counted.get(o.state, 0) + 1
                 chibo = _run(fake, items, send_seconds, counted)
                 async with sessions() as session:
-                    states = await reminders.count_by_state(session)
+                    states = await deliveries.count_by_state(session)
             finally:
                 await app.shutdown()
         finally:

@@ -77,6 +77,7 @@ async def prepare(url: str, cells: int, members_per_cell: int, months: int) -> i
     from benchmarks.reports import ensure_database
     from bot.demo.province import Spec
     from bot.domain.model import OrgKind, Role
+    from bot.services.demo import populate
     from storage import demo
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import upgrade
@@ -91,7 +92,7 @@ async def prepare(url: str, cells: int, members_per_cell: int, months: int) -> i
                 started = time.perf_counter()
                 print(f"building the province: {cells} cells × {members_per_cell} members × "
                       f"{months} months …", flush=True)  # fmt: skip
-                await demo.populate(session, Spec(cells, members_per_cell, months))
+                await populate(session, Spec(cells, members_per_cell, months))
                 print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
         async with engine.begin() as conn:
             # What earlier runs wrote: the meetings logged, the messages claimed, the flows.

@@ -24,6 +24,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.text import normalize
 from bot.render.i18n import N_
+from bot.services import profiles
 from storage import meetings, members, orgs, zero_reports
 from storage.models import Meeting, Member, Org
 
@@ -252,7 +253,7 @@ async def meeting_lines(turn: Turn, meeting: Meeting, cell: Org) -> list[str]:
     roster, marks, reasons, came = await _context(turn, meeting)
     split = split_roster(((m.id, m.statuses) for m in roster), meeting.held_on)
     t = tally(split, marks, came)
-    profile = await orgs.rule_profile(turn.session, cell)
+    profile = await profiles.rule_profile(turn.session, cell)
     kind = MeetingType(meeting.kind)
     names = {m.id: m.full_name for m in roster}
     lines = [

@@ -19,7 +19,8 @@ from bot.domain.meetings import (
 )
 from bot.domain.text import normalize
 from bot.render import labels
-from storage import meetings, orgs
+from bot.services import profiles
+from storage import meetings
 from storage.models import Meeting, Org
 
 from .base import Button, Stale, Turn, esc, inline
@@ -127,7 +128,7 @@ async def ask_type(turn: Turn) -> None:
     assert meeting.held_on is not None
     if not await check_regular(turn, meeting, cell, kind, meeting.held_on):
         return
-    profile = await orgs.rule_profile(turn.session, cell)
+    profile = await profiles.rule_profile(turn.session, cell)
     old = MeetingType(meeting.kind)
     if meeting.minutes == (min_minutes_for(old, profile) or profile.min_minutes):
         # The length was still the old type's default: take the new one's (M5).

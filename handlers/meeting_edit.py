@@ -10,7 +10,8 @@ through the same screens and is written back on saving, audited before/after.
 from __future__ import annotations
 
 from bot.domain.meetings import MeetingType, can_correct, correction_deadline
-from storage import meetings, orgs
+from bot.services import profiles
+from storage import meetings
 from storage.models import Meeting, Org
 
 from .base import Button, Stale, Turn, inline
@@ -31,7 +32,7 @@ async def _saved(turn: Turn, meeting_id: int, version: int | None = None) -> tup
 async def may_correct(turn: Turn, meeting: Meeting, cell: Org) -> bool:
     """The deadline rule; when it says no, explain politely and return False."""
     assert meeting.held_on is not None
-    profile = await orgs.rule_profile(turn.session, cell)
+    profile = await profiles.rule_profile(turn.session, cell)
     if can_correct(
         meeting.held_on, turn.today, is_admin=turn.access.is_admin_of(cell.path), profile=profile
     ):
@@ -53,7 +54,7 @@ async def open_card(turn: Turn) -> None:
     _ = turn._
     meeting, cell = await _saved(turn, turn.int_arg(2))
     assert meeting.held_on is not None
-    profile = await orgs.rule_profile(turn.session, cell)
+    profile = await profiles.rule_profile(turn.session, cell)
     deadline = correction_deadline(meeting.held_on, profile)
     is_admin = turn.access.is_admin_of(cell.path)
     lines = await meeting_lines(turn, meeting, cell)

@@ -26,7 +26,8 @@ from bot.domain.history import (
 from bot.domain.meetings import MeetingType, RuleProfile, Tally, ZeroReport
 from bot.render import labels
 from bot.render.i18n import N_
-from storage import history, members, orgs, zero_reports
+from bot.services import profiles
+from storage import history, members, zero_reports
 from storage.models import Member, Org
 
 from .base import Button, Stale, Turn, esc, inline
@@ -184,7 +185,7 @@ async def member_year_view(turn: Turn) -> None:
     member, cell = await roster_member(turn, turn.int_arg(2))
     year = _year(turn, 3)
     got = await history.member_year(turn.session, cell.id, member.id, year)
-    profile = await orgs.rule_profile(turn.session, cell)
+    profile = await profiles.rule_profile(turn.session, cell)
     record = member_year(
         year,
         member.statuses,

@@ -25,6 +25,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.orgtree import effective_meeting
 from bot.render.i18n import N_
+from bot.services import profiles
 from storage import meetings, orgs
 from storage.models import Meeting, Org
 
@@ -155,7 +156,7 @@ async def new_meeting(turn: Turn) -> None:
         cell, chain, settings.default_meeting_day, settings.default_meeting_time
     )
     # M5: the default length is the rule's minimum for this type (90, or 120 combined).
-    profile = await orgs.rule_profile(turn.session, cell, chain)
+    profile = await profiles.rule_profile(turn.session, cell, chain)
     minutes = min_minutes_for(kind, profile) or profile.min_minutes
     meeting = await meetings.create_draft(
         turn.session,

@@ -20,6 +20,7 @@ from bot.domain.dates import parse_month
 from bot.domain.model import ROSTER_ROLES
 from bot.domain.summary import Period
 from bot.render.summary_text import period_title, report_texts
+from bot.services import profiles
 from bot.services.memory import release
 from bot.services.report import Report, build
 from storage import orgs, reports
@@ -245,7 +246,7 @@ async def send_people(turn: Turn, node: Org, period: Period) -> None:
         members=[(m.id, m.cell_id, m.full_name, list(m.statuses)) for m in data.members],
         meetings=[(m.id, m.cell_id, m.held_on, m.kind) for m in data.meetings if m.held_on],
         marks=data.marks,
-        profile=await orgs.rule_profile(turn.session, node),
+        profile=await profiles.rule_profile(turn.session, node),
         tr=turn.t,
     )
     await turn.answer()

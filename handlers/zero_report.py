@@ -17,6 +17,7 @@ from bot.domain.dates import MAX_YEAR, MIN_YEAR, last_day_of_month, parse_month
 from bot.domain.meeting_rules import can_correct, correction_deadline, month_of
 from bot.domain.text import normalize
 from bot.render.i18n import N_
+from bot.services import profiles
 from storage import meetings, orgs, zero_reports
 from storage.models import FlowState, Org, ZeroReport
 
@@ -243,7 +244,7 @@ async def withdraw(turn: Turn) -> None:
     if report is None:
         raise Stale  # withdrawn already (or never existed)
     cell = await log_cell(turn, report.cell_id)
-    profile = await orgs.rule_profile(turn.session, cell)
+    profile = await profiles.rule_profile(turn.session, cell)
     # The report stands for its whole month: its last day is the "meeting day".
     day = last_day_of_month(report.year, report.month)
     month = turn.t.month(report.year, report.month)

@@ -1,4 +1,5 @@
-"""Bulk loading of the demo province (bot/demo/province.py) for `chibo demo-data` (#6).
+"""Bulk loading of rows given with their ids: the demo province of `chibo demo-data` (#6;
+made by bot/demo, loaded by bot/services/demo.py).
 
 The rows come with their ids, so the tables are filled in one pass each: COPY through
 asyncpg on PostgreSQL (hundreds of thousands of rows a second), batched executemany on
@@ -15,22 +16,10 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.demo.province import (
-    MARK_COLUMNS,
-    MEETING_COLUMNS,
-    MEMBER_COLUMNS,
-    ORG_COLUMNS,
-    PROVINCE,
-    STATUS_COLUMNS,
-    ZERO_COLUMNS,
-    Bases,
-    Demo,
-    Spec,
-    build,
-)
-
-from . import audit
 from .models import Base, Meeting, Member, MemberStatusChange, Org, ZeroReport
+
+# (table, its columns, the rows in that order), parents before children.
+Table = tuple[str, Sequence[str], Sequence[tuple[Any, ...]]]
 
 BATCH = 5000  # rows per executemany on SQLite
 
@@ -39,31 +28,19 @@ async def org_count(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(Org)) or 0)
 
 
-async def bases(session: AsyncSession) -> Bases:
-    """The largest id of each table the demo fills."""
-
-    async def top(column: Any) -> int:
-        return int(await session.scalar(select(func.max(column))) or 0)
-
-    return Bases(
-        orgs=await top(Org.id),
-        members=await top(Member.id),
-        statuses=await top(MemberStatusChange.id),
-        meetings=await top(Meeting.id),
-        zero_reports=await top(ZeroReport.id),
-    )
-
-
-def _tables(demo: Demo) -> list[tuple[str, Sequence[str], list[tuple[Any, ...]]]]:
-    # Parents before children: the foreign keys are checked as the rows arrive on SQLite.
-    return [
-        ("orgs", ORG_COLUMNS, demo.orgs),
-        ("members", MEMBER_COLUMNS, demo.members),
-        ("member_statuses", STATUS_COLUMNS, demo.statuses),
-        ("meetings", MEETING_COLUMNS, demo.meetings),
-        ("meeting_attendance", MARK_COLUMNS, demo.marks),
-        ("zero_reports", ZERO_COLUMNS, demo.zero_reports),
-    ]
+async def top_ids(session: AsyncSession) -> dict[str, int]:
+    """The largest id of each table with ids that the demo fills (0 when empty)."""
+    tables = {
+        "orgs": Org.id,
+        "members": Member.id,
+        "member_statuses": MemberStatusChange.id,
+        "meetings": Meeting.id,
+        "zero_reports": ZeroReport.id,
+    }
+    return {
+        name: int(await session.scalar(select(func.max(column))) or 0)
+        for name, column in tables.items()
+    }
 
 
 def _plain(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -77,16 +54,17 @@ def _plain(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     ]
 
 
-async def load(session: AsyncSession, demo: Demo) -> None:
-    """Insert every row of `demo` in the session's transaction, with one audit entry."""
+async def load(session: AsyncSession, tables: Sequence[Table]) -> None:
+    """Insert every row in the session's transaction; on PostgreSQL, move the sequences of the
+    tables with ids past the new ones."""
     conn = await session.connection()
     if conn.dialect.name == "postgresql":
         raw = await conn.get_raw_connection()
         driver: Any = raw.driver_connection
-        for name, columns, rows in _tables(demo):
+        for name, columns, rows in tables:
             if rows:
                 await driver.copy_records_to_table(name, records=_plain(rows), columns=columns)
-        for name in ("orgs", "members", "member_statuses", "meetings", "zero_reports"):
+        for name in _with_ids(tables):
             await conn.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
@@ -94,51 +72,21 @@ async def load(session: AsyncSession, demo: Demo) -> None:
                 )
             )
     else:
-        for name, columns, rows in _tables(demo):
+        for name, columns, rows in tables:
             table = Base.metadata.tables[name]
             for i in range(0, len(rows), BATCH):
                 chunk = rows[i : i + BATCH]
                 await conn.execute(
                     table.insert(), [dict(zip(columns, r, strict=True)) for r in chunk]
                 )
-    province = demo.orgs[0]
-    await audit.record(
-        session,
-        actor_id=None,
-        action="demo.create",
-        entity="org",
-        entity_id=province[0],
-        org_id=province[0],
-        after={
-            "name": demo.province,
-            "cells": demo.cells,
-            "members": len(demo.members),
-            "meetings": len(demo.meetings),
-        },
-        source="cli",
-    )
 
 
-async def analyze(session: AsyncSession) -> None:
+def _with_ids(tables: Sequence[Table]) -> list[str]:
+    return [name for name, columns, _rows in tables if "id" in columns]
+
+
+async def analyze(session: AsyncSession, tables: Sequence[Table]) -> None:
     """Fresh planner statistics after a bulk load (PostgreSQL; SQLite's ANALYZE too)."""
     conn = await session.connection()
-    for name, _columns, _rows in _tables(Demo("")):
+    for name, _columns, _rows in tables:
         await conn.execute(text(f"ANALYZE {name}"))
-
-
-class OrgsExist(Exception):
-    """The database already holds organisations and no --append was given."""
-
-
-async def populate(session: AsyncSession, spec: Spec, *, append: bool = False) -> Demo:
-    """Generate and load a province in the session's transaction. Refuses a database that
-    holds organisations already unless `append`, which adds the province beside them."""
-    existing = await org_count(session)
-    if existing and not append:
-        raise OrgsExist
-    start = await bases(session)
-    name = PROVINCE if not existing else f"{PROVINCE} ({start.orgs + 1})"
-    demo = build(spec, start, name)
-    await load(session, demo)
-    await analyze(session)
-    return demo

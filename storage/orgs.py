@@ -8,9 +8,7 @@ from typing import Any
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.meetings import RuleProfile
 from bot.domain.model import CellType, OrgKind
-from bot.domain.orgtree import effective_settings
 from bot.domain.text import fold, normalize
 
 from . import audit
@@ -134,13 +132,6 @@ async def move(session: AsyncSession, org: Org, new_parent: Org, *, actor_id: in
     )
 
 
-async def roots(session: AsyncSession) -> list[Org]:
-    rows = await session.scalars(
-        select(Org).where(Org.parent_id.is_(None), Org.archived_at.is_(None)).order_by(Org.id)
-    )
-    return list(rows)
-
-
 async def children(session: AsyncSession, org: Org) -> list[Org]:
     rows = await session.scalars(
         select(Org).where(Org.parent_id == org.id, Org.archived_at.is_(None)).order_by(Org.name_key)
@@ -198,20 +189,3 @@ async def link_group(
     if previous is not None and previous.id != org.id:
         await update_fields(session, previous, actor_id=actor_id, group_chat_id=None)
     await update_fields(session, org, actor_id=actor_id, group_chat_id=chat_id)
-
-
-async def migrate_group_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
-    """ChatMigrated: the group became a supergroup with a new id."""
-    await session.execute(
-        update(Org).where(Org.group_chat_id == old_chat_id).values(group_chat_id=new_chat_id)
-    )
-
-
-async def rule_profile(
-    session: AsyncSession, org: Org, chain: list[Org] | None = None
-) -> RuleProfile:
-    """The rule profile a cell is judged by: its settings over its ancestors' (R4, M5, M9).
-    `chain` is `ancestors(session, org)` when the caller has read it already."""
-    if chain is None:
-        chain = await ancestors(session, org)
-    return RuleProfile.from_settings(effective_settings(org, chain))

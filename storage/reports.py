@@ -17,13 +17,11 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.domain.meeting_rules import RuleProfile
+from bot.domain.meeting_rules import REGULAR_KINDS, RuleProfile
 from bot.domain.model import OrgKind
 from bot.domain.summary import CellFacts, MonthFacts, Period, YearMonth
 
-from . import warnings
 from .models import Meeting, MeetingMark, Member, Org, ZeroReport
-from .reminders import REGULAR_KINDS
 
 THEMATIC_KINDS = ("thematic", "combined")  # M4
 
@@ -188,34 +186,13 @@ async def grade_counts(session: AsyncSession, node: Org, period: Period) -> dict
     return {str(grade): int(n) for grade, n in rows}
 
 
-async def member_flags(
-    session: AsyncSession, cell_ids: list[int], year: int, profile: RuleProfile, today: date
-) -> tuple[int, int, int]:
-    """(R5 warned, R5 flagged, R6 flagged) members of these cells in `year`, judged by the
-    node's profile: counts only (S2)."""
-    levels = await warnings.year_levels(
-        session, year, profiles=dict.fromkeys(cell_ids, profile), today=today
-    )
-    return (
-        sum(1 for _member, _cell, r5, _r6 in levels if r5 == "warn"),
-        sum(1 for _member, _cell, r5, _r6 in levels if r5 == "flag"),
-        sum(1 for _member, _cell, _r5, r6 in levels if r6),
-    )
-
-
-async def member_flags_apart(
-    session: AsyncSession, node: Org, year: int, profile: RuleProfile, today: date
-) -> tuple[int, int, int]:
-    """member_flags for every cell under `node` (those cell_facts reads), in a session of
-    its own on another connection: on PostgreSQL the R5/R6 statement then runs while the
-    caller's connection reads the month sums (#6: a province's year, 1.3 s → about 1 s)."""
-    async with AsyncSession(session.bind, expire_on_commit=False) as other, other.begin():
-        ids = list(
-            await other.scalars(
-                select(Org.id).where(_under(node), Org.kind == OrgKind.CELL).order_by(Org.id)
-            )
+async def cell_ids(session: AsyncSession, node: Org) -> list[int]:
+    """The cells under `node` (those cell_facts reads), by id."""
+    return list(
+        await session.scalars(
+            select(Org.id).where(_under(node), Org.kind == OrgKind.CELL).order_by(Org.id)
         )
-        return await member_flags(other, ids, year, profile, today)
+    )
 
 
 def runs_apart(session: AsyncSession) -> bool:

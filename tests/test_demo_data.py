@@ -19,8 +19,10 @@ from bot.domain.meeting_rules import RuleProfile
 from bot.domain.model import OrgKind
 from bot.domain.summary import Period
 from bot.domain.text import fold, split_name
+from bot.services import demo
+from bot.services import year_flags as warnings
 from bot.services.report import build as build_report
-from storage import demo, members, tallies, warnings
+from storage import members, tallies
 from storage.models import Meeting, MeetingMark, Member, MemberStatusChange, Org, ZeroReport
 
 from .test_cli import chibo

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.logs import setup_logging
-from bot.app.settings import Settings, SettingsError
+from bot.app.settings import Settings, SettingsError, from_env
 from bot.domain.invites import deep_link
 from bot.domain.model import OrgKind, Role
 from bot.domain.names import org_name_problem, org_name_refusal
@@ -412,7 +412,7 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -
     from dataclasses import replace
 
     from bot.demo.province import Spec
-    from storage import demo
+    from bot.services import demo
 
     if args.database:
         settings = replace(settings, database_url=args.database)
@@ -588,7 +588,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = Settings.from_env()
+        settings = from_env()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -29,10 +29,13 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.app.processor import ChatOrderedProcessor
-from bot.app.settings import Settings
 from bot.render.i18n import SUPPORTED_LOCALES, translator
+from bot.services.scheduler import schedule
+from bot.services.settings import Settings
 from bot.services.throttle import GROUP_BURST, GROUP_PER_MINUTE, Throttle
+from handlers import flood, register
 from handlers.context import BotContext, BotData, system_clock
+from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -58,8 +61,6 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | object | None = _DEFAULT,
 ) -> ChiboApp:
     """Build the bot. Tests pass a fake `request` (the offline Bot API) and a `clock`."""
-    from handlers import flood, register  # handlers import bot.*, so import late
-
     if not settings.token:
         raise ValueError("a bot token is required")
     engine = engine or make_engine(settings.database_url, timeout=DB_TIMEOUT_SECONDS)
@@ -92,8 +93,6 @@ def build_application(
     app = cast(ChiboApp, builder.build())
     register(app)
     processor.on_throttled = partial(flood.tell, app)
-    from bot.services.scheduler import schedule
-
     schedule(app)  # the reminder tick; it runs once the application is started
     return app
 
@@ -169,8 +168,6 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None
 
 async def publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """setMyCommands per language; the default (no language) list is Vietnamese."""
-    from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
-
     for locale in (None, *SUPPORTED_LOCALES):
         t = translator(locale or data_default(app))
         private = [BotCommand(name, t.gettext(desc)) for name, desc in PRIVATE_COMMANDS]

@@ -20,9 +20,9 @@ import threading
 import time
 from typing import Any
 
-from bot.app.settings import Settings
 from bot.app.webhook import Status, make_server
 from bot.services.memory import tune_gc
+from bot.services.settings import Settings
 from storage.instance import InstanceLock, instance_lock
 
 log = logging.getLogger("chibo")

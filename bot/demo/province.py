@@ -1,7 +1,7 @@
 """A synthetic province for demos and benchmarks (#6): `chibo demo-data`.
 
 Pure generation, no database: rows for the tables in storage.models, with ids assigned
-here so that storage.demo can load them in bulk (COPY on PostgreSQL). Deterministic for a
+here (bot/demo/rows.py) so that storage/demo.py can load them in bulk (COPY on PostgreSQL). Deterministic for a
 given seed, today and id bases. Rule IDs refer to ../shared/DOMAIN.md.
 
 The shape (O1, O2): a province committee → communes and wards (≈ 40 cells each) → cells;
@@ -22,12 +22,12 @@ from __future__ import annotations
 import random
 from bisect import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
-from typing import Any
 
 from bot.demo import names as vocab
+from bot.demo.rows import Bases, Demo, Spec, YearMonth
 from bot.domain.dates import last_day_of_month
 from bot.domain.holidays import holiday_name
 from bot.domain.meeting_rules import grade_for_score
@@ -37,60 +37,7 @@ from bot.domain.text import fold, sort_key
 
 CELLS_PER_COMMUNE = 40
 PROVINCE = "Tỉnh ủy Minh Hòa"  # an invented province
-YearMonth = tuple[int, int]
-Row = tuple[Any, ...]
-
-ORG_COLUMNS = (
-    "id", "parent_id", "kind", "name", "name_key", "path", "cell_type", "meeting_day",
-    "meeting_time", "founded_on", "settings", "created_at",
-)  # fmt: skip
-MEMBER_COLUMNS = ("id", "cell_id", "full_name", "name_key", "sort_key", "created_at")
-STATUS_COLUMNS = ("id", "member_id", "status", "effective_from", "effective_until", "recorded_at")
-MEETING_COLUMNS = (
-    "id", "cell_id", "state", "kind", "held_on", "start_time", "minutes", "topic", "grade",
-    "score", "eligible", "present", "excused", "unexcused", "version", "created_at",
-    "saved_at", "updated_at",
-)  # fmt: skip
-MARK_COLUMNS = ("meeting_id", "member_id", "mark", "reason")
-ZERO_COLUMNS = ("id", "cell_id", "year", "month", "reason", "created_at")
-
-
-@dataclass(frozen=True)
-class Spec:
-    cells: int
-    members_per_cell: int
-    months: int
-    seed: int = 1
-    today: date = field(default_factory=date.today)
-
-
-@dataclass
-class Bases:
-    """The largest ids already in each table (0 in an empty database)."""
-
-    orgs: int = 0
-    members: int = 0
-    statuses: int = 0
-    meetings: int = 0
-    zero_reports: int = 0
-
-
-@dataclass
-class Demo:
-    """The rows, table by table, in the column order of the *_COLUMNS tuples."""
-
-    province: str
-    communes: int = 0
-    orgs: list[Row] = field(default_factory=list)
-    members: list[Row] = field(default_factory=list)
-    statuses: list[Row] = field(default_factory=list)
-    meetings: list[Row] = field(default_factory=list)
-    marks: list[Row] = field(default_factory=list)
-    zero_reports: list[Row] = field(default_factory=list)
-
-    @property
-    def cells(self) -> int:
-        return sum(1 for r in self.orgs if r[2] == OrgKind.CELL)
+__all__ = ["PROVINCE", "Bases", "Demo", "Spec", "build", "months_ending_last_month"]
 
 
 class _Pick:

@@ -57,9 +57,6 @@ class Access:
         parent = parent_path(path)
         return parent is not None and self.is_admin_of(parent)
 
-    def can_see(self, org_id: int, path: str) -> bool:
-        return self.is_admin_of(path) or any(g.org_id == org_id for g in self.grants)
-
     @property
     def admin_grants(self) -> list[Grant]:
         return [g for g in self.grants if g.role == Role.ADMIN]

@@ -17,7 +17,7 @@ from typing import Literal
 from bot.domain.meeting_rules import MeetingType, RuleProfile
 from bot.domain.model import ELIGIBLE_STATUSES, MemberStatus
 from bot.domain.roster import StatusEntry, status_on
-from bot.render.i18n import Translator
+from bot.domain.words import Words
 
 
 class Attendance(StrEnum):
@@ -184,7 +184,7 @@ def flags(t: Tally, meeting_type: MeetingType, minutes: int, profile: RuleProfil
     return out
 
 
-def summary_line(t: Tally, tr: Translator) -> str:
+def summary_line(t: Tally, tr: Words) -> str:
     """The one-line tally of the confirmation screen, e.g. "Có mặt 17/19 (89,5%) · vắng có
     lý do 1 · vắng không lý do 1 · miễn sinh hoạt 2 · sinh hoạt nơi khác 1". Zero counts
     are left out."""

@@ -23,14 +23,23 @@ class MeetingType(StrEnum):
     EXTRAORDINARY = "extraordinary"  # bất thường
 
 
+# M1/M3/M4: a combined session is the month's regular meeting; an extraordinary one never.
+# The one statement of the rule: storage's queries select these stored values (meetings.kind).
+REGULAR_TYPES = (MeetingType.REGULAR, MeetingType.COMBINED)
+REGULAR_KINDS = tuple(t.value for t in REGULAR_TYPES)
+# M4: the quarter's thematic meeting, alone or in one session with the regular one.
+THEMATIC_TYPES = (MeetingType.THEMATIC, MeetingType.COMBINED)
+THEMATIC_KINDS = tuple(t.value for t in THEMATIC_TYPES)
+
+
 def counts_as_regular(t: MeetingType) -> bool:
-    """M1/M3/M4: a combined session is the month's regular meeting; an extraordinary one never."""
-    return t in (MeetingType.REGULAR, MeetingType.COMBINED)
+    """M1/M3/M4: does a session of this type count as the month's regular meeting?"""
+    return t in REGULAR_TYPES
 
 
 def counts_as_thematic(t: MeetingType) -> bool:
     """M4: the quarter's thematic meeting may be held alone or after the regular one."""
-    return t in (MeetingType.THEMATIC, MeetingType.COMBINED)
+    return t in THEMATIC_TYPES
 
 
 def needs_regular_check(t: MeetingType) -> bool:

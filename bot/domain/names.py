@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.intake.tabular import Problem
-from bot.render.i18n import N_
+from bot.domain.words import N_, Problem
 
 MAX_PERSON_NAME = 120  # the width of members.full_name
 MAX_ORG_NAME = 200  # the width of orgs.name

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import time
 from typing import Any, Protocol
 
+from bot.domain.meeting_rules import RuleProfile
+
 
 class MeetingDefaults(Protocol):
     meeting_day: int | None
@@ -49,3 +51,8 @@ def effective_settings(org: HasSettings, chain: Sequence[HasSettings]) -> dict[s
     for node in [*chain, org]:
         merged.update(node.settings or {})
     return merged
+
+
+def rule_profile(org: HasSettings, chain: Sequence[HasSettings]) -> RuleProfile:
+    """The rule profile a cell is judged by: its settings over its ancestors' (R4, M5, M9)."""
+    return RuleProfile.from_settings(effective_settings(org, chain))

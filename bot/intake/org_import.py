@@ -16,14 +16,15 @@ from bot.domain.dates import parse_time
 from bot.domain.model import CellType, OrgKind
 from bot.domain.names import org_name_problem
 from bot.domain.text import fold
+from bot.domain.words import Problem, RowProblem
 from bot.intake.tabular import (
     FILE_PROBLEM_CODES,
     Cell,
     ImportFileError,
-    Problem,
     Row,
-    RowProblem,
+    cell_at,
     cell_text,
+    first_table,
     header_key,
     is_blank,
     raw_text,
@@ -199,12 +200,7 @@ def _find_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
 def parse_org_csv(data: bytes) -> OrgImport:
     """The organisation file (CSV with "," or ";", or XLSX). Raises OrgFileError."""
     _, sheets = read_sheets("", data)
-    if all(is_blank(row) for rows in sheets for row in rows):
-        raise OrgFileError("empty_file")
-    found = next(((rows, h) for rows in sheets if (h := _find_header(rows))), None)
-    if found is None:
-        raise OrgFileError("no_header")
-    rows, (header, columns) = found
+    rows, (header, columns) = first_table(sheets, _find_header)
     body = [(i + 1, row) for i, row in enumerate(rows) if i > header and not is_blank(row)]
     if len(body) > MAX_DATA_ROWS:
         raise OrgFileError("too_many_rows", {"limit": str(MAX_DATA_ROWS)})
@@ -233,8 +229,7 @@ class _Rejected(Exception):
 
 def _read_row(number: int, row: Row, columns: dict[str, int]) -> OrgRow:
     def get(name: str) -> Cell:
-        col = columns.get(name)
-        return row[col] if col is not None and col < len(row) else None
+        return cell_at(row, columns, name)
 
     name, parent = cell_text(get("name")), cell_text(get("parent"))
     if not name:

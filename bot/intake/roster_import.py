@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.dates import parse_date, parse_month
 from bot.domain.names import MAX_PERSON_NAME
 from bot.domain.text import fold, normalize
+from bot.domain.words import Problem, RowProblem
 from bot.intake.roster_members import (
     Collector,
     ParsedMember,
@@ -30,10 +31,10 @@ from bot.intake.tabular import (
     MAX_SCAN_ROWS,
     Cell,
     ImportFileError,
-    Problem,
     Row,
-    RowProblem,
+    cell_at,
     cell_text,
+    first_table,
     header_key,
     is_blank,
     raw_text,
@@ -220,13 +221,7 @@ def parse_roster_file(file_name: str, data: bytes, *, today: date) -> ParseResul
     """A roster from a CSV or XLSX file: title rows, blank rows and footers are skipped,
     each other row becomes a member or a rejected row. Raises RosterFileError."""
     kind, sheets = read_sheets(file_name, data)
-    if all(is_blank(row) for rows in sheets for row in rows):
-        raise RosterFileError("empty_file")
-    # The first sheet with a recognisable header (a workbook may start with a cover sheet).
-    found = next(((rows, lay) for rows in sheets if (lay := _find_layout(rows))), None)
-    if found is None:
-        raise RosterFileError("no_header")
-    rows, layout = found
+    rows, layout = first_table(sheets, _find_layout)
     body = [(i, row) for i, row in enumerate(rows[layout.data_start :], layout.data_start)]
     body = [(i, row) for i, row in body if not is_blank(row)]
     if not body:
@@ -245,8 +240,7 @@ def _read_row(out: Collector, number: int, row: Row, layout: _Layout, in_footer:
     cols, titles = layout.columns, layout.titles
 
     def get(name: str) -> Cell:
-        col = cols.get(name)
-        return row[col] if col is not None and col < len(row) else None
+        return cell_at(row, cols, name)
 
     stt, name = get("stt"), cell_text(get("name"))
     if "family" in cols and cols["family"] != cols["name"]:

@@ -12,8 +12,8 @@ from datetime import date
 from bot.domain.model import LEAVING_STATUSES, TEMPORARY_STATUSES, MemberStatus
 from bot.domain.names import person_name_problem
 from bot.domain.text import fold, sort_key
+from bot.domain.words import Problem, RowProblem
 from bot.intake.roster_status import StatusEvent
-from bot.intake.tabular import Problem, RowProblem
 
 S = MemberStatus
 

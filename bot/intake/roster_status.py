@@ -14,7 +14,7 @@ from datetime import date
 from bot.domain.dates import last_day_of_month, parse_date, parse_month
 from bot.domain.model import MemberStatus
 from bot.domain.text import fold
-from bot.intake.tabular import Problem
+from bot.domain.words import Problem
 
 S = MemberStatus
 _SH = r"(?:sinh\s+hoat|sh)"

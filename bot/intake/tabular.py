@@ -17,15 +17,17 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain.text import fold, normalize
+from bot.domain.words import Problem
 
 # A cell as read: CSV gives strings; XLSX also gives numbers and (date)times.
 Cell = str | int | float | date | None
 Row = list[Cell]
+T = TypeVar("T")
 
 # Hard limits, so that a huge or hostile file cannot hold the bot for long (#12). Measured
 # on rosters of 2,000 members x 12 columns: 150 kB as XLSX (1.5 MB unpacked, packed 10:1),
@@ -41,27 +43,6 @@ MAX_SCAN_ROWS = 20_000  # physical rows read per sheet before giving up (blank r
 MAX_COLUMNS = 40
 MAX_CELL_CHARS = 1_000  # a cell is cut to this before any other work on its text
 SNIFF_CHARS = 64 * 1024  # of a CSV, for guessing its separator
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A translatable message: a code (documented in PROBLEM_CODES) and its parameters.
-
-    The bot translates the code; parameters are already formatted for display (dates
-    as dd/mm/yyyy, L2).
-    """
-
-    code: str
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """A row that was not imported: its number in the file, its text, and why."""
-
-    row: int
-    raw: str
-    reason: Problem
 
 
 class ImportFileError(Exception):
@@ -326,3 +307,22 @@ def check_archive(data: bytes) -> None:
     sizes = [(p.file_size, p.compress_size) for p in parts]
     if any(u > RATIO_FLOOR and u > MAX_RATIO * max(c, 1) for u, c in [whole, *sizes]):
         raise ImportFileError("file_overpacked", {"ratio": str(MAX_RATIO)})
+
+
+def first_table(
+    sheets: list[list[Row]], find: Callable[[list[Row]], T | None]
+) -> tuple[list[Row], T]:
+    """The rows of the first sheet in which `find` recognises a header (a workbook may start
+    with a cover sheet), and what it found. ImportFileError "empty_file" or "no_header"."""
+    if all(is_blank(row) for rows in sheets for row in rows):
+        raise ImportFileError("empty_file")
+    found = next(((rows, h) for rows in sheets if (h := find(rows)) is not None), None)
+    if found is None:
+        raise ImportFileError("no_header")
+    return found
+
+
+def cell_at(row: Row, columns: Mapping[str, int], name: str) -> Cell:
+    """The row's cell in the column found for `name`; None where there is none."""
+    col = columns.get(name)
+    return row[col] if col is not None and col < len(row) else None

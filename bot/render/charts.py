@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
+from bot.domain.report import Report, TrendPoint
 from bot.render.i18n import Translator
-from bot.services.report import Report, TrendPoint
 
 CHART_MONTHS = 12
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 5.6, 100  # 1000 × 560 px: sharp in Telegram, small file

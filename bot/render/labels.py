@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from bot.domain.meeting_rules import Grade
 from bot.domain.model import CellType, MemberStatus, OrgKind, Role
-from bot.intake.tabular import Problem
-from bot.render.i18n import N_
+from bot.domain.words import N_, Problem
 
 STATUS = {
     MemberStatus.OFFICIAL: N_("official"),

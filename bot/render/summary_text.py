@@ -13,10 +13,10 @@ from fractions import Fraction
 
 from bot.domain.meeting_rules import Grade
 from bot.domain.model import CellType
+from bot.domain.report import Report
 from bot.domain.summary import Breakdown, CellFacts, Period, YearMonth, month_state
 from bot.render import labels
 from bot.render.i18n import Translator
-from bot.services.report import Report
 
 LIMIT = 4096  # Telegram's limit for a message, in UTF-16 code units
 BUDGET = 3900  # what a part may hold, leaving room for "(2/3)"

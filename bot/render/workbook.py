@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.domain.meeting_rules import Grade, RuleProfile
 from bot.domain.model import CellType
+from bot.domain.report import Report
 from bot.domain.summary import (
     Breakdown,
     CellFacts,
@@ -38,7 +39,6 @@ from bot.render.i18n import Translator
 from bot.render.labels import CELL_TYPE
 from bot.render.summary_text import period_title
 from bot.render.xlsx import text_cell
-from bot.services.report import Report
 
 # M9: the source strings of handlers/meeting_details.py, which bot/ may not import; the
 # same msgids share one translation.

@@ -25,8 +25,8 @@ from bot.domain.orgtree import effective_settings
 from bot.domain.reminders import ReminderSettings, is_quiet
 from bot.render.callbacks import Month, Nudge
 from bot.render.i18n import Translator, resolve_locale, translator
-from bot.services.outbox import UNREACHABLE, Outgoing, send_all
-from storage import orgs, reminders, warnings
+from bot.services.outbox import UNREACHABLE, Outgoing, claim, send_all
+from storage import deliveries, orgs, reminders, warnings
 from storage.models import Org
 
 log = logging.getLogger(__name__)
@@ -170,16 +170,9 @@ async def plan_digest(app_data: Any, now_utc: datetime) -> list[Outgoing]:
                 text = digest_text(tr, org.name, [c.name for c in late], year, month)
                 buttons = digest_button(tr, org.id, year, month)
                 draft = Outgoing(0, person.user_id, text, buttons)
-                claimed = await reminders.claim(
-                    session,
-                    chat_id=person.user_id,
-                    key=key[org.id],
-                    kind="digest",
-                    org_id=org.id,
-                    payload=draft.payload,
-                )
+                claimed = await claim(session, draft, key[org.id], "digest", org.id)
                 if claimed is not None:
-                    out.append(Outgoing(claimed, person.user_id, text, buttons))
+                    out.append(claimed)
     return out
 
 
@@ -218,27 +211,22 @@ async def nudge_cells(
             tr = translator(resolve_locale(person.locale, person.language_code, default_locale))
             text, buttons = nudge_message(tr, cell, year, month)
             draft = Outgoing(0, person.user_id, text, buttons)
-            claimed = await reminders.claim(
-                session,
-                chat_id=person.user_id,
-                key=f"nudge:{cell.id}:{period(year, month)}",
-                kind="nudge",
-                org_id=cell.id,
-                payload=draft.payload,
+            claimed = await claim(
+                session, draft, f"nudge:{cell.id}:{period(year, month)}", "nudge", cell.id
             )
             if claimed is not None:
-                items.append(Outgoing(claimed, person.user_id, text, buttons))
-                cell_of[claimed] = cell.id
+                items.append(claimed)
+                cell_of[claimed.delivery_id] = cell.id
                 won = True
         if people.get(cell.id) and not won:
             before += 1
     reached: set[int] = set()
     for o in await send_all(bot, items):
-        await reminders.finish(
+        await deliveries.finish(
             session, o.item.delivery_id, o.state, message_id=o.message_id, error=o.error
         )
         if o.state in UNREACHABLE:
-            await reminders.mark_unreachable(session, o.item.chat_id, now)
+            await deliveries.mark_unreachable(session, o.item.chat_id, now)
         if o.state in ("sent", "retry"):  # "retry": the next tick sends it again
             reached.add(cell_of[o.item.delivery_id])
     return Nudged(len(late), len(reached), before, len(late) - len(reached) - before)

@@ -9,9 +9,10 @@ import asyncio
 import base64
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
@@ -23,7 +24,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from storage.reminders import Claim, claim_many
+from storage import deliveries
+from storage.deliveries import Claim, claim_many
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +58,36 @@ class Outgoing:
 
 
 def won(drafts: Sequence[Outgoing], ids: Sequence[int | None]) -> list[Outgoing]:
-    """The drafts whose claims this caller won (storage.reminders.claim_many's answer, in the
+    """The drafts whose claims this caller won (storage.deliveries.claim_many's answer, in the
     same order), each with its delivery id."""
     return [replace(d, delivery_id=i) for d, i in zip(drafts, ids, strict=True) if i is not None]
+
+
+async def claim(
+    session: AsyncSession, draft: Outgoing, key: str, kind: str, org_id: int | None
+) -> Outgoing | None:
+    """Claim one message in the caller's transaction: the draft with its delivery id, or None
+    when its (chat, key) was claimed before (at most once, ever)."""
+    claimed = await deliveries.claim(
+        session, chat_id=draft.chat_id, key=key, kind=kind, org_id=org_id, payload=draft.payload
+    )
+    return None if claimed is None else replace(draft, delivery_id=claimed)
+
+
+@dataclass
+class Batch:
+    """Messages to claim together in a transaction of their own (claim_apart)."""
+
+    drafts: list[Outgoing] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def add(self, draft: Outgoing, key: str, kind: str, org_id: int | None) -> None:
+        self.drafts.append(draft)
+        self.claims.append(Claim(draft.chat_id, key, kind, org_id, draft.payload))
+
+    async def claim(self, sessions: Any) -> list[Outgoing]:
+        """The drafts this caller won, with their delivery ids."""
+        return await claim_apart(sessions, self.drafts, self.claims) if self.claims else []
 
 
 async def claim_apart(

@@ -29,7 +29,7 @@ from bot.services.memory import release
 from bot.services.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.services.summaries import summary_batches
 from bot.services.warnings import warning_batches
-from storage import reminders
+from storage import deliveries, reminders
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
         people = await reminders.recipients(session, [c.org.id for c in cells])
         retries = [
             Outgoing.from_payload(row.id, row.chat_id, row.payload)
-            for row in await reminders.take_retries(session, max_attempts=MAX_ATTEMPTS)
+            for row in await deliveries.take_retries(session, max_attempts=MAX_ATTEMPTS)
             if row.payload
         ]
     if retries:  # taken before this tick sends anything: a failure now waits for the next
@@ -100,8 +100,7 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
     del retries
     cells = [c for c in cells if people.get(c.org.id)]
     for start in range(0, len(cells), BATCH_CELLS):
-        drafts: list[Outgoing] = []
-        claims: list[reminders.Claim] = []
+        batch = outbox.Batch()
         for info in cells[start : start + BATCH_CELLS]:
             rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
             if is_quiet(now, rs):
@@ -124,26 +123,11 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
                         today=today,
                     )
                     draft = Outgoing(0, person.user_id, text, buttons)
-                    drafts.append(draft)
-                    claims.append(
-                        reminders.Claim(
-                            person.user_id, item.key, item.kind.value, info.org.id, draft.payload
-                        )
-                    )
-        if not claims:
-            continue
-        out = await outbox.claim_apart(app_data.sessions, drafts, claims)
-        del claims, drafts
+                    batch.add(draft, item.key, item.kind.value, info.org.id)
+        out = await batch.claim(app_data.sessions)
+        del batch
         if out:
             yield out
-
-
-async def plan_and_claim(app_data: Any, now_utc: datetime) -> list[Outgoing]:
-    """All of plan_batches at once: what this caller won the claims for (and retries)."""
-    out: list[Outgoing] = []
-    async for batch in plan_batches(app_data, now_utc):
-        out += batch
-    return out
 
 
 _UNREACHABLE_NOTICE = {
@@ -165,20 +149,20 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
     notices: list[Outgoing] = []
     settings = app_data.settings
     async with app_data.sessions() as session, session.begin():
-        finished: list[reminders.Finish] = []
+        finished: list[deliveries.Finish] = []
         for o in outcomes:
             state = o.state
             if o.state == "migrated" and o.new_chat_id is not None:
-                await reminders.migrate_chat(session, o.item.chat_id, o.new_chat_id)
+                await deliveries.migrate_chat(session, o.item.chat_id, o.new_chat_id)
                 state = "retry"
-            finished.append(reminders.Finish(o.item.delivery_id, state, o.message_id, o.error))
-        await reminders.finish_many(session, finished)
+            finished.append(deliveries.Finish(o.item.delivery_id, state, o.message_id, o.error))
+        await deliveries.finish_many(session, finished)
         for o in outcomes:
             if o.state not in outbox.UNREACHABLE:
                 continue
-            if not await reminders.mark_unreachable(session, o.item.chat_id, now_utc):
+            if not await deliveries.mark_unreachable(session, o.item.chat_id, now_utc):
                 continue
-            found = await reminders.blocked_context(session, o.item.delivery_id)
+            found = await deliveries.blocked_context(session, o.item.delivery_id)
             if found is None:
                 continue
             cell, who = found
@@ -190,16 +174,10 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
                     who=html.escape(who, quote=False), cell=html.escape(cell.name, quote=False)
                 )
                 draft = Outgoing(0, admin.user_id, text)
-                claimed = await reminders.claim(
-                    session,
-                    chat_id=admin.user_id,
-                    key=f"blocked:{o.item.chat_id}:{now_utc:%Y%m%d%H%M}",
-                    kind="blocked",
-                    org_id=cell.id,
-                    payload=draft.payload,
-                )
+                key = f"blocked:{o.item.chat_id}:{now_utc:%Y%m%d%H%M}"
+                claimed = await outbox.claim(session, draft, key, "blocked", cell.id)
                 if claimed is not None:
-                    notices.append(Outgoing(claimed, admin.user_id, text))
+                    notices.append(claimed)
     return notices
 
 

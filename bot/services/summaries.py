@@ -30,8 +30,9 @@ from bot.render.i18n import resolve_locale, translator
 from bot.render.summary_text import recap_text, report_texts
 from bot.services import outbox
 from bot.services.outbox import Outgoing
+from bot.services.profiles import rule_profile
 from bot.services.report import build
-from storage import orgs, reminders, reports, warnings
+from storage import reminders, reports, warnings
 from storage.models import Org
 from storage.reminders import Node
 
@@ -86,17 +87,6 @@ def part_keys(node_id: int, period: Period, n: int) -> list[str]:
     return [f"sum:{node_id}:{period.key}:{i}" for i in range(1, n + 1)]
 
 
-async def _claim(
-    session: AsyncSession, item: Outgoing, key: str, kind: str, org_id: int
-) -> Outgoing | None:
-    claimed = await reminders.claim(
-        session, chat_id=item.chat_id, key=key, kind=kind, org_id=org_id, payload=item.payload
-    )
-    if claimed is None:
-        return None
-    return Outgoing(claimed, item.chat_id, item.text, item.buttons, item.photo)
-
-
 async def _group_summaries(
     session: AsyncSession, tree: Sequence[Node], by_id: dict[int, Node], now: datetime, locale: str
 ) -> list[Outgoing]:
@@ -125,7 +115,9 @@ async def _group_summaries(
         texts = report_texts(report, tr)
         items: list[Outgoing | None] = []
         for text, key in zip(texts, part_keys(node.id, period, len(texts)), strict=True):
-            items.append(await _claim(session, Outgoing(0, chat, text), key, "summary", node.id))
+            items.append(
+                await outbox.claim(session, Outgoing(0, chat, text), key, "summary", node.id)
+            )
         if items[0] is None:  # another instance claimed it meanwhile
             continue
         if period.kind == "month":
@@ -133,7 +125,9 @@ async def _group_summaries(
 
             chart = Outgoing(0, chat, chart_caption(report, tr), photo=compliance_chart(report, tr))
             items.append(
-                await _claim(session, chart, f"sum:{node.id}:{period.key}:png", "chart", node.id)
+                await outbox.claim(
+                    session, chart, f"sum:{node.id}:{period.key}:png", "chart", node.id
+                )
             )
         out += [i for i in items if i is not None]
     return out
@@ -187,7 +181,7 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
             if root_id not in profiles:
                 root = await session.get(Org, root_id)
                 assert root is not None
-                profiles[root_id] = await orgs.rule_profile(session, root)
+                profiles[root_id] = await rule_profile(session, root)
             branch = await session.get(Org, branch_id)
             assert branch is not None
             found = await reports.cell_facts(
@@ -196,22 +190,14 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
             facts = [f for f in found if f.id in wanted and f.due(ym)]
             del found
         for start in range(0, len(facts), RECAP_BATCH):
-            drafts: list[Outgoing] = []
-            claims: list[reminders.Claim] = []
+            batch = outbox.Batch()
             for cell in facts[start : start + RECAP_BATCH]:
                 for person in waiting[cell.id]:
                     tr = translator(resolve_locale(person.locale, person.language_code, locale))
                     draft = Outgoing(0, person.user_id, recap_text(cell, ym, so_far, tr))
-                    drafts.append(draft)
-                    claims.append(
-                        reminders.Claim(
-                            person.user_id, key[cell.id], "recap", cell.id, draft.payload
-                        )
-                    )
-            if not claims:
-                continue
-            out = await outbox.claim_apart(app_data.sessions, drafts, claims)
-            del claims, drafts
+                    batch.add(draft, key[cell.id], "recap", cell.id)
+            out = await batch.claim(app_data.sessions)
+            del batch
             if out:
                 yield out
         del facts
@@ -236,12 +222,3 @@ async def summary_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[Pla
         yield Planned([], batch)
     if ordered or recaps:
         log.info("summaries: %s group messages, %s recaps claimed", len(ordered), recaps)
-
-
-async def plan_summaries(app_data: Any, now_utc: datetime) -> Planned:
-    """All of summary_batches at once."""
-    planned = Planned([], [])
-    async for batch in summary_batches(app_data, now_utc):
-        planned.ordered += batch.ordered
-        planned.unordered += batch.unordered
-    return planned

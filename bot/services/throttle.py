@@ -4,7 +4,7 @@ Pure bookkeeping on a monotonic clock, no Telegram and no database: bot.app.proc
 `check` before an update takes a worker or opens a transaction, and handlers/flood.py tells
 the person when they went over.
 
-**Per person** (bot.app.settings: CHIBO_FLOOD_BURST, CHIBO_FLOOD_PER_MINUTE), from what a fast
+**Per person** (bot.services.settings: CHIBO_FLOOD_BURST, CHIBO_FLOOD_PER_MINUTE), from what a fast
 person does. The longest run of updates a secretary sends is logging a meeting: four to reach
 the attendance screen (/start, 📝 Ghi sinh hoạt, the type, the date), one tap per absent
 member, two to confirm and save, each answered (the screen redrawn) before the next. Tapping

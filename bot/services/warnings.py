@@ -21,12 +21,12 @@ from bot.domain.history import MemberMeeting, Presence
 from bot.domain.meeting_rules import RuleProfile
 from bot.domain.model import Role
 from bot.domain.reminders import ReminderSettings, is_quiet
+from bot.domain.year_flags import MemberRecord
 from bot.render.i18n import Translator, resolve_locale, translator
-from bot.services import outbox
+from bot.services import outbox, year_flags
 from bot.services.outbox import Outgoing
-from storage import reminders, warnings
+from storage import deliveries, reminders, warnings
 from storage.reminders import Node, Recipient
-from storage.warnings import MemberRecord
 
 log = logging.getLogger(__name__)
 
@@ -168,13 +168,13 @@ async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[lis
             awake[info.org.id] = info.org
             profiles[info.org.id] = profile
         del cells
-        candidates = await warnings.year_candidates(session, now.year, profiles)
+        candidates = await year_flags.year_candidates(session, now.year, profiles)
     total = 0
     for start in range(0, len(candidates), BATCH_MEMBERS):
         drafts: list[Outgoing] = []
-        claims: list[reminders.Claim] = []
+        claims: list[deliveries.Claim] = []
         async with app_data.sessions() as session, session.begin():
-            found = await warnings.year_records(
+            found = await year_flags.year_records(
                 session,
                 now.year,
                 profiles=profiles,
@@ -214,10 +214,10 @@ async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[lis
                         draft = Outgoing(0, person.user_id, text, buttons)
                         drafts.append(draft)
                         claims.append(
-                            reminders.Claim(person.user_id, key, kind, cell.id, draft.payload)
+                            deliveries.Claim(person.user_id, key, kind, cell.id, draft.payload)
                         )
             del found, people, done
-            won = await reminders.claim_many(session, claims)
+            won = await deliveries.claim_many(session, claims)
         del claims
         out = outbox.won(drafts, won)
         del drafts
