@@ -134,13 +134,6 @@ async def move(session: AsyncSession, org: Org, new_parent: Org, *, actor_id: in
     )
 
 
-async def roots(session: AsyncSession) -> list[Org]:
-    rows = await session.scalars(
-        select(Org).where(Org.parent_id.is_(None), Org.archived_at.is_(None)).order_by(Org.id)
-    )
-    return list(rows)
-
-
 async def children(session: AsyncSession, org: Org) -> list[Org]:
     rows = await session.scalars(
         select(Org).where(Org.parent_id == org.id, Org.archived_at.is_(None)).order_by(Org.name_key)
@@ -198,13 +191,6 @@ async def link_group(
     if previous is not None and previous.id != org.id:
         await update_fields(session, previous, actor_id=actor_id, group_chat_id=None)
     await update_fields(session, org, actor_id=actor_id, group_chat_id=chat_id)
-
-
-async def migrate_group_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
-    """ChatMigrated: the group became a supergroup with a new id."""
-    await session.execute(
-        update(Org).where(Org.group_chat_id == old_chat_id).values(group_chat_id=new_chat_id)
-    )
 
 
 async def rule_profile(
