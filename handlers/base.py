@@ -16,7 +16,8 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
@@ -32,20 +33,33 @@ from bot.domain.access import Access
 from bot.render.callbacks import Callback
 from bot.render.callbacks import Stale as Stale  # raised by every handler module
 from bot.render.i18n import Translator, resolve_locale, translator
+from bot.services import flows, people
+from bot.services.refusals import Refused as Refused  # raised by every handler module
 from handlers.context import BotContext
-from storage import flows, users
-from storage.models import FlowState, User
+
+if TYPE_CHECKING:
+    from storage.models import FlowState, User
 
 log = logging.getLogger(__name__)
 
 _INT_ARG = re.compile(r"-?[0-9]{1,10}")
 
+
+class Answer(StrEnum):
+    """✅ / ✖️ on a confirmation ("ms:ok:<token>", "ms:no:<token>")."""
+
+    OK = "ok"
+    NO = "no"
+
+
+def choice_pattern(prefix: str, words: type[StrEnum]) -> str:
+    """The pattern of a kind whose first field is one of a few words, routed as one
+    ("^ms:(ok|no)(:|$)"): the authorization matrix knows the handlers by these keys."""
+    return f"^{prefix}:({'|'.join(w.value for w in words)})(:|$)"
+
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 Button = tuple[str, str]  # (label, callback data)
-
-
-class Refused(Exception):
-    """The caller may not act on what they asked for (nothing is changed, nothing shown)."""
 
 
 def esc(text: str) -> str:
@@ -107,11 +121,15 @@ class Turn:
         msg = self.update.effective_message
         return (msg.text or "") if msg else ""
 
+    @property
+    def profile(self) -> people.Profile:
+        return _profile(self.update)
+
     async def remember(self) -> User:
         """The caller's users row, made now if they had none: for a step that keeps
         something of a stranger (an accepted invite, a chosen language)."""
         if self.user is None:
-            self.user = await users.add_user(self.session, self.user_id, _profile(self.update))
+            self.user = await people.remember(self.session, self.user_id, self.profile)
         return self.user
 
     # --- language --------------------------------------------------------------
@@ -144,7 +162,7 @@ class Turn:
     # --- flow state ------------------------------------------------------------
     async def flow(self) -> FlowState | None:
         if not self._flow_loaded:
-            self._flow = await flows.get(self.session, self.user_id, self.chat_id)
+            self._flow = await flows.current(self.session, self.user_id, self.chat_id)
             self._flow_loaded = True
         return self._flow
 
@@ -168,10 +186,7 @@ class Turn:
 
     async def flow_for(self, flow: str, token: str | None = None) -> FlowState:
         """The caller's current flow, which must be `flow` (and carry `token`): else Stale."""
-        state = await self.flow()
-        if state is None or state.flow != flow or (token is not None and state.token != token):
-            raise Stale
-        return state
+        return flows.expect(await self.flow(), flow, token)
 
     # --- answering -------------------------------------------------------------
     async def reply(self, text: str, markup: Markup = None) -> Message:
@@ -254,10 +269,10 @@ def button(kind: type[C], step: Callable[[Turn, C], Awaitable[None]]) -> Step:
     return run
 
 
-def _profile(update: Update) -> users.Profile:
+def _profile(update: Update) -> people.Profile:
     tg_user = update.effective_user
     assert tg_user is not None
-    return users.Profile(
+    return people.Profile(
         tg_user.first_name, tg_user.last_name, tg_user.username, tg_user.language_code
     )
 
@@ -269,8 +284,7 @@ async def open_turn(update: Update, ctx: BotContext, session: AsyncSession) -> T
     data = ctx.bot_data
     if tg_user is None or tg_user.is_bot:
         return Turn(update, ctx, session, None, Access(0), translator(data.settings.default_locale))
-    user = await users.refresh_user(session, tg_user.id, _profile(update))
-    access = await users.load_access(session, tg_user.id) if user else Access(tg_user.id)
+    user, access = await people.identify(session, tg_user.id, _profile(update))
     if user is not None and user.locale:
         data.locales[tg_user.id] = user.locale  # for handlers/flood.py, which reads no database
     chosen = user.locale if user else None

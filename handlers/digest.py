@@ -7,19 +7,17 @@ Nudge (bot/render/callbacks.py): one reminder to the secretary and deputy of eac
 from __future__ import annotations
 
 from bot.render.callbacks import Nudge
+from bot.services import orgs
 from bot.services.digest import nudge_cells
-from storage import orgs
 
-from .base import Refused, Stale, Turn
+from .base import Stale, Turn
 
 
 async def nudge(turn: Turn, data: Nudge) -> None:
     """📣 Nudge them all (admins of that node only)."""
     _ = turn._
     turn.require(turn.is_private)
-    org = await orgs.get(turn.session, data.org)
-    if org is None or org.is_cell or not turn.access.is_admin_of(org.path):
-        raise Refused  # ids in callback data can be forged
+    org = await orgs.admin_committee(turn.session, turn.access, data.org)
     year, month = data.month.year, data.month.month
     today = turn.today
     if (year, month) >= (today.year, today.month):

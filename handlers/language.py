@@ -1,28 +1,40 @@
-"""/language: each person chooses Vietnamese or English (stored, STYLE 8)."""
+"""/language: each person chooses Vietnamese or English (stored, STYLE 8).
+
+Language ("lang:<code>"): a language picked.
+"""
 
 from __future__ import annotations
 
-from bot.render.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, translator
-from storage import users
+import dataclasses
+from typing import ClassVar
 
-from .base import Stale, Turn, inline
+from bot.render.callbacks import Callback
+from bot.render.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, translator
+from bot.services import people
+
+from .base import Turn, inline
 from .menu import main_keyboard
+
+
+@dataclasses.dataclass(frozen=True)
+class Language(Callback):
+    prefix: ClassVar[str] = "lang"
+    locale: str
 
 
 async def ask(turn: Turn) -> None:
     """Offer the languages."""
     _ = turn._
-    buttons = [[(LANGUAGE_NAMES[loc], f"lang:{loc}") for loc in SUPPORTED_LOCALES]]
+    buttons = [[(LANGUAGE_NAMES[loc], Language(loc).pack()) for loc in SUPPORTED_LOCALES]]
     await turn.reply(_("Choose your language:"), inline(buttons))
 
 
-async def choose(turn: Turn) -> None:
-    """lang:<code> — store the choice and answer in the new language."""
-    locale = turn.arg(1)
-    if locale not in SUPPORTED_LOCALES:
-        raise Stale
-    # A choice must be kept, so a stranger who makes one gets a users row (#12).
-    await users.set_locale(turn.session, await turn.remember(), locale)
+async def choose(turn: Turn, data: Language) -> None:
+    """Store the choice and answer in the new language."""
+    locale = data.locale
+    # A choice must be kept, so a stranger who makes one gets a users row (#12); an unknown
+    # language is Stale, and the row rolls back with it.
+    await people.choose_language(turn.session, await turn.remember(), locale)
     turn.ctx.bot_data.locales[turn.user_id] = locale
     turn.t = translator(locale)
     _ = turn._

@@ -1,49 +1,80 @@
 """Change a member's status from a date (R1): history is kept, nothing is deleted.
 
-ms:s:<member> → status buttons → ms:p:<member>:<status> → date (typed or "today")
-→ [end date for temporary statuses] → confirm ms:ok:<token> / ms:no:<token>.
+ChangeStatus (ms:s:<member>, handlers/roster.py) → status buttons → PickStatus
+(ms:p:<member>:<status>) → date (typed or StatusDate "ms:d:<token>:today") → [end date for
+temporary statuses, "ms:d:<token>:none"] → SaveStatus (ms:ok:<token> / ms:no:<token>).
 States: see member_status.mmd.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from enum import StrEnum
+from typing import ClassVar
 
 from bot.domain.dates import parse_date
 from bot.domain.model import LEAVING_STATUSES, TEMPORARY_STATUSES, MemberStatus
 from bot.domain.roster import NewSpan
 from bot.render import labels
-from storage import members
+from bot.render.callbacks import Callback
+from bot.services import roster
 
-from .base import Stale, Turn, esc, inline
-from .roster import render_member, roster_member
+from .base import Answer, Stale, Turn, choice_pattern, esc, inline
+from .roster import ChangeStatus, MemberCard, render_member, roster_member
 
 FLOW = "status"
 
 
-async def choose_status(turn: Turn) -> None:
-    """ms:s:<member> — which status?"""
+@dataclasses.dataclass(frozen=True)
+class PickStatus(Callback):
+    prefix: ClassVar[str] = "ms:p"
+    member: int
+    status: MemberStatus
+
+
+class DateChoice(StrEnum):
+    TODAY = "today"  # the start date
+    NONE = "none"  # no end date
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusDate(Callback):
+    prefix: ClassVar[str] = "ms:d"
+    token: str
+    choice: DateChoice
+
+
+@dataclasses.dataclass(frozen=True)
+class SaveStatus(Callback):
+    prefix: ClassVar[str] = "ms"
+    answer: Answer
+    token: str
+
+    @classmethod
+    def pattern(cls) -> str:
+        return choice_pattern(cls.prefix, Answer)
+
+
+async def choose_status(turn: Turn, data: ChangeStatus) -> None:
+    """Which status?"""
     _ = turn._
-    member, _cell = await roster_member(turn, turn.int_arg(2))
+    member, _cell = await roster_member(turn, data.member)
     statuses = list(MemberStatus)
     rows = [
-        [(_(labels.STATUS_SHORT[s]), f"ms:p:{member.id}:{s.value}") for s in statuses[i : i + 2]]
+        [(_(labels.STATUS_SHORT[s]), PickStatus(member.id, s).pack()) for s in statuses[i : i + 2]]
         for i in range(0, len(statuses), 2)
     ]
-    rows.append([("« " + _("Back"), f"ros:m:{member.id}")])
+    rows.append([("« " + _("Back"), MemberCard(member.id).pack())])
     await turn.show(
         _("New status for comrade {name}:").format(name=esc(member.full_name)), inline(rows)
     )
 
 
-async def picked_status(turn: Turn) -> None:
-    """ms:p:<member>:<status> — ask from which date."""
-    member, _cell = await roster_member(turn, turn.int_arg(2))
-    try:
-        status = MemberStatus(turn.arg(3))
-    except ValueError:
-        raise Stale from None
-    state = await turn.start_flow(FLOW, "from", member_id=member.id, status=status.value)
+async def picked_status(turn: Turn, data: PickStatus) -> None:
+    """Ask from which date."""
+    member, _cell = await roster_member(turn, data.member)
+    state = await turn.start_flow(FLOW, "from", member_id=member.id, status=data.status.value)
     await ask_date(turn, state.token, "from")
 
 
@@ -51,20 +82,19 @@ async def ask_date(turn: Turn, token: str, which: str) -> None:
     _ = turn._
     if which == "from":
         text = _("From which date? Type it (e.g. 03/02/2026) or press Today.")
-        rows = [[(_("Today"), f"ms:d:{token}:today")]]
+        rows = [[(_("Today"), StatusDate(token, DateChoice.TODAY).pack())]]
     else:
         text = _("Until which date (inclusive)? Type it, or press No end date.")
-        rows = [[(_("No end date"), f"ms:d:{token}:none")]]
+        rows = [[(_("No end date"), StatusDate(token, DateChoice.NONE).pack())]]
     await turn.reply(text, inline(rows))
 
 
-async def date_button(turn: Turn) -> None:
-    """ms:d:<token>:today|none"""
-    state = await turn.flow_for(FLOW, turn.arg(2))
-    choice = turn.arg(3)
-    if state.step == "from" and choice == "today":
+async def date_button(turn: Turn, data: StatusDate) -> None:
+    """Today (the start) or no end date."""
+    state = await turn.flow_for(FLOW, data.token)
+    if state.step == "from" and data.choice == DateChoice.TODAY:
         await _take_date(turn, turn.today)
-    elif state.step == "until" and choice == "none":
+    elif state.step == "until" and data.choice == DateChoice.NONE:
         await _take_date(turn, None)
     else:
         raise Stale
@@ -126,16 +156,22 @@ async def show_confirm(turn: Turn) -> None:
         text += "\n\n" + _(
             "From that date the comrade no longer counts in the cell's meetings. The history is kept."
         )
-    rows = [[(_("✅ Save"), f"ms:ok:{state.token}"), (_("✖️ Cancel"), f"ms:no:{state.token}")]]
+    rows = [
+        [
+            (_("✅ Save"), SaveStatus(Answer.OK, state.token).pack()),
+            (_("✖️ Cancel"), SaveStatus(Answer.NO, state.token).pack()),
+        ]
+    ]
     await turn.reply(text, inline(rows))
 
 
-async def confirm(turn: Turn) -> None:
-    """ms:ok:<token> / ms:no:<token>"""
+async def confirm(turn: Turn, data: SaveStatus) -> None:
+    """✅ Save / ✖️ Cancel."""
     _ = turn._
-    state = await turn.flow_for(FLOW, turn.arg(2))
-    member, _cell = await roster_member(turn, int(state.data["member_id"]))
-    if turn.arg(1) == "no":
+    state = await turn.flow_for(FLOW, data.token)
+    member_id = int(state.data["member_id"])
+    await roster_member(turn, member_id)
+    if data.answer == Answer.NO:
         await turn.finish_flow()
         await turn.show(_("Cancelled. Nothing was changed."))
         return
@@ -147,9 +183,8 @@ async def confirm(turn: Turn) -> None:
         date.fromisoformat(state.data["start"]),
         date.fromisoformat(until) if until else None,
     )
-    await members.add_status(turn.session, member, span, actor_id=turn.user_id)
+    member = await roster.change_status(turn.session, turn.access, member_id, span)
     await turn.finish_flow()
-    await turn.session.refresh(member, ["statuses"])
 
     async def confirm() -> None:
         await turn.show(_("Saved."))

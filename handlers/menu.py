@@ -6,8 +6,9 @@ from telegram import ReplyKeyboardMarkup
 
 from bot.domain.model import ROSTER_ROLES, Role
 from bot.render.i18n import N_
+from bot.services import people
 
-from .base import Turn, esc
+from .base import Stale, Turn, esc
 
 MENU_MEETING = N_("📝 Log a meeting")
 MENU_ROSTER = N_("👥 Members")
@@ -67,15 +68,11 @@ def stranger_text(turn: Turn) -> str:
 
 
 async def roles_text(turn: Turn) -> str:
-    from storage import orgs
-
     _ = turn._
-    lines = []
-    for grant in turn.access.grants:
-        org = await orgs.get(turn.session, grant.org_id)
-        if org is not None:
-            lines.append("• " + _(ROLE_TITLES[grant.role]).format(org=f"<b>{esc(org.name)}</b>"))
-    return "\n".join(lines)
+    return "\n".join(
+        "• " + _(ROLE_TITLES[role]).format(org=f"<b>{esc(org.name)}</b>")
+        for role, org in await people.roles(turn.session, turn.access)
+    )
 
 
 async def send_main_menu(turn: Turn, greeting: str | None = None) -> None:
@@ -155,6 +152,4 @@ async def unknown_command(turn: Turn) -> None:
 
 async def unknown_button(turn: Turn) -> None:
     """Callback data no handler knows: an old or forged button."""
-    from .base import Stale
-
     raise Stale

@@ -7,35 +7,33 @@ bot/render/callbacks.py since the reminders carry them.
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.domain.holidays import holiday_name
 from bot.render.callbacks import MoveMeeting, MoveMeetingTo
-from storage import reminders
+from bot.services import schedule
+from bot.services.schedule import MoveProblem
 
 from .base import Turn, esc, inline
 from .calendar import WEEKDAYS, month_grid
-from .meeting_log import log_cell
 
 
-def within_reach(day: date, today: date) -> bool:
-    """M7: the buttons move this month's meeting (or, from a reminder sent at a month's end,
-    the next month's) to another day of the same month; nothing further ahead."""
-    months = (day.year - today.year) * 12 + day.month - today.month
-    return 0 <= months <= 1
+def _problem_text(turn: Turn, problem: MoveProblem) -> str:
+    _ = turn._
+    if problem == MoveProblem.OVER:
+        return _("That month is over; the meeting can no longer be moved.")
+    if problem == MoveProblem.PASSED:
+        return _("That day has passed. Please choose a later day of the month.")
+    return _("Only a meeting of this month or the next can be moved.")
 
 
 async def choose_day(turn: Turn, data: MoveMeeting) -> None:
     """The month's calendar for the cell."""
     _ = turn._
-    cell = await log_cell(turn, data.cell)
+    cell = await schedule.meeting_cell(turn.session, turn.access, data.cell)
     first = data.month
     today = turn.today
-    if (first.year, first.month) < (today.year, today.month):
-        await turn.say(_("That month is over; the meeting can no longer be moved."))
-        return
-    if not within_reach(first, today):
-        await turn.say(_("Only a meeting of this month or the next can be moved."))
+    problem = schedule.month_problem(first, today)
+    if problem is not None:
+        await turn.say(_problem_text(turn, problem))
         return
     rows = month_grid(
         first.year,
@@ -55,16 +53,13 @@ async def choose_day(turn: Turn, data: MoveMeeting) -> None:
 async def move_to(turn: Turn, data: MoveMeetingTo) -> None:
     """Move the month's meeting to the day picked."""
     _ = turn._
-    cell = await log_cell(turn, data.cell)
     day = data.day
-    today = turn.today
-    if day < today:
-        await turn.say(_("That day has passed. Please choose a later day of the month."))
+    problem = await schedule.move_meeting(
+        turn.session, turn.access, data.cell, day, today=turn.today
+    )
+    if problem is not None:
+        await turn.say(_problem_text(turn, problem))
         return
-    if not within_reach(day, today):  # forged data (#12): the calendar offers no such day
-        await turn.say(_("Only a meeting of this month or the next can be moved."))
-        return
-    await reminders.move_meeting(turn.session, cell, day, actor_id=turn.user_id)
     lines = [
         _(
             "The meeting of {month} is now on {date}. The reminders will follow the new date."

@@ -5,59 +5,77 @@ secretaries and deputies get their own cell. The period is a button (this or las
 a quarter, a year) or a typed month ("10/2026"); the text comes at once, the chart and
 the workbook on a button. A group only ever gets cells and counts (S2).
 
-rp:n:<node> choose the period · rp:p:<node>:<period> the text · rp:f:<node>:<period>:png|xlsx
-Typed month: flow "report", step "month". States: see reports.mmd.
+ReportOf (rp:n:<node>) choose the period · ReportText (rp:p:<node>:<period>) the text ·
+ReportFile (rp:f:<node>:<period>:png|xlsx|people). Typed month: flow "report", step "month".
+Who may have which report where: bot/services/reporting.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
 from telegram import InputFile
 
 from bot.domain.dates import parse_month
-from bot.domain.model import ROSTER_ROLES
 from bot.domain.summary import Period
+from bot.render.callbacks import Callback
 from bot.render.summary_text import period_title, report_texts
-from bot.services import profiles
+from bot.services import orgs, reporting
 from bot.services.memory import release
 from bot.services.report import Report, build
-from storage import orgs, reports
-from storage.models import Org
+from bot.services.reporting import PEOPLE_MAX_CELLS
 
-from .base import Button, Refused, Stale, Turn, esc, inline
+from .base import Button, Turn, esc, inline
+
+if TYPE_CHECKING:
+    from storage.models import Org
 
 FLOW = "report"
-PEOPLE_MAX_CELLS = 300  # the per-person sheet is for a commune, not a province
 BIG_REPORT = 500  # cells: after a report this big, memory goes back to the system
 
 
-def may_report(turn: Turn, org: Org) -> bool:
-    """Admins of the node or above; a cell's secretary or deputy for their cell."""
-    if turn.access.is_admin_of(org.path):
-        return True
-    return org.is_cell and turn.access.holds(org.id, ROSTER_ROLES)
+@dataclasses.dataclass(frozen=True)
+class ReportOf(Callback):
+    prefix: ClassVar[str] = "rp:n"
+    org: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportText(Callback):
+    prefix: ClassVar[str] = "rp:p"
+    org: int
+    period: str  # Period.key
+
+
+class FileKind(StrEnum):
+    CHART = "png"
+    WORKBOOK = "xlsx"
+    PEOPLE = "people"  # the per-person sheet (private chats only, S2)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportFile(Callback):
+    prefix: ClassVar[str] = "rp:f"
+    org: int
+    period: str
+    kind: FileKind
 
 
 async def report_node(turn: Turn, org_id: int) -> Org:
-    """The node, if the caller may have its report here (ids in callbacks can be forged).
-    In a group only the node the group is linked to, and only for its admins."""
-    org = await orgs.get(turn.session, org_id)
-    if org is None or not may_report(turn, org):
-        raise Refused
-    if not turn.is_private:
-        linked = await orgs.by_group_chat(turn.session, turn.chat_id)
-        if linked is None or linked.id != org.id or not turn.access.is_admin_of(org.path):
-            raise Refused
-    return org
+    """The node, if the caller may have its report here (ids in callbacks can be forged)."""
+    group = None if turn.is_private else turn.chat_id
+    return await reporting.report_node(turn.session, turn.access, org_id, group_chat=group)
 
 
 async def start(turn: Turn) -> None:
     """/baocao: pick the node (when there are several), then the period."""
     _ = turn._
     if not turn.is_private:
-        linked = await orgs.by_group_chat(turn.session, turn.chat_id)
+        linked = await orgs.linked_org(turn.session, turn.chat_id)
         if linked is None:
             await turn.reply(_("This group is not linked to an organisation in chibo."))
             return
@@ -67,11 +85,7 @@ async def start(turn: Turn) -> None:
             return
         await ask_period(turn, linked)
         return
-    nodes: list[Org] = []
-    for grant in turn.access.grants:
-        org = await orgs.get(turn.session, grant.org_id)
-        if org is not None and may_report(turn, org) and org not in nodes:
-            nodes.append(org)
+    nodes = await reporting.report_nodes(turn.session, turn.access)
     if not nodes:
         await turn.reply(_("Reports are for the upper committee's admins and cell secretaries."))
         return
@@ -79,13 +93,13 @@ async def start(turn: Turn) -> None:
         await ask_period(turn, nodes[0])
         return
     await turn.reply(
-        _("Report of which organisation?"), inline([[(n.name, f"rp:n:{n.id}")] for n in nodes])
+        _("Report of which organisation?"),
+        inline([[(n.name, ReportOf(n.id).pack())] for n in nodes]),
     )
 
 
-async def picked_node(turn: Turn) -> None:
-    """rp:n:<node>"""
-    await ask_period(turn, await report_node(turn, turn.int_arg(2)))
+async def picked_node(turn: Turn, data: ReportOf) -> None:
+    await ask_period(turn, await report_node(turn, data.org))
 
 
 def period_buttons(turn: Turn, node: Org) -> list[list[Button]]:
@@ -97,7 +111,7 @@ def period_buttons(turn: Turn, node: Org) -> list[list[Button]]:
     t = turn.t
 
     def button(period: Period) -> Button:
-        return (period_title(t, period), f"rp:p:{node.id}:{period.key}")
+        return (period_title(t, period), ReportText(node.id, period.key).pack())
 
     return [
         [
@@ -136,20 +150,9 @@ async def month_text(turn: Turn) -> None:
     await send_text(turn, node, Period.of_month(ym))
 
 
-def _period_arg(turn: Turn, index: int) -> Period:
-    try:
-        period = Period.parse(turn.arg(index))
-    except ValueError:
-        raise Stale from None
-    if period.first_day > turn.today:
-        raise Stale
-    return period
-
-
-async def picked_period(turn: Turn) -> None:
-    """rp:p:<node>:<period>"""
-    node = await report_node(turn, turn.int_arg(2))
-    await send_text(turn, node, _period_arg(turn, 3))
+async def picked_period(turn: Turn, data: ReportText) -> None:
+    node = await report_node(turn, data.org)
+    await send_text(turn, node, reporting.period(data.period, turn.today))
 
 
 async def _build(turn: Turn, node: Org, period: Period) -> Report:
@@ -165,13 +168,18 @@ async def send_text(turn: Turn, node: Org, period: Period) -> None:
     texts = report_texts(report, turn.t)
     buttons = [
         [
-            (_("📈 Chart"), f"rp:f:{node.id}:{period.key}:png"),
-            (_("📥 Excel"), f"rp:f:{node.id}:{period.key}:xlsx"),
+            (_("📈 Chart"), ReportFile(node.id, period.key, FileKind.CHART).pack()),
+            (_("📥 Excel"), ReportFile(node.id, period.key, FileKind.WORKBOOK).pack()),
         ]
     ]
     if turn.is_private:  # names and absences: never in a group (S2)
         buttons.append(
-            [(_("👥 Members' attendance (Excel)"), f"rp:f:{node.id}:{period.key}:people")]
+            [
+                (
+                    _("👥 Members' attendance (Excel)"),
+                    ReportFile(node.id, period.key, FileKind.PEOPLE).pack(),
+                )
+            ]
         )
     for i, text in enumerate(texts):
         await turn.reply(text, inline(buttons) if i == len(texts) - 1 else None)
@@ -185,14 +193,12 @@ def _after(report: Report) -> None:
         asyncio.get_running_loop().call_soon(release)
 
 
-async def send_file(turn: Turn) -> None:
-    """rp:f:<node>:<period>:png|xlsx"""
-    node = await report_node(turn, turn.int_arg(2))
-    period = _period_arg(turn, 3)
-    what = turn.arg(4)
-    if what not in ("png", "xlsx", "people"):
-        raise Stale
-    if what == "people":
+async def send_file(turn: Turn, data: ReportFile) -> None:
+    """The chart, the workbook or the per-person sheet."""
+    node = await report_node(turn, data.org)
+    period = reporting.period(data.period, turn.today)
+    what = data.kind
+    if what == FileKind.PEOPLE:
         await send_people(turn, node, period)
         return
     report = await _build(turn, node, period)
@@ -200,7 +206,7 @@ async def send_file(turn: Turn) -> None:
     bot = turn.ctx.bot
     # matplotlib and openpyxl are imported when a file is first asked for, not at start: a
     # bot that never draws one stays about 50 MB smaller (#6: memory).
-    if what == "png":
+    if what == FileKind.CHART:
         from bot.render.charts import chart_caption, compliance_chart
 
         await bot.send_photo(
@@ -223,30 +229,28 @@ async def send_file(turn: Turn) -> None:
 async def send_people(turn: Turn, node: Org, period: Period) -> None:
     """The per-person sheet: private chats only (S2), a commune's size at most."""
     _ = turn._
-    if not turn.is_private:
-        raise Refused
-    cells = await reports.cells_under(turn.session, node)
-    if len(cells) > PEOPLE_MAX_CELLS:
+    sheet = await reporting.people_sheet(
+        turn.session, node, period, today=turn.today, private=turn.is_private
+    )
+    if sheet is None:
         await turn.say(
             _(
                 "The members' sheet is made for at most {n} cells; please choose a smaller unit."
             ).format(n=PEOPLE_MAX_CELLS)
         )
         return
-    data = await reports.people(
-        turn.session, node, date(period.year, 1, 1), min(period.last_day, turn.today)
-    )
+    data = sheet.data
     from bot.render.person_sheet import person_workbook
 
     content = person_workbook(
         node_name=node.name,
         period=period,
         today=turn.today,
-        cells={c.id: c.name for c in cells},
+        cells={c.id: c.name for c in sheet.cells},
         members=[(m.id, m.cell_id, m.full_name, list(m.statuses)) for m in data.members],
         meetings=[(m.id, m.cell_id, m.held_on, m.kind) for m in data.meetings if m.held_on],
         marks=data.marks,
-        profile=await profiles.rule_profile(turn.session, node),
+        profile=sheet.profile,
         tr=turn.t,
     )
     await turn.answer()

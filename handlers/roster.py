@@ -1,36 +1,87 @@
 """A cell's roster: the list in Vietnamese order (L4), one member's card, renaming.
 
-Callback data: ros:l:<cell>:<page> · ros:m:<member> · ros:rn:<member>
+RosterList (ros:l:<cell>:<page>) · MemberCard (ros:m:<member>) · RenameMember
+(ros:rn:<member>); the list and the card also carry the buttons that start adding members
+(AddMembers, handlers/roster_add.py) and a status change (ChangeStatus,
+handlers/member_status.py), defined here.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
 from bot.domain.model import MemberStatus
-from bot.domain.names import person_name_problem, person_name_refusal
+from bot.domain.names import person_name_refusal
 from bot.domain.roster import RosterLine, roster_on, status_counts
 from bot.domain.text import normalize
 from bot.render import labels
-from storage import members, orgs
-from storage.models import Member, Org
+from bot.render.callbacks import Callback
+from bot.services import roster
+from bot.services.refusals import BadName
 
-from .base import Button, Refused, Turn, esc, inline
+from .base import Button, Turn, choice_pattern, esc, inline
+
+if TYPE_CHECKING:
+    from storage.models import Member, Org
 
 PAGE_SIZE = 30  # a 200-member cell pages; Telegram allows ~100 buttons a message
 
 
+@dataclasses.dataclass(frozen=True)
+class RosterList(Callback):
+    prefix: ClassVar[str] = "ros:l"
+    cell: int
+    page: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberCard(Callback):
+    prefix: ClassVar[str] = "ros:m"
+    member: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RenameMember(Callback):
+    prefix: ClassVar[str] = "ros:rn"
+    member: int
+
+
+class AddHow(StrEnum):
+    ONE = "one"
+    PASTE = "paste"
+    FILE = "file"
+
+
+@dataclasses.dataclass(frozen=True)
+class AddMembers(Callback):
+    """➕ one, 📋 a pasted list, 📎 a file (add:one|paste|file:<cell>)."""
+
+    prefix: ClassVar[str] = "add"
+    how: AddHow
+    cell: int
+
+    @classmethod
+    def pattern(cls) -> str:
+        return choice_pattern(cls.prefix, AddHow)
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangeStatus(Callback):
+    """🔄 Change status (ms:s:<member>)."""
+
+    prefix: ClassVar[str] = "ms:s"
+    member: int
+
+
 async def roster_cell(turn: Turn, cell_id: int) -> Org:
     """The cell, if the caller may keep its roster; otherwise Refused (ids can be forged)."""
-    org = await orgs.get(turn.session, cell_id)
-    if org is None or not org.is_cell or not turn.access.can_keep_roster(org.id, org.path):
-        raise Refused
-    return org
+    return await roster.roster_cell(turn.session, turn.access, cell_id)
 
 
 async def roster_member(turn: Turn, member_id: int) -> tuple[Member, Org]:
-    member = await members.get(turn.session, member_id)
-    if member is None:
-        raise Refused
-    return member, await roster_cell(turn, member.cell_id)
+    return await roster.roster_member(turn.session, turn.access, member_id)
 
 
 def status_mark(turn: Turn, line: RosterLine) -> str:
@@ -42,10 +93,7 @@ def status_mark(turn: Turn, line: RosterLine) -> str:
 async def open_roster(turn: Turn) -> None:
     """👥 Members / /members: the roster of the caller's cell (or a choice of cells)."""
     _ = turn._
-    cells = [
-        c for c in [await orgs.get(turn.session, i) for i in turn.access.cell_ids] if c is not None
-    ]
-    cells = [c for c in cells if c.is_cell and turn.access.can_keep_roster(c.id, c.path)]
+    cells = await roster.roster_cells(turn.session, turn.access)
     if len(cells) == 1:
         await render_list(turn, cells[0], 0)
         return
@@ -55,20 +103,19 @@ async def open_roster(turn: Turn) -> None:
         else:
             await turn.reply(_("You do not keep the roster of any cell."))
         return
-    rows = [[(c.name, f"ros:l:{c.id}:0")] for c in cells]
+    rows = [[(c.name, RosterList(c.id, 0).pack())] for c in cells]
     await turn.reply(_("Which cell?"), inline(rows))
 
 
-async def list_page(turn: Turn) -> None:
-    """ros:l:<cell>:<page>"""
-    cell = await roster_cell(turn, turn.int_arg(2))
-    await render_list(turn, cell, max(turn.int_arg(3), 0))
+async def list_page(turn: Turn, data: RosterList) -> None:
+    cell = await roster_cell(turn, data.cell)
+    await render_list(turn, cell, max(data.page, 0))
 
 
 async def render_list(turn: Turn, cell: Org, page: int, *, fresh: bool = False) -> None:
     """Show a page of the roster (edit the pressed message, or a new one if `fresh`)."""
     _ = turn._
-    rows_db = await members.list_members(turn.session, cell.id)
+    rows_db = await roster.members_of(turn.session, cell)
     current, left = roster_on(((m.id, m.full_name, m.statuses) for m in rows_db), turn.today)
     lines = current + left
     pages = max((len(lines) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -102,18 +149,21 @@ async def render_list(turn: Turn, cell: Org, page: int, *, fresh: bool = False) 
     page_lines = lines[start : start + PAGE_SIZE]
     for i in range(0, len(page_lines), 2):
         buttons.append(
-            [(ln.full_name[:40], f"ros:m:{ln.member_id}") for ln in page_lines[i : i + 2]]
+            [(ln.full_name[:40], MemberCard(ln.member_id).pack()) for ln in page_lines[i : i + 2]]
         )
     nav: list[Button] = []
     if page > 0:
-        nav.append(("« " + _("Previous"), f"ros:l:{cell.id}:{page - 1}"))
+        nav.append(("« " + _("Previous"), RosterList(cell.id, page - 1).pack()))
     if page < pages - 1:
-        nav.append((_("Next") + " »", f"ros:l:{cell.id}:{page + 1}"))
+        nav.append((_("Next") + " »", RosterList(cell.id, page + 1).pack()))
     buttons.append(nav)
     buttons.append(
-        [(_("➕ Add one"), f"add:one:{cell.id}"), (_("📋 Paste a list"), f"add:paste:{cell.id}")]
+        [
+            (_("➕ Add one"), AddMembers(AddHow.ONE, cell.id).pack()),
+            (_("📋 Paste a list"), AddMembers(AddHow.PASTE, cell.id).pack()),
+        ]
     )
-    buttons.append([(_("📎 Send an Excel/CSV file"), f"add:file:{cell.id}")])
+    buttons.append([(_("📎 Send an Excel/CSV file"), AddMembers(AddHow.FILE, cell.id).pack())])
     if fresh:
         await turn.reply(text, inline(buttons))
     else:
@@ -147,8 +197,8 @@ async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> N
     )
     buttons = [
         [
-            (_("🔄 Change status"), f"ms:s:{member.id}"),
-            (_("✏️ Correct the name"), f"ros:rn:{member.id}"),
+            (_("🔄 Change status"), ChangeStatus(member.id).pack()),
+            (_("✏️ Correct the name"), RenameMember(member.id).pack()),
         ],
         [
             (
@@ -156,7 +206,7 @@ async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> N
                 f"mh:m:{member.id}:{turn.today.year}",
             )
         ],
-        [("« " + _("Back to the list"), f"ros:l:{member.cell_id}:0")],
+        [("« " + _("Back to the list"), RosterList(member.cell_id, 0).pack())],
     ]
     if fresh:
         await turn.reply(text, inline(buttons))
@@ -164,15 +214,14 @@ async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> N
         await turn.show(text, inline(buttons))
 
 
-async def member_card(turn: Turn) -> None:
-    """ros:m:<member>"""
-    member, _cell = await roster_member(turn, turn.int_arg(2))
+async def member_card(turn: Turn, data: MemberCard) -> None:
+    member, _cell = await roster_member(turn, data.member)
     await render_member(turn, member)
 
 
-async def ask_rename(turn: Turn) -> None:
-    """ros:rn:<member> — ask for the corrected name."""
-    member, _cell = await roster_member(turn, turn.int_arg(2))
+async def ask_rename(turn: Turn, data: RenameMember) -> None:
+    """Ask for the corrected name."""
+    member, _cell = await roster_member(turn, data.member)
     await turn.start_flow("rename", "name", member_id=member.id)
     await turn.reply(
         turn._("Type the corrected full name of comrade {name}:").format(name=esc(member.full_name))
@@ -183,19 +232,19 @@ async def rename_text(turn: Turn) -> None:
     """Text in the rename flow."""
     _ = turn._
     state = await turn.flow_for("rename")
-    member, cell = await roster_member(turn, int(state.data["member_id"]))
     name = normalize(turn.text)
-    problem = name_problem(turn, name)
-    if problem:
-        await turn.reply(problem)
+    try:
+        member, clash = await roster.rename(
+            turn.session, turn.access, int(state.data["member_id"]), name
+        )
+    except BadName as exc:
+        await turn.reply(name_refusal(turn, exc))
         return
-    clash = await members.find_by_name(turn.session, cell.id, name)
-    if clash is not None and clash.id != member.id:
+    if clash is not None:
         await turn.reply(
             _("Comrade {name} is already on the roster.").format(name=esc(clash.full_name))
         )
         return
-    await members.rename(turn.session, member, name, actor_id=turn.user_id)
     await turn.finish_flow()
 
     async def confirm() -> None:
@@ -205,8 +254,16 @@ async def rename_text(turn: Turn) -> None:
     turn.after_commit(confirm)
 
 
+def name_refusal(turn: Turn, exc: BadName) -> str:
+    """Why a typed name cannot be a person's full name, politely (HTML; #12)."""
+    return esc(person_name_refusal(exc.problem, turn._))
+
+
 def name_problem(turn: Turn, name: str) -> str | None:
     """A polite sentence (HTML) if `name` (normalised) cannot be a person's full name: the
     rule of the roster import (bot.domain.names), for every name typed in the bot (#12)."""
-    problem = person_name_problem(name)
-    return None if problem is None else esc(person_name_refusal(problem, turn._))
+    try:
+        roster.checked_name(name)
+    except BadName as exc:
+        return name_refusal(turn, exc)
+    return None

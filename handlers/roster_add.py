@@ -3,49 +3,56 @@
 A pasted list and a file go through the same preview (N new, M updated, K rejected with
 the reason for each row) and nothing is written until the secretary confirms.
 
-add:one:<cell> → name → status (add:st:<token>:<status>) → date (add:d:<token>:today) → saved
+AddMembers (add:one:<cell>, handlers/roster.py) → name → status (AddStatus
+"add:st:<token>:<status>") → date (AddToday "add:d:<token>:today") → saved
 add:paste:<cell> → text → preview
 add:file:<cell> → document → preview          (a document sent any time also works)
-preview → imp:ok:<token> (write) / imp:no:<token>
-States: see roster_add.mmd.
+preview → SaveImport (imp:ok:<token> write / imp:no:<token>, handlers/import_preview.py)
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from typing import ClassVar
 
 from bot.domain.dates import parse_date
 from bot.domain.model import MemberStatus
-from bot.domain.roster import NewSpan
 from bot.domain.text import normalize, upfirst
-from bot.intake import isolated
-from bot.intake.roster_import import ParseResult, RosterFileError, parse_pasted
 from bot.render import labels
-from storage import members
+from bot.render.callbacks import Callback
+from bot.services import roster
+from bot.services.refusals import BadName
+from bot.services.roster import ADD_STATUSES, RosterFileError
 
-from .base import Stale, Turn, esc, inline
-from .import_preview import problem_text, render_preview, stored_import
-from .roster import render_list, roster_cell
-
-ADD_STATUSES = (
-    MemberStatus.OFFICIAL,
-    MemberStatus.PROBATIONARY,
-    MemberStatus.EXEMPTED,
-    MemberStatus.TEMP_ELSEWHERE,
-    MemberStatus.GUEST,
-)
-MAX_FILE_BYTES = 2 * 1024 * 1024
+from .base import Answer, Stale, Turn, esc, inline
+from .import_preview import SaveImport, render_preview
+from .roster import AddHow, AddMembers, name_refusal, render_list, roster_cell
 
 
-async def start_add(turn: Turn) -> None:
-    """add:one|paste|file:<cell>"""
+@dataclasses.dataclass(frozen=True)
+class AddStatus(Callback):
+    prefix: ClassVar[str] = "add:st"
+    token: str
+    status: MemberStatus
+
+
+@dataclasses.dataclass(frozen=True)
+class AddToday(Callback):
+    prefix: ClassVar[str] = "add:d"
+    token: str
+    today: str  # always "today"
+
+
+async def start_add(turn: Turn, data: AddMembers) -> None:
+    """➕ one, 📋 a pasted list, 📎 a file."""
     _ = turn._
-    cell = await roster_cell(turn, turn.int_arg(2))
-    how = turn.arg(1)
-    if how == "one":
+    cell = await roster_cell(turn, data.cell)
+    how = data.how
+    if how == AddHow.ONE:
         await turn.start_flow("addone", "name", cell_id=cell.id)
         await turn.reply(_("Type the full name of the new member (e.g. Nguyễn Thị Hòa):"))
-    elif how == "paste":
+    elif how == AddHow.PASTE:
         await turn.start_flow("paste", "text", cell_id=cell.id)
         await turn.reply(
             _(
@@ -53,7 +60,7 @@ async def start_add(turn: Turn) -> None:
                 "<code>Nguyễn Văn An\nTrần Thị Hòa - dự bị\nPhạm Thị Thủy - miễn SH từ 01/2024</code>"
             )
         )
-    elif how == "file":
+    else:
         await turn.start_flow("upload", "file", cell_id=cell.id)
         await turn.reply(
             _(
@@ -61,14 +68,10 @@ async def start_add(turn: Turn) -> None:
                 "Title rows above the header are fine. I will show a preview before saving anything."
             )
         )
-    else:
-        raise Stale
 
 
 async def name_text(turn: Turn) -> None:
     """Text in the add-one flow: the name."""
-    from .roster import name_problem
-
     _ = turn._
     state = await turn.flow_for("addone")
     cell = await roster_cell(turn, int(state.data["cell_id"]))
@@ -76,15 +79,15 @@ async def name_text(turn: Turn) -> None:
         await turn.reply(_("Please use the buttons above, or /cancel."))
         return
     name = normalize(turn.text)
-    problem = name_problem(turn, name)
-    if problem:
-        await turn.reply(problem)
+    try:
+        twin = await roster.namesake(turn.session, cell, name)
+    except BadName as exc:
+        await turn.reply(name_refusal(turn, exc))
         return
-    twin = await members.find_by_name(turn.session, cell.id, name)
     await turn.advance("addone", "status", name=name)
     rows = [
         [
-            (_(labels.STATUS_SHORT[s]), f"add:st:{state.token}:{s.value}")
+            (_(labels.STATUS_SHORT[s]), AddStatus(state.token, s).pack())
             for s in ADD_STATUSES[i : i + 2]
         ]
         for i in range(0, len(ADD_STATUSES), 2)
@@ -101,14 +104,10 @@ async def name_text(turn: Turn) -> None:
     await turn.reply(text, inline(rows))
 
 
-async def picked_status(turn: Turn) -> None:
-    """add:st:<token>:<status>"""
+async def picked_status(turn: Turn, data: AddStatus) -> None:
     _ = turn._
-    state = await turn.flow_for("addone", turn.arg(2))
-    try:
-        status = MemberStatus(turn.arg(3))
-    except ValueError:
-        raise Stale from None
+    state = await turn.flow_for("addone", data.token)
+    status = data.status
     if state.step != "status" or status not in ADD_STATUSES:
         raise Stale
     await roster_cell(turn, int(state.data["cell_id"]))  # the role may have been taken back
@@ -117,13 +116,12 @@ async def picked_status(turn: Turn) -> None:
         _(
             "Since when does the comrade attend this cell with this status? Type a date or press Today."
         ),
-        inline([[(_("Today"), f"add:d:{state.token}:today")]]),
+        inline([[(_("Today"), AddToday(state.token, "today").pack())]]),
     )
 
 
-async def today_button(turn: Turn) -> None:
-    """add:d:<token>:today"""
-    state = await turn.flow_for("addone", turn.arg(2))
+async def today_button(turn: Turn, data: AddToday) -> None:
+    state = await turn.flow_for("addone", data.token)
     if state.step != "date":
         raise Stale
     await _save_one(turn, turn.today)
@@ -149,15 +147,10 @@ async def addone_text(turn: Turn) -> None:
 async def _save_one(turn: Turn, day: date) -> None:
     _ = turn._
     state = await turn.flow_for("addone")
-    cell = await roster_cell(turn, int(state.data["cell_id"]))
     status = MemberStatus(state.data["status"])
     name = str(state.data["name"])
-    await members.add_member(
-        turn.session,
-        cell_id=cell.id,
-        full_name=name,
-        spans=[NewSpan(status, day)],
-        actor_id=turn.user_id,
+    cell = await roster.add_member(
+        turn.session, turn.access, int(state.data["cell_id"]), name, status, day
     )
     await turn.finish_flow()
 
@@ -180,16 +173,16 @@ async def paste_text(turn: Turn) -> None:
         return
     cell = await roster_cell(turn, int(state.data["cell_id"]))
     try:
-        result = parse_pasted(turn.text, today=turn.today)
+        result = roster.parse_text(turn.text, today=turn.today)
     except RosterFileError as exc:
-        await turn.reply(upfirst(problem_text(turn, exc.problem)) + ".")
+        await turn.reply(upfirst(labels.problem_text(turn._, exc.problem)) + ".")
         return
     await _preview(turn, cell.id, turn._("pasted list"), result)
 
 
-async def _preview(turn: Turn, cell_id: int, source: str, result: ParseResult) -> None:
+async def _preview(turn: Turn, cell_id: int, source: str, result: roster.ParseResult) -> None:
     state = await turn.start_flow(
-        "import", "confirm", cell_id=cell_id, **stored_import(source, result)
+        "import", "confirm", cell_id=cell_id, **roster.stored_import(source, result)
     )
     await render_preview(turn, state)
 
@@ -218,7 +211,7 @@ async def document(turn: Turn) -> None:
         return
     cell = await roster_cell(turn, cell_id)
     doc = msg.document
-    if doc.file_size and doc.file_size > MAX_FILE_BYTES:
+    if roster.file_too_large(doc.file_size):
         await turn.reply(
             _("This file is too large (at most 2 MB). Please send only the member list.")
         )
@@ -230,27 +223,28 @@ async def document(turn: Turn) -> None:
         async with turn.aside():
             file = await doc.get_file()
             data = bytes(await file.download_as_bytearray())
-            result = await isolated.parse_roster(name, data, today=turn.today)
+            result = await roster.parse_file(name, data, today=turn.today)
     except RosterFileError as exc:
         await turn.reply(
-            _("I could not read this file: {reason}").format(reason=problem_text(turn, exc.problem))
+            _("I could not read this file: {reason}").format(
+                reason=labels.problem_text(_, exc.problem)
+            )
         )
         return
     await _preview(turn, cell.id, name, result)
 
 
-async def confirm_import(turn: Turn) -> None:
-    """imp:ok:<token> / imp:no:<token>"""
-    from .import_preview import apply_stored
-
+async def confirm_import(turn: Turn, data: SaveImport) -> None:
+    """✅ Save (write the previewed import) / ✖️ Cancel."""
     _ = turn._
-    state = await turn.flow_for("import", turn.arg(2))
-    cell = await roster_cell(turn, int(state.data["cell_id"]))
-    if turn.arg(1) == "no":
+    state = await turn.flow_for("import", data.token)
+    cell_id = int(state.data["cell_id"])
+    await roster_cell(turn, cell_id)
+    if data.answer == Answer.NO:
         await turn.finish_flow()
         await turn.show(_("Cancelled. Nothing was saved."))
         return
-    added, updated = await apply_stored(turn, cell.id, state.data)
+    cell, added, updated = await roster.commit(turn.session, turn.access, cell_id, state.data)
     await turn.finish_flow()
 
     async def confirm() -> None:
