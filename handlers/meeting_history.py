@@ -7,8 +7,10 @@ Figures come from bot.domain.history; the meeting buttons (mt:open:<meeting>) op
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import ClassVar
 
 from bot.domain.history import (
     CellYear,
@@ -25,12 +27,14 @@ from bot.domain.history import (
 )
 from bot.domain.meetings import MeetingType, RuleProfile, Tally, ZeroReport
 from bot.render import labels
+from bot.render.callbacks import Callback
 from bot.render.i18n import N_
 from storage import history, members, orgs, zero_reports
 from storage.models import Member, Org
 
 from .base import Button, Stale, Turn, esc, inline
-from .meeting_log import TYPE_LABELS, log_cell
+from .meeting.buttons import OpenMeeting
+from .meeting.common import TYPE_LABELS, log_cell
 from .roster import roster_member
 
 MAX_MEETING_BUTTONS = 40  # the latest ones; Telegram allows ~100 buttons a message
@@ -56,13 +60,30 @@ PRESENCE_ICON = {
 }
 
 
+@dataclasses.dataclass(frozen=True)
+class CellYearView(Callback):
+    """📚 The cell's meetings of a year."""
+
+    prefix: ClassVar[str] = "mh:y"
+    cell: int
+    year: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberYearView(Callback):
+    """📋 One member's attendance record of a year."""
+
+    prefix: ClassVar[str] = "mh:m"
+    member: int
+    year: int
+
+
 def _units(text: str) -> int:
     """Telegram measures a message in UTF-16 code units (an emoji is two)."""
     return len(text.encode("utf-16-le")) // 2
 
 
-def _year(turn: Turn, index: int) -> int:
-    year = turn.int_arg(index)
+def _year(turn: Turn, year: int) -> int:
     if not FIRST_YEAR <= year <= turn.today.year:
         raise Stale  # navigation never goes past this year: the data is forged or old
     return year
@@ -81,25 +102,27 @@ def _kind(turn: Turn, kind: MeetingType) -> str:
     return turn._(TYPE_LABELS[kind])
 
 
-async def _year_nav(turn: Turn, cell: Org, year: int, data: str) -> list[Button]:
+async def _year_nav(
+    turn: Turn, cell: Org, year: int, data: Callable[[int], Callback]
+) -> list[Button]:
     """« year-1 back to the first year with data, year+1 » up to this year."""
     first = await history.first_year(turn.session, cell.id)
     nav: list[Button] = []
     if first is not None and year - 1 >= first:
-        nav.append((f"« {year - 1}", f"{data}:{year - 1}"))
+        nav.append((f"« {year - 1}", data(year - 1).pack()))
     if year + 1 <= turn.today.year:
-        nav.append((f"{year + 1} »", f"{data}:{year + 1}"))
+        nav.append((f"{year + 1} »", data(year + 1).pack()))
     return nav
 
 
 # --- The cell's year ---------------------------------------------------------------------
 
 
-async def cell_year_view(turn: Turn) -> None:
-    """mh:y:<cell>:<year> — 📚 the cell's meetings of a year."""
+async def cell_year_view(turn: Turn, data: CellYearView) -> None:
+    """📚 the cell's meetings of a year."""
     turn.require(turn.is_private)
-    cell = await log_cell(turn, turn.int_arg(2))
-    year = _year(turn, 3)
+    cell = await log_cell(turn, data.cell)
+    year = _year(turn, data.year)
     roster = [(m.id, m.statuses) for m in await members.list_members(turn.session, cell.id)]
     held = [
         YearMeeting(m.id, m.held_on, MeetingType(m.kind), stored_tally(roster, m.held_on, marks))
@@ -112,7 +135,7 @@ async def cell_year_view(turn: Turn) -> None:
     ]
     summary = cell_year(year, held, zero, turn.today)
     rows = _meeting_buttons(turn, summary.meetings)
-    rows.append(await _year_nav(turn, cell, year, f"mh:y:{cell.id}"))
+    rows.append(await _year_nav(turn, cell, year, lambda y: CellYearView(cell.id, y)))
     await turn.show(_year_text(turn, cell, summary), inline(rows))
 
 
@@ -171,18 +194,18 @@ def _meeting_buttons(turn: Turn, meetings: Sequence[YearMeeting]) -> list[list[B
     buttons: list[Button] = []
     for m in latest:
         rate = f" {turn.t.percent(m.tally.rate)}" if m.tally.rate is not None else ""
-        buttons.append((f"{_day(m.held_on)} {_kind(turn, m.kind)}{rate}", f"mt:open:{m.id}"))
+        buttons.append((f"{_day(m.held_on)} {_kind(turn, m.kind)}{rate}", OpenMeeting(m.id).pack()))
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
 # --- One member's year -------------------------------------------------------------------
 
 
-async def member_year_view(turn: Turn) -> None:
-    """mh:m:<member>:<year> — 📋 one member's attendance record (S2: private chats only)."""
+async def member_year_view(turn: Turn, data: MemberYearView) -> None:
+    """📋 one member's attendance record (S2: private chats only)."""
     turn.require(turn.is_private)
-    member, cell = await roster_member(turn, turn.int_arg(2))
-    year = _year(turn, 3)
+    member, cell = await roster_member(turn, data.member)
+    year = _year(turn, data.year)
     got = await history.member_year(turn.session, cell.id, member.id, year)
     profile = await orgs.rule_profile(turn.session, cell)
     record = member_year(
@@ -202,8 +225,8 @@ async def member_year_view(turn: Turn) -> None:
         profile,
     )
     rows = [
-        await _year_nav(turn, cell, year, f"mh:m:{member.id}"),
-        [("« " + turn._("Back"), f"ros:m:{member.id}")],
+        await _year_nav(turn, cell, year, lambda y: MemberYearView(member.id, y)),
+        [("« " + turn._("Back"), f"ros:m:{member.id}")],  # handlers/roster's member card
     ]
     await turn.show(_member_text(turn, member, cell, record, profile), inline(rows))
 

@@ -15,7 +15,7 @@ from storage import reminders
 
 from .base import Turn, esc, inline
 from .calendar import WEEKDAYS, month_grid
-from .meeting_log import log_cell
+from .meeting.common import log_cell
 
 
 def within_reach(day: date, today: date) -> bool:

@@ -11,17 +11,22 @@ token and the month in the buttons make those of an older run stale. States: zer
 
 from __future__ import annotations
 
+import dataclasses
+from enum import StrEnum
+from typing import ClassVar
+
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import MAX_YEAR, MIN_YEAR, last_day_of_month, parse_month
 from bot.domain.meeting_rules import can_correct, correction_deadline, month_of
 from bot.domain.text import normalize
+from bot.render.callbacks import Callback
 from bot.render.i18n import N_
 from storage import meetings, orgs, zero_reports
 from storage.models import FlowState, Org, ZeroReport
 
 from .base import Stale, Turn, esc, inline
-from .meeting_log import log_cell
+from .meeting.common import log_cell
 
 FLOW = "zero"
 MAX_REASON = 200  # the reason column's length
@@ -34,9 +39,58 @@ QUICK_REASONS = (
 )
 
 
-async def start(turn: Turn) -> None:
-    """zr:m:<cell> — 🚫 Did not meet: which month?"""
-    cell = await log_cell(turn, turn.int_arg(2))
+@dataclasses.dataclass(frozen=True)
+class ZeroStart(Callback):
+    """🚫 Did not meet (on the type question of handlers/meeting/start.py)."""
+
+    prefix: ClassVar[str] = "zr:m"
+    cell: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PickMonth(Callback):
+    prefix: ClassVar[str] = "zr:mo"
+    token: str
+    year: int
+    month: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PickReason(Callback):
+    prefix: ClassVar[str] = "zr:r"
+    token: str
+    index: int
+
+
+class Answer(StrEnum):
+    OK = "ok"
+    NO = "no"
+
+
+@dataclasses.dataclass(frozen=True)
+class ZeroAnswer(Callback):
+    """💾 Save / ✖️ Cancel: zr:ok|no:<token>:<year>:<month>."""
+
+    prefix: ClassVar[str] = "zr"
+    answer: Answer
+    token: str
+    year: int
+    month: int
+
+    @classmethod
+    def pattern(cls) -> str:
+        return "^zr:(ok|no)(:|$)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Withdraw(Callback):
+    prefix: ClassVar[str] = "zr:x"
+    report: int
+
+
+async def start(turn: Turn, data: ZeroStart) -> None:
+    """🚫 Did not meet: which month?"""
+    cell = await log_cell(turn, data.cell)
     state = await turn.start_flow(FLOW, "month", cell_id=cell.id)
     await turn.show(
         turn._(
@@ -55,11 +109,11 @@ def _month_buttons(turn: Turn, token: str) -> InlineKeyboardMarkup:
             [
                 (
                     turn._("This month ({month})").format(month=turn.t.month(*this)),
-                    f"zr:mo:{token}:{this[0]}:{this[1]}",
+                    PickMonth(token, *this).pack(),
                 ),
                 (
                     turn._("Last month ({month})").format(month=turn.t.month(*last)),
-                    f"zr:mo:{token}:{last[0]}:{last[1]}",
+                    PickMonth(token, *last).pack(),
                 ),
             ]
         ]
@@ -72,10 +126,10 @@ async def _flow_cell(turn: Turn, token: str | None = None) -> tuple[FlowState, O
     return state, await log_cell(turn, int(state.data["cell_id"]))
 
 
-async def month_button(turn: Turn) -> None:
-    """zr:mo:<token>:<year>:<month>"""
-    state, cell = await _flow_cell(turn, turn.arg(2))
-    year, month = turn.int_arg(3), turn.int_arg(4)
+async def month_button(turn: Turn, data: PickMonth) -> None:
+    """This month or the last one."""
+    state, cell = await _flow_cell(turn, data.token)
+    year, month = data.year, data.month
     if state.step != "month" or not 1 <= month <= 12 or not MIN_YEAR <= year <= MAX_YEAR:
         raise Stale  # our buttons offer this month and the last one: the data is forged
     await take_month(turn, cell, year, month)
@@ -137,14 +191,14 @@ async def take_month(turn: Turn, cell: Org, year: int, month: int) -> None:
 
 
 def _reason_buttons(turn: Turn, token: str) -> InlineKeyboardMarkup:
-    reasons = [(turn._(r), f"zr:r:{token}:{i}") for i, r in enumerate(QUICK_REASONS)]
+    reasons = [(turn._(r), PickReason(token, i).pack()) for i, r in enumerate(QUICK_REASONS)]
     return inline([reasons[:2], reasons[2:]])
 
 
-async def reason_button(turn: Turn) -> None:
-    """zr:r:<token>:<i>"""
-    state, cell = await _flow_cell(turn, turn.arg(2))
-    index = turn.int_arg(3)
+async def reason_button(turn: Turn, data: PickReason) -> None:
+    """A quick reason."""
+    state, cell = await _flow_cell(turn, data.token)
+    index = data.index
     if state.step != "reason" or not 0 <= index < len(QUICK_REASONS):
         raise Stale
     await take_reason(turn, cell, turn._(QUICK_REASONS[index]))
@@ -173,7 +227,7 @@ async def take_reason(turn: Turn, cell: Org, reason: str) -> None:
     _ = turn._
     state = await turn.advance(FLOW, "confirm", reason=reason)
     year, month = int(state.data["year"]), int(state.data["month"])
-    key = f"{state.token}:{year}:{month}"
+    ok, no = (ZeroAnswer(a, state.token, year, month).pack() for a in Answer)
     await turn.show(
         "\n".join(
             [
@@ -184,19 +238,19 @@ async def take_reason(turn: Turn, cell: Org, reason: str) -> None:
                 _("Reason: {reason}").format(reason=esc(reason)),
             ]
         ),
-        inline([[(_("💾 Save"), f"zr:ok:{key}"), (_("✖️ Cancel"), f"zr:no:{key}")]]),
+        inline([[(_("💾 Save"), ok), (_("✖️ Cancel"), no)]]),
     )
 
 
-async def confirm(turn: Turn) -> None:
-    """zr:ok|no:<token>:<year>:<month> — the month in the data ties the button to its screen."""
+async def confirm(turn: Turn, data: ZeroAnswer) -> None:
+    """Save or cancel; the month in the data ties the button to its screen."""
     _ = turn._
-    state, cell = await _flow_cell(turn, turn.arg(2))
+    state, cell = await _flow_cell(turn, data.token)
     year, month = int(state.data.get("year", 0)), int(state.data.get("month", 0))
-    if state.step != "confirm" or (turn.int_arg(3), turn.int_arg(4)) != (year, month):
+    if state.step != "confirm" or (data.year, data.month) != (year, month):
         raise Stale
     await turn.finish_flow()
-    if turn.arg(1) == "no":
+    if data.answer == Answer.NO:
         await turn.show(_("Cancelled. Nothing was saved."))
         return
     # A meeting or another report may have been saved since the month was chosen.
@@ -233,13 +287,13 @@ async def show_report(turn: Turn, cell: Org, report: ZeroReport, *, already: boo
     ]
     if already:
         lines.append(_("To change the reason, withdraw this report and report the month again."))
-    await turn.show("\n".join(lines), inline([[(_("↩️ Withdraw"), f"zr:x:{report.id}")]]))
+    await turn.show("\n".join(lines), inline([[(_("↩️ Withdraw"), Withdraw(report.id).pack())]]))
 
 
-async def withdraw(turn: Turn) -> None:
-    """zr:x:<report> — secretaries until the correction deadline, upper admins always."""
+async def withdraw(turn: Turn, data: Withdraw) -> None:
+    """↩️ Withdraw: secretaries until the correction deadline, upper admins always."""
     _ = turn._
-    report = await zero_reports.get(turn.session, turn.int_arg(2))
+    report = await zero_reports.get(turn.session, data.report)
     if report is None:
         raise Stale  # withdrawn already (or never existed)
     cell = await log_cell(turn, report.cell_id)
