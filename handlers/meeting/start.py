@@ -13,7 +13,7 @@ from bot.services import meetings as service
 
 from ..base import Turn, esc, inline
 from ..meeting_history import CellYearView
-from ..zero_report import ZeroStart
+from ..zero_report.buttons import ZeroStart
 from .attendance import show_attendance
 from .buttons import DraftAction, NewMeeting, PickCell, ResumeDraft
 from .common import FLOW, Step, draft_by_id, goto, kind_label, log_cell, refusals, start_flow
