@@ -12,7 +12,7 @@ from bot.domain.meetings import MeetingType
 from bot.services import meetings as service
 
 from ..base import Turn, esc, inline
-from ..meeting_history import CellYearView
+from ..meeting_history.common import CellYearView
 from ..zero_report.buttons import ZeroStart
 from .attendance import show_attendance
 from .buttons import DraftAction, NewMeeting, PickCell, ResumeDraft
