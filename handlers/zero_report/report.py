@@ -97,13 +97,12 @@ async def take_month(turn: Turn, cell: Org, year: int, month: int) -> None:
         why = await service.refusal(
             turn.session, turn.access, cell.id, year, month, today=turn.today
         )
-        standing = (
-            None if why else await service.standing(turn.session, turn.access, cell.id, year, month)
-        )
     if why is not None:  # the flow waits for another month, typed or pressed
         token = (await turn.flow_for(FLOW)).token
         await turn.reply(_refusal_text(turn, cell, year, month, why), month_buttons(turn, token))
         return
+    with refusals():
+        standing = await service.standing(turn.session, turn.access, cell.id, year, month)
     if standing is not None:
         await show_report(turn, standing)
         return
