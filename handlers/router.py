@@ -12,7 +12,6 @@ from bot.render.i18n import all_translations
 
 from . import (
     language,
-    meeting_log,
     member_status,
     menu,
     orgs,
@@ -23,6 +22,8 @@ from . import (
     zero_report,
 )
 from .base import Turn
+from .meeting import start as meeting_start
+from .meeting import text as meeting_text
 
 TextStep = Callable[[Turn], Awaitable[None]]
 
@@ -34,7 +35,7 @@ FLOW_TEXT: dict[str, TextStep] = {
     "paste": roster_add.paste_text,
     "orgadd": orgs.org_text,
     "orgrename": orgs.org_text,
-    "meeting": meeting_log.on_text,
+    "meeting": meeting_text.on_text,
     "zero": zero_report.on_text,
     "schedule": schedule.time_text,
     "report": reports.month_text,
@@ -44,7 +45,7 @@ FLOW_TEXT: dict[str, TextStep] = {
 def _menu_actions() -> dict[str, TextStep]:
     actions: dict[str, TextStep] = {}
     for label, step in (
-        (menu.MENU_MEETING, meeting_log.start),
+        (menu.MENU_MEETING, meeting_start.start),
         (menu.MENU_ROSTER, roster.open_roster),
         (menu.MENU_ORGS, orgs.open_orgs),
         (menu.MENU_REPORTS, reports.start),

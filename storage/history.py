@@ -7,11 +7,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .meetings import year_meetings
 from .models import Meeting, MeetingMark, ZeroReport
+
+
+async def year_meetings(session: AsyncSession, cell_id: int, year: int) -> list[Meeting]:
+    """The cell's saved meetings of `year`, in date order."""
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.cell_id == cell_id,
+            Meeting.state == "saved",
+            Meeting.held_on >= date(year, 1, 1),
+            Meeting.held_on <= date(year, 12, 31),
+        )
+        .order_by(Meeting.held_on, Meeting.id)
+    )
+    return list(rows)
 
 
 async def year_with_marks(
@@ -36,21 +50,17 @@ async def member_year(
     session: AsyncSession, cell_id: int, member_id: int, year: int
 ) -> list[tuple[Meeting, MeetingMark | None]]:
     """Every saved meeting of the member's cell in `year`, with the member's mark if any."""
-    rows = await session.execute(
-        select(Meeting, MeetingMark)
-        .outerjoin(
-            MeetingMark,
-            and_(MeetingMark.meeting_id == Meeting.id, MeetingMark.member_id == member_id),
+    held = await year_meetings(session, cell_id, year)
+    marks: dict[int, MeetingMark] = {}
+    if held:
+        rows = await session.scalars(
+            select(MeetingMark).where(
+                MeetingMark.meeting_id.in_([m.id for m in held]),
+                MeetingMark.member_id == member_id,
+            )
         )
-        .where(
-            Meeting.cell_id == cell_id,
-            Meeting.state == "saved",
-            Meeting.held_on >= date(year, 1, 1),
-            Meeting.held_on <= date(year, 12, 31),
-        )
-        .order_by(Meeting.held_on, Meeting.id)
-    )
-    return [(meeting, mark) for meeting, mark in rows]
+        marks = {mark.meeting_id: mark for mark in rows}
+    return [(m, marks.get(m.id)) for m in held]
 
 
 async def first_year(session: AsyncSession, cell_id: int) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from sqlalchemy import delete, extract, select
@@ -261,17 +261,3 @@ async def discard(session: AsyncSession, meeting: Meeting) -> None:
     await session.execute(delete(MeetingGuest).where(MeetingGuest.meeting_id == meeting.id))
     await session.delete(meeting)
     await session.flush()
-
-
-async def year_meetings(session: AsyncSession, cell_id: int, year: int) -> list[Meeting]:
-    rows = await session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.cell_id == cell_id,
-            Meeting.state == "saved",
-            Meeting.held_on >= date(year, 1, 1),
-            Meeting.held_on <= date(year, 12, 31),
-        )
-        .order_by(Meeting.held_on, Meeting.id)
-    )
-    return list(rows)

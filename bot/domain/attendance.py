@@ -161,6 +161,12 @@ def min_minutes_for(t: MeetingType, profile: RuleProfile) -> int | None:
     return profile.min_minutes
 
 
+def default_minutes(t: MeetingType, profile: RuleProfile) -> int:
+    """M5: the length a new record of this type starts with: the rule's minimum (90, or 120
+    combined); an extraordinary meeting, which has none, starts at the regular minimum."""
+    return min_minutes_for(t, profile) or profile.min_minutes
+
+
 def meets_threshold(rate: Fraction, profile: RuleProfile) -> bool:
     """R4 on the exact fraction: 2249/2500 shows as "90,0%" but is below 90%."""
     if profile.threshold_inclusive:

@@ -1,0 +1,112 @@
+"""📝 Log a meeting: the cell, the type, or the unfinished record to continue (M3-M5, M7).
+
+The draft lives in the meetings table (state "draft"); the flow state only points at it, so
+a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.domain.meetings import MeetingType
+from bot.services import meetings as service
+
+from ..base import Turn, esc, inline
+from ..meeting_history.common import CellYearView
+from ..zero_report.buttons import ZeroStart
+from .attendance import show_attendance
+from .buttons import DraftAction, NewMeeting, PickCell, ResumeDraft
+from .common import FLOW, Step, draft_by_id, goto, kind_label, log_cell, refusals, start_flow
+from .dates import ask_date
+from .summary import show_confirm
+
+if TYPE_CHECKING:
+    from storage.models import Org
+
+
+async def start(turn: Turn) -> None:
+    """📝 Log a meeting / /meeting: pick the cell (when there are several)."""
+    _ = turn._
+    cells = await service.cells(turn.session, turn.access)
+    if not cells:
+        await turn.reply(_("You do not log meetings for any cell."))
+        return
+    if len(cells) > 1:
+        await turn.reply(
+            _("Which cell?"), inline([[(c.name, PickCell(c.id).pack())] for c in cells])
+        )
+        return
+    await ask_type(turn, cells[0])
+
+
+async def picked_cell(turn: Turn, data: PickCell) -> None:
+    await ask_type(turn, await log_cell(turn, data.cell))
+
+
+async def ask_type(turn: Turn, cell: Org) -> None:
+    """Which meeting? Or, when the caller has an unfinished record, whether to continue it."""
+    _ = turn._
+    draft = await service.draft_of(turn.session, turn.access, cell)
+    if draft is not None:
+        await turn.start_flow(FLOW, Step.RESUME.value, meeting_id=draft.id)
+        when = turn.t.date(draft.held_on) if draft.held_on else "…"
+        await turn.reply(
+            _("You have an unfinished meeting record ({what}, {when}). Continue it?").format(
+                what=kind_label(turn, draft.kind), when=when
+            ),
+            inline(
+                [
+                    [
+                        (_("▶️ Continue"), ResumeDraft(draft.id, DraftAction.GO).pack()),
+                        (_("🗑 Discard it"), ResumeDraft(draft.id, DraftAction.DROP).pack()),
+                    ]
+                ]
+            ),
+        )
+        return
+    rows = [[(kind_label(turn, t), NewMeeting(cell.id, t).pack())] for t in MeetingType]
+    rows.append(
+        [
+            (_("📚 This year"), CellYearView(cell.id, turn.today.year).pack()),
+            (_("🚫 Did not meet"), ZeroStart(cell.id).pack()),
+        ]
+    )
+    if turn.access.can_set_schedule(cell.id, cell.path, is_cell=True):
+        rows.append([(_("🗓 Meeting day and time"), f"sc:o:{cell.id}")])  # handlers/schedule
+    await turn.reply(_("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name)), inline(rows))
+
+
+async def resume(turn: Turn, data: ResumeDraft) -> None:
+    """Continue the stored draft after a break or a restart, or discard it."""
+    record = await draft_by_id(turn, data.meeting)
+    meeting = record.meeting
+    if data.action == DraftAction.DROP:
+        await service.discard(turn.session, record)
+        await turn.finish_flow()
+        await turn.show(turn._("The unfinished record was discarded."))
+        await ask_type(turn, record.cell)
+    elif meeting.held_on is None:
+        await goto(turn, Step.DATE)
+        await ask_date(turn, record)
+    elif meeting.amends_id is not None:  # a correction: back to its summary
+        await goto(turn, Step.CONFIRM)
+        await show_confirm(turn, record)
+    else:
+        await goto(turn, Step.ATTENDANCE)
+        await show_attendance(turn, record, 0)
+
+
+async def new_meeting(turn: Turn, data: NewMeeting) -> None:
+    """A draft with the cell's default time and length (M5, M7)."""
+    settings = turn.ctx.settings
+    with refusals():
+        record = await service.start_draft(
+            turn.session,
+            turn.access,
+            data.cell,
+            data.kind,
+            default_day=settings.default_meeting_day,
+            default_time=settings.default_meeting_time,
+        )
+    await start_flow(turn, Step.DATE, record)
+    await ask_date(turn, record)
