@@ -51,17 +51,15 @@ GROUPS = filters.ChatType.GROUPS
 
 
 def callback(
-    kind: str | type[Callback], step: Any, *, groups: bool = False
+    kind: type[Callback], step: Any, *, groups: bool = False
 ) -> CallbackQueryHandler[Any, Any]:
-    """A button handler: for a kind of typed callback data (bot/render/callbacks.py) the step
-    receives the parsed data; for a bare prefix (`prefix:...`, the older style) it reads
-    `turn.data`. Private chats only unless `groups` (only the reports' buttons are ever
-    posted in a group)."""
-    if isinstance(kind, str):
-        pattern = f"^{kind}(:|$)"
-    else:
-        pattern, step = kind.pattern(), button(kind, step)
-    return CallbackQueryHandler(handler(step if groups else private_only(step)), pattern=pattern)
+    """A button handler: the step receives the pressed button's parsed data (typed callback
+    data, bot/render/callbacks.py). Private chats only unless `groups` (only the reports'
+    buttons and the calendar's inert ones are ever posted in a group)."""
+    return CallbackQueryHandler(
+        handler(button(kind, step) if groups else private_only(button(kind, step))),
+        pattern=kind.pattern(),
+    )
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -138,7 +136,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback(mt.Correct, card.start_correction),
         callback(mt.AskDelete, card.ask_delete),
         callback(mt.Delete, card.delete),
-        callback("nop", calendar.noop, groups=True),
+        callback(calendar.Nop, calendar.noop, groups=True),
         callback(MoveMeeting, reminders.choose_day),
         callback(MoveMeetingTo, reminders.move_to),
         callback(Nudge, digest.nudge),

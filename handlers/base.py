@@ -12,7 +12,6 @@ import contextlib
 import functools
 import html
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,8 +40,6 @@ if TYPE_CHECKING:
     from storage.models import FlowState, User
 
 log = logging.getLogger(__name__)
-
-_INT_ARG = re.compile(r"-?[0-9]{1,10}")
 
 
 class Answer(StrEnum):
@@ -138,26 +135,6 @@ class Turn:
 
     def n_(self, singular: str, plural: str, n: int) -> str:
         return self.t.ngettext(singular, plural, n)
-
-    # --- callback data ---------------------------------------------------------
-    @property
-    def data(self) -> list[str]:
-        query = self.update.callback_query
-        return (query.data or "").split(":") if query else []
-
-    def arg(self, index: int) -> str:
-        parts = self.data
-        if index >= len(parts):
-            raise Stale
-        return parts[index]
-
-    def int_arg(self, index: int) -> int:
-        """A number our buttons wrote: ASCII digits within the database's 32-bit integers
-        (forged data such as "9223372036854775808" or "٣" is out of date, not a crash)."""
-        text = self.arg(index)
-        if not _INT_ARG.fullmatch(text) or not -(2**31) <= int(text) < 2**31:
-            raise Stale
-        return int(text)
 
     # --- flow state ------------------------------------------------------------
     async def flow(self) -> FlowState | None:

@@ -7,15 +7,26 @@ not be picked, the weekday header and the padding are inert buttons (callback "n
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import ClassVar
 
 from bot.domain.dates import MAX_YEAR, MIN_YEAR
+from bot.render.callbacks import Callback
 from bot.render.i18n import N_
 
 from .base import Button, Stale, Turn
 
-NOP = "nop"
+
+@dataclasses.dataclass(frozen=True)
+class Nop(Callback):
+    """An inert button: its press only stops the spinner."""
+
+    prefix: ClassVar[str] = "nop"
+
+
+NOP = Nop().pack()
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 
 
@@ -54,6 +65,6 @@ def day_arg(text: str) -> date:
     return day
 
 
-async def noop(turn: Turn) -> None:
+async def noop(turn: Turn, _data: Nop) -> None:
     """A calendar's inert button: just stop the spinner."""
     await turn.answer()

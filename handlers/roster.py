@@ -17,7 +17,8 @@ from bot.domain.names import person_name_refusal
 from bot.domain.roster import RosterLine, roster_on, status_counts
 from bot.domain.text import normalize
 from bot.render import labels
-from bot.render.callbacks import Callback
+from bot.render.callbacks import Callback, MemberYearView
+from bot.render.callbacks import MemberCard as MemberCard  # defined there: notifications carry it
 from bot.services import roster
 from bot.services.refusals import BadName
 
@@ -34,12 +35,6 @@ class RosterList(Callback):
     prefix: ClassVar[str] = "ros:l"
     cell: int
     page: int
-
-
-@dataclasses.dataclass(frozen=True)
-class MemberCard(Callback):
-    prefix: ClassVar[str] = "ros:m"
-    member: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,7 +198,7 @@ async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> N
         [
             (
                 _("📋 Attendance {year}").format(year=turn.today.year),
-                f"mh:m:{member.id}:{turn.today.year}",
+                MemberYearView(member.id, turn.today.year).pack(),
             )
         ],
         [("« " + _("Back to the list"), RosterList(member.cell_id, 0).pack())],

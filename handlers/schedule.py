@@ -16,6 +16,9 @@ from typing import ClassVar
 
 from bot.domain.dates import parse_time
 from bot.render.callbacks import Callback, Month, MoveMeeting
+from bot.render.callbacks import (
+    OpenSchedule as OpenSchedule,  # defined there: notifications carry it
+)
 from bot.render.i18n import N_
 from bot.services import schedule
 from bot.services.schedule import LAST
@@ -27,12 +30,6 @@ TIMES = (time(7, 30), time(14, 0), time(19, 30), time(20, 0))
 DAY_TEXT = N_("day {day} of every month")
 LAST_TEXT = N_("the last day of every month")
 UP = "up"  # follow the node above (M7)
-
-
-@dataclasses.dataclass(frozen=True)
-class OpenSchedule(Callback):
-    prefix: ClassVar[str] = "sc:o"
-    org: int
 
 
 class Field(StrEnum):

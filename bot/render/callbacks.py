@@ -193,3 +193,44 @@ class Nudge(Callback):
     prefix: ClassVar[str] = "rm:nudge"
     org: int
     month: Month
+
+
+@dataclasses.dataclass(frozen=True)
+class PickCell(Callback):
+    """📝 Log the meeting, for a cell (the meeting flow's first step; reminders carry it)."""
+
+    prefix: ClassVar[str] = "mt:cell"
+    cell: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ZeroStart(Callback):
+    """🚫 Did not meet: the zero report for a cell (M8; reminders and the digest carry it)."""
+
+    prefix: ClassVar[str] = "zr:m"
+    cell: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberYearView(Callback):
+    """📋 One member's attendance record of a year (the R5/R6 warnings carry it)."""
+
+    prefix: ClassVar[str] = "mh:m"
+    member: int
+    year: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberCard(Callback):
+    """A member's card in the roster (the member's year links back to it)."""
+
+    prefix: ClassVar[str] = "ros:m"
+    member: int
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenSchedule(Callback):
+    """🗓 Meeting day and time of a node (the meeting menu links to it)."""
+
+    prefix: ClassVar[str] = "sc:o"
+    org: int

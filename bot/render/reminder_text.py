@@ -6,7 +6,7 @@ from datetime import date, time
 
 from bot.domain.holidays import holiday_name, nearest_working_days
 from bot.domain.reminders import Due, Kind
-from bot.render.callbacks import Month, MoveMeeting
+from bot.render.callbacks import Month, MoveMeeting, MoveMeetingTo, PickCell, ZeroStart
 from bot.render.i18n import Translator
 
 Buttons = list[list[tuple[str, str]]]
@@ -18,8 +18,8 @@ def _move(tr: Translator, cell_id: int, day: date) -> list[tuple[str, str]]:
 
 def _log(tr: Translator, cell_id: int) -> list[tuple[str, str]]:
     return [
-        (tr.gettext("📝 Log the meeting"), f"mt:cell:{cell_id}"),
-        (tr.gettext("🚫 Did not meet"), f"zr:m:{cell_id}"),
+        (tr.gettext("📝 Log the meeting"), PickCell(cell_id).pack()),
+        (tr.gettext("🚫 Did not meet"), ZeroStart(cell_id).pack()),
     ]
 
 
@@ -49,7 +49,7 @@ def render(
             ).format(**fields, holiday=holiday)
             if options:
                 text += " " + _("The nearest working days:")
-                rows.append([(tr.date(o), f"rm:to:{cell_id}:{o:%Y%m%d}") for o in options])
+                rows.append([(tr.date(o), MoveMeetingTo(cell_id, o).pack()) for o in options])
         return text, [*rows, _move(tr, cell_id, d)]
     if item.kind == Kind.DOCUMENTS:
         text = _(
@@ -85,9 +85,9 @@ def render(
             "📘 <b>{cell}</b>: no thematic meeting yet in quarter {quarter}/{year}. At least "
             "one a quarter is required, by {date}."
         ).format(**fields, quarter=quarter, year=d.year)
-        return text, [[(tr.gettext("📝 Log the meeting"), f"mt:cell:{cell_id}")]]
+        return text, [[(tr.gettext("📝 Log the meeting"), PickCell(cell_id).pack())]]
     text = _(
         "📘 <b>{cell}</b>: quarter {quarter}/{year} ends on {date} and no thematic meeting is "
         "logged."
     ).format(**fields, quarter=quarter, year=d.year)
-    return text, [[(tr.gettext("📝 Log the meeting"), f"mt:cell:{cell_id}")]]
+    return text, [[(tr.gettext("📝 Log the meeting"), PickCell(cell_id).pack())]]

@@ -23,7 +23,7 @@ from bot.domain.dates import last_day_of_month
 from bot.domain.model import OrgKind, Role
 from bot.domain.orgtree import effective_settings
 from bot.domain.reminders import ReminderSettings, is_quiet
-from bot.render.callbacks import Month, Nudge
+from bot.render.callbacks import Month, Nudge, PickCell, ZeroStart
 from bot.render.i18n import Translator, resolve_locale, translator
 from bot.services.outbox import UNREACHABLE, Outgoing, claim, send_all
 from storage import deliveries, orgs, reminders, warnings
@@ -112,8 +112,8 @@ def nudge_message(tr: Translator, cell: Org, year: int, month: int) -> tuple[str
     ).format(cell=html.escape(cell.name, quote=False), month=tr.month(year, month))
     return text, [
         [
-            (tr.gettext("📝 Log the meeting"), f"mt:cell:{cell.id}"),
-            (tr.gettext("🚫 Did not meet"), f"zr:m:{cell.id}"),
+            (tr.gettext("📝 Log the meeting"), PickCell(cell.id).pack()),
+            (tr.gettext("🚫 Did not meet"), ZeroStart(cell.id).pack()),
         ]
     ]
 

@@ -22,6 +22,7 @@ from bot.domain.meeting_rules import RuleProfile
 from bot.domain.model import Role
 from bot.domain.reminders import ReminderSettings, is_quiet
 from bot.domain.year_flags import MemberRecord
+from bot.render.callbacks import MemberYearView
 from bot.render.i18n import Translator, resolve_locale, translator
 from bot.services import outbox, year_flags
 from bot.services.outbox import Outgoing
@@ -112,7 +113,7 @@ def render(
         text = text.format(**fields, n=n, months=months, limit=profile.removal_flag_months)
     button = (
         tr.gettext("📋 Attendance {year}").format(year=y.year),
-        f"mh:m:{record.member_id}:{y.year}",
+        MemberYearView(record.member_id, y.year).pack(),
     )
     return text, [[button]]
 

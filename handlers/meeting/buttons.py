@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from bot.domain.meetings import MeetingType
 from bot.render.callbacks import Callback, Month
+from bot.render.callbacks import PickCell as PickCell  # defined there: notifications carry it
 from bot.render.i18n import N_
 
 if TYPE_CHECKING:
@@ -40,12 +41,6 @@ REASON_TEXT = {
     Reason.FAMILY: N_("family matters"),
 }
 NO_GRADE = "none"  # mt:g's value for "No grade"
-
-
-@dataclasses.dataclass(frozen=True)
-class PickCell(Callback):
-    prefix: ClassVar[str] = "mt:cell"
-    cell: int
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.domain.meetings import MeetingType
+from bot.render.callbacks import OpenSchedule
 from bot.services import meetings as service
 
 from ..base import Turn, esc, inline
@@ -72,7 +73,7 @@ async def ask_type(turn: Turn, cell: Org) -> None:
         ]
     )
     if turn.access.can_set_schedule(cell.id, cell.path, is_cell=True):
-        rows.append([(_("🗓 Meeting day and time"), f"sc:o:{cell.id}")])  # handlers/schedule
+        rows.append([(_("🗓 Meeting day and time"), OpenSchedule(cell.id).pack())])
     await turn.reply(_("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name)), inline(rows))
 
 

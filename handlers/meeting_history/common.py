@@ -10,6 +10,9 @@ from typing import ClassVar
 
 from bot.domain.meetings import MeetingType
 from bot.render.callbacks import Callback
+from bot.render.callbacks import (
+    MemberYearView as MemberYearView,  # defined there: notifications carry it
+)
 
 from ..base import Button, Turn
 from ..meeting.common import TYPE_LABELS
@@ -21,15 +24,6 @@ class CellYearView(Callback):
 
     prefix: ClassVar[str] = "mh:y"
     cell: int
-    year: int
-
-
-@dataclasses.dataclass(frozen=True)
-class MemberYearView(Callback):
-    """📋 One member's attendance record of a year."""
-
-    prefix: ClassVar[str] = "mh:m"
-    member: int
     year: int
 
 

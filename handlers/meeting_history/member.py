@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.domain.history import MemberMeeting, MemberYear, Presence
 from bot.domain.meetings import RuleProfile
 from bot.render import labels
+from bot.render.callbacks import MemberCard
 from bot.services import history
 
 from ..base import Turn, esc, inline
@@ -44,7 +45,7 @@ async def member_year_view(turn: Turn, data: MemberYearView) -> None:
     member, cell, record, profile = got.member, got.cell, got.year, got.profile
     rows = [
         year_nav(turn, got.first_year, record.year, lambda y: MemberYearView(member.id, y)),
-        [("« " + turn._("Back"), f"ros:m:{member.id}")],  # handlers/roster's member card
+        [("« " + turn._("Back"), MemberCard(member.id).pack())],
     ]
     await turn.show(_member_text(turn, member, cell, record, profile), inline(rows))
 

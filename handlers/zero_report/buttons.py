@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.meetings import month_of
 from bot.render.callbacks import Callback
+from bot.render.callbacks import ZeroStart as ZeroStart  # defined there: notifications carry it
 from bot.render.i18n import N_
 
 from ..base import Turn, inline
@@ -20,14 +21,6 @@ QUICK_REASONS = (
     N_("Epidemic"),
     N_("Most members are away"),
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class ZeroStart(Callback):
-    """🚫 Did not meet (on the type question of handlers/meeting/start.py)."""
-
-    prefix: ClassVar[str] = "zr:m"
-    cell: int
 
 
 @dataclasses.dataclass(frozen=True)
