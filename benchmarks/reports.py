@@ -5,7 +5,7 @@
 
 The database (default: ``chibo_bench`` beside ``TEST_DATABASE_URL``, or beside
 postgresql+asyncpg://postgres@127.0.0.1:5432/test) is dropped, created, migrated and
-filled with ``chibo demo-data``'s province (storage.demo.populate), then vacuumed and
+filled with ``chibo demo-data``'s province (bot.services.demo.populate), then vacuumed and
 analysed; ``--reuse`` keeps a province that is already there.
 
 Timed, warm (one untimed run first), each repetition in a transaction of its own as the
@@ -49,9 +49,9 @@ from bot.domain.model import OrgKind
 from bot.domain.summary import Period, YearMonth, month_state
 from bot.render.i18n import translator
 from bot.render.summary_text import report_texts
+from bot.services import demo
 from bot.services.memory import tune_gc
 from bot.services.report import Report, build
-from storage import demo
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Org
