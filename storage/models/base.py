@@ -5,11 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import (
-    Enum,
-    Integer,
-    MetaData,
-)
+from sqlalchemy import Enum, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from ..types import UTCDateTime

@@ -9,17 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Date,
-    ForeignKey,
-    Index,
-    SmallInteger,
-    String,
-    Time,
-    text,
-)
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, SmallInteger, String, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.model import CellType, MemberStatus, OrgKind, Role
