@@ -36,6 +36,7 @@ from bot.intake.roster_members import (
 )
 from bot.intake.roster_members import HistoryError as _Rejected
 from bot.intake.roster_status import StatusEvent, parse_status_text, status_code
+from bot.intake.sheets import read_sheets
 from bot.intake.tabular import (
     FILE_PROBLEM_CODES,
     MAX_CELL_CHARS,
@@ -48,7 +49,6 @@ from bot.intake.tabular import (
     first_table,
     is_blank,
     raw_text,
-    read_sheets,
 )
 
 __all__ = [
