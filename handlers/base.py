@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyKeyboardMarkup,
-    Update,
-)
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.domain.access import Access
@@ -35,43 +27,17 @@ from bot.render.i18n import Translator, resolve_locale, translator
 from bot.services import flows, people
 from bot.services.refusals import Refused as Refused  # raised by every handler module
 from handlers.context import BotContext
+from handlers.markup import Answer as Answer  # re-exported: the handler modules import
+from handlers.markup import Button as Button  # these from handlers.base
+from handlers.markup import Markup
+from handlers.markup import choice_pattern as choice_pattern
+from handlers.markup import esc as esc
+from handlers.markup import inline as inline
 
 if TYPE_CHECKING:
     from storage.models import FlowState, User
 
 log = logging.getLogger(__name__)
-
-
-class Answer(StrEnum):
-    """✅ / ✖️ on a confirmation ("ms:ok:<token>", "ms:no:<token>")."""
-
-    OK = "ok"
-    NO = "no"
-
-
-def choice_pattern(prefix: str, words: type[StrEnum]) -> str:
-    """The pattern of a kind whose first field is one of a few words, routed as one
-    ("^ms:(ok|no)(:|$)"): the authorization matrix knows the handlers by these keys."""
-    return f"^{prefix}:({'|'.join(w.value for w in words)})(:|$)"
-
-
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
-Button = tuple[str, str]  # (label, callback data)
-
-
-def esc(text: str) -> str:
-    """Escape user-entered text for Telegram HTML."""
-    return html.escape(text, quote=False)
-
-
-def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in rows
-            if row
-        ]
-    )
 
 
 @dataclass
@@ -231,6 +197,8 @@ class Turn:
 
 
 Step = Callable[[Turn], Awaitable[None]]
+
+
 C = TypeVar("C", bound=Callback)
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.history import MarkedMeeting
 from bot.domain.meeting_rules import REGULAR_KINDS
+from bot.domain.member_history import MarkedMeeting
 from bot.domain.year_flags import KINDS
 
 from .models import Meeting, MeetingMark, Member, MemberStatusChange, Org

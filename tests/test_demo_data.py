@@ -112,8 +112,8 @@ async def test_reports_on_the_province(sessions: Sessions) -> None:
 
 
 async def test_year_levels_judge_as_member_year(sessions: Sessions) -> None:
-    """The roll-up's light R5/R6 judgement (bot.domain.history.year_levels) agrees with the full
-    record (member_year) for every member the demo province singles out."""
+    """The roll-up's light R5/R6 judgement (bot.domain.member_history.year_levels) agrees with
+    the full record (member_year) for every member the demo province singles out."""
     async with sessions.begin() as s:
         await demo.populate(s, Spec(cells=40, members_per_cell=12, months=14, seed=5, today=TODAY))
     async with sessions.begin() as s:

@@ -8,20 +8,16 @@ from fractions import Fraction
 
 import pytest
 
-from bot.domain.history import (
+from bot.domain.history import MonthStatus, QuarterStatus, YearMeeting, cell_year, stored_tally
+from bot.domain.meetings import MeetingType, RuleProfile, Tally, ZeroReport
+from bot.domain.member_history import (
     MarkedMeeting,
-    MonthStatus,
     Presence,
-    QuarterStatus,
-    YearMeeting,
-    cell_year,
     eligible_all_year,
     levels_all_year,
     longest_run,
     member_year,
-    stored_tally,
 )
-from bot.domain.meetings import MeetingType, RuleProfile, Tally, ZeroReport
 from bot.domain.model import MemberStatus as S
 from bot.domain.roster import Entry
 

@@ -33,7 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.intake import isolated
 from bot.intake.org_import import parse_org_csv
 from bot.intake.roster_import import PROBLEM_CODES, parse_pasted, parse_roster_file
-from bot.intake.tabular import MAX_CELL_CHARS, MB, ImportFileError, cell_text, read_sheets
+from bot.intake.sheets import read_sheets
+from bot.intake.tabular import MAX_CELL_CHARS, MB, ImportFileError, cell_text
 from storage.models import FlowState, Member, Org
 
 from .botenv import BotEnv

@@ -614,7 +614,14 @@ def test_pasted_never_crashes(text: str) -> None:
 
 def test_every_problem_code_is_documented() -> None:
     sources = [
-        BOT / n for n in ("roster_import.py", "roster_members.py", "roster_status.py", "tabular.py")
+        BOT / n
+        for n in (
+            "roster_import.py",
+            "roster_members.py",
+            "roster_status.py",
+            "tabular.py",
+            "sheets.py",
+        )
     ]
     text = "\n".join(p.read_text("utf-8") for p in sources)
     used = set(re.findall(r'(?:Problem|Error|_Rejected)\(\s*"([a-z0-9_]+)"', text))

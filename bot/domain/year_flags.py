@@ -1,6 +1,6 @@
 """R5/R6 for many members at once (#4, #6): who is a candidate, who is still to be judged,
 and how each is judged. bot/services/year_flags.py reads the rows (storage/yearly.py) and
-asks these; bot.domain.history judges one member, the same rules as their attendance screen.
+asks these; bot.domain.member_history judges one member, the same rules as their attendance screen.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from bot.domain.history import (
+from bot.domain.meeting_rules import REGULAR_KINDS, MeetingType, RuleProfile
+from bot.domain.member_history import (
     MarkedMeeting,
     MemberYear,
     eligible_all_year,
@@ -18,7 +19,6 @@ from bot.domain.history import (
     member_year,
     year_levels,
 )
-from bot.domain.meeting_rules import REGULAR_KINDS, MeetingType, RuleProfile
 from bot.domain.model import LEAVING_STATUSES
 from bot.domain.roster import StatusEntry, status_on
 

@@ -17,6 +17,7 @@ from bot.domain.model import CellType, OrgKind
 from bot.domain.names import org_name_problem
 from bot.domain.text import fold
 from bot.domain.words import Problem, RowProblem
+from bot.intake.sheets import read_sheets
 from bot.intake.tabular import (
     FILE_PROBLEM_CODES,
     Cell,
@@ -28,7 +29,6 @@ from bot.intake.tabular import (
     header_key,
     is_blank,
     raw_text,
-    read_sheets,
 )
 
 __all__ = [

@@ -9,22 +9,34 @@ Rule IDs refer to ../shared/DOMAIN.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from bot.domain.dates import parse_date, parse_month
 from bot.domain.names import MAX_PERSON_NAME
 from bot.domain.text import fold, normalize
 from bot.domain.words import Problem, RowProblem
+from bot.intake.roster_layout import (
+    COLUMN_NUMBER,
+    FOOTER,
+    SECTION_NAME,
+    SECTION_STT,
+    Layout,
+    find_layout,
+    first_text,
+    is_number,
+    read_birth,
+    read_date,
+)
 from bot.intake.roster_members import (
     Collector,
     ParsedMember,
     ParseResult,
     StatusSpan,
+    fmt_date,
     name_problem,
 )
 from bot.intake.roster_members import HistoryError as _Rejected
 from bot.intake.roster_status import StatusEvent, parse_status_text, status_code
+from bot.intake.sheets import read_sheets
 from bot.intake.tabular import (
     FILE_PROBLEM_CODES,
     MAX_CELL_CHARS,
@@ -35,10 +47,8 @@ from bot.intake.tabular import (
     cell_at,
     cell_text,
     first_table,
-    header_key,
     is_blank,
     raw_text,
-    read_sheets,
 )
 
 __all__ = [
@@ -85,135 +95,6 @@ PROBLEM_CODES: dict[str, str] = {
 }
 
 
-# --- header detection -----------------------------------------------------------------
-
-# Header cells after bot.intake.tabular.header_key (folded, "(…)" removed).
-_COLUMNS: dict[str, frozenset[str]] = {
-    "stt": frozenset({"stt", "tt", "so tt", "so thu tu"}),
-    "name": frozenset(
-        {"ho va ten", "ho ten", "ten", "ho va ten dang vien", "ho ten dang vien", "ten dang vien"}
-    ),
-    # Some templates split the name: "Họ và đệm" | "Tên".
-    "family": frozenset({"ho", "ho dem", "ho va dem", "ho va ten dem", "ho va chu dem", "ho lot"}),
-    "birth": frozenset({"ngay sinh", "nam sinh", "ngay thang nam sinh", "sinh ngay", "sinh nam"}),
-    "admitted": frozenset(
-        {"ngay vao dang", "ngay ket nap", "ngay ket nap dang", "ngay ket nap vao dang"}
-    ),
-    "official": frozenset(
-        {"ngay chinh thuc", "ngay cong nhan chinh thuc", "ngay chuyen chinh thuc"}
-    ),
-    "status": frozenset(
-        {"dang vien", "trang thai", "loai", "loai dang vien", "tinh trang", "doi tuong"}
-    ),
-    "notes": frozenset({"ghi chu", "chu thich"}),
-}
-# A second header row under a merged "Ngày vào Đảng" cell, as in the official forms.
-_SUBHEADER = {"du bi": "admitted", "chinh thuc": "official"}
-HEADER_SEARCH_ROWS = 30
-
-
-@dataclass
-class _Layout:
-    columns: dict[str, int]  # field → 0-based column
-    titles: dict[str, str]  # field → header text as written, for messages
-    header_row: int  # 0-based
-    data_start: int  # 0-based
-
-
-def _find_layout(rows: list[Row]) -> _Layout | None:
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        titles: dict[str, str] = {}
-        for col, value in enumerate(row):
-            key = header_key(value)
-            for name, aliases in _COLUMNS.items():
-                if key in aliases and name not in columns:
-                    columns[name], titles[name] = col, cell_text(value)
-                    break
-        if "name" not in columns:
-            continue
-        if "family" in columns and columns["name"] != columns["family"]:
-            titles["name"] = titles["family"] + " + " + titles["name"]
-        layout = _Layout(columns, titles, i, i + 1)
-        below = rows[i + 1] if i + 1 < len(rows) else []
-        keys = {col: header_key(v) for col, v in enumerate(below) if cell_text(v)}
-        # Only a row made of nothing but "Dự bị"/"Chính thức" is a sub-header; a data
-        # row has a name.
-        if keys and all(k in _SUBHEADER for k in keys.values()):
-            for col, key in keys.items():
-                columns.setdefault(_SUBHEADER[key], col)
-                titles.setdefault(_SUBHEADER[key], cell_text(below[col]))
-            layout.data_start = i + 2
-        return layout
-    return None
-
-
-# --- rows that are not members --------------------------------------------------------
-
-_FOOTER = re.compile(
-    r"(?:tong\s+cong|tong\s+so|cong\s*:|t/m|tm\s|thay\s+mat|bi\s+thu|pho\s+bi\s+thu|"
-    r"nguoi\s+lap|xac\s+nhan|ky\s+ten|\(ky|chi\s+uy|luu\s+y|ghi\s+chu\s*:|danh\s+sach\s+(?:co|gom)"
-    r"|.*ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
-)
-_SECTION_STT = re.compile(r"[ivxlc]+\.?|[a-e]\.?")
-# A heading needs a qualifier, so that a member named "Đặng Viên Minh" is not one.
-_SECTION_NAME = re.compile(
-    r"(?:dang\s+vien|danh\s+sach)(?:\s+dang\s+vien)?\s+(?:chinh\s+thuc|du\s+bi|mien|"
-    r"sinh\s+hoat|tam\s+thoi|da|chuyen|khac|co|gom)\b|(?:dang\s+vien|danh\s+sach)\b.*:$"
-)
-_COLUMN_NUMBER = re.compile(r"\(?\d{1,2}\)?")
-
-
-def _is_number(value: Cell) -> bool:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return True
-    return bool(re.fullmatch(r"\d{1,5}\.?", cell_text(value)))
-
-
-def _first_text(row: Row) -> str:
-    return next((fold(cell_text(c)) for c in row if cell_text(c)), "")
-
-
-# --- cells ----------------------------------------------------------------------------
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def _read_date(value: Cell, *, today: date) -> tuple[date | None, bool]:
-    """(date or None, readable?) for a date cell: real dates, Excel serials, text."""
-    if isinstance(value, datetime):
-        return value.date(), True
-    if isinstance(value, date):
-        return value, True
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # An unformatted Excel date is a day count: 20000 ≈ 1954, 80000 ≈ 2119.
-        if 20000 <= value <= 80000:
-            return _EXCEL_EPOCH + timedelta(days=int(value)), True
-        return None, False
-    text = cell_text(value)
-    if not text:
-        return None, True
-    day = parse_date(text, today=today, require_year=True)
-    return day, day is not None
-
-
-def _read_birth(value: Cell, *, today: date) -> tuple[date | int | None, bool]:
-    """A birth date, or only its year (an int: "Năm sinh" columns)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1900 <= value <= 2100:
-        return int(value), True
-    text = cell_text(value)
-    if re.fullmatch(r"\d{4}", text):
-        return (int(text), True) if 1900 <= int(text) <= 2100 else (None, False)
-    month = parse_month(text, today=today) if re.search(r"\d{4}", text) else None
-    if month is not None and parse_date(text, today=today, require_year=True) is None:
-        return month[0], True  # "03/1956": the year is all the check needs
-    return _read_date(value, today=today)
-
-
-def _fmt(day: date) -> str:
-    return day.strftime("%d/%m/%Y")  # L2
-
-
 # --- files ----------------------------------------------------------------------------
 
 
@@ -221,7 +102,7 @@ def parse_roster_file(file_name: str, data: bytes, *, today: date) -> ParseResul
     """A roster from a CSV or XLSX file: title rows, blank rows and footers are skipped,
     each other row becomes a member or a rejected row. Raises RosterFileError."""
     kind, sheets = read_sheets(file_name, data)
-    rows, layout = first_table(sheets, _find_layout)
+    rows, layout = first_table(sheets, find_layout)
     body = [(i, row) for i, row in enumerate(rows[layout.data_start :], layout.data_start)]
     body = [(i, row) for i, row in body if not is_blank(row)]
     if not body:
@@ -235,7 +116,7 @@ def parse_roster_file(file_name: str, data: bytes, *, today: date) -> ParseResul
     return out.result(layout.header_row + 1, kind)
 
 
-def _read_row(out: Collector, number: int, row: Row, layout: _Layout, in_footer: bool) -> bool:
+def _read_row(out: Collector, number: int, row: Row, layout: Layout, in_footer: bool) -> bool:
     """Read one non-blank data row into `out`; returns whether the footer has started."""
     cols, titles = layout.columns, layout.titles
 
@@ -245,17 +126,17 @@ def _read_row(out: Collector, number: int, row: Row, layout: _Layout, in_footer:
     stt, name = get("stt"), cell_text(get("name"))
     if "family" in cols and cols["family"] != cols["name"]:
         name = normalize(cell_text(get("family")) + " " + name)
-    numbered = _is_number(stt)
-    if all(_COLUMN_NUMBER.fullmatch(cell_text(c)) for c in row if cell_text(c)):
+    numbered = is_number(stt)
+    if all(COLUMN_NUMBER.fullmatch(cell_text(c)) for c in row if cell_text(c)):
         # The "(1) (2) (3)…" row under a form's header, or a template row numbered in
         # advance and never filled in.
         return in_footer
     # Footers ("Tổng cộng", "T/M CHI BỘ", "Hòa Minh, ngày … tháng … năm …", the signer)
     # end the list; a later numbered row still counts (a subtotal in the middle).
-    if not numbered and (in_footer or _FOOTER.match(_first_text(row))):
+    if not numbered and (in_footer or FOOTER.match(first_text(row))):
         return True
     if not numbered and (
-        _SECTION_STT.fullmatch(fold(cell_text(stt))) or _SECTION_NAME.match(fold(name))
+        SECTION_STT.fullmatch(fold(cell_text(stt))) or SECTION_NAME.match(fold(name))
     ):
         return in_footer  # "I. Đảng viên chính thức", "ĐẢNG VIÊN DỰ BỊ"
     raw = raw_text(row)
@@ -276,7 +157,7 @@ def _read_row(out: Collector, number: int, row: Row, layout: _Layout, in_footer:
     warnings: list[Problem] = []
     born: date | int | None = None
     if get("birth") is not None and cell_text(get("birth")):
-        born, readable = _read_birth(get("birth"), today=today)
+        born, readable = read_birth(get("birth"), today=today)
         if not readable or (isinstance(born, date) and born > today):
             born = None
             warnings.append(Problem("bad_birth_date", {"value": cell_text(get("birth"))}))
@@ -287,11 +168,11 @@ def _read_row(out: Collector, number: int, row: Row, layout: _Layout, in_footer:
 
 def _dated(value: Cell, column: str, *, today: date) -> date | None:
     """An admission or official date, or a rejection (unreadable, impossible, future)."""
-    day, readable = _read_date(value, today=today)
+    day, readable = read_date(value, today=today)
     if not readable or (day is not None and day < PARTY_FOUNDED):
         raise _Rejected(Problem("bad_date", {"value": cell_text(value), "column": column}))
     if day is not None and day > today:
-        raise _Rejected(Problem("future_date", {"value": _fmt(day), "column": column}))
+        raise _Rejected(Problem("future_date", {"value": fmt_date(day), "column": column}))
     return day
 
 
@@ -334,7 +215,7 @@ def parse_pasted(text: str, *, today: date) -> ParseResult:
     for number, line in enumerate(lines, 1):
         raw = normalize(line.replace("\t", " - "))  # a tab (pasted from Excel) separates
         body = _NUMBERING.sub("", raw)
-        if not body or (_SECTION_NAME.match(fold(body)) and body.endswith(":")):
+        if not body or (SECTION_NAME.match(fold(body)) and body.endswith(":")):
             continue  # blank, or a heading such as "Danh sách đảng viên:"
         name, rest = _split_line(body)
         warnings: list[Problem] = []

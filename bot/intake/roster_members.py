@@ -40,7 +40,7 @@ class HistoryError(Exception):
         self.problem = problem
 
 
-def _fmt(day: date) -> str:
+def fmt_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")  # L2
 
 
@@ -75,10 +75,10 @@ def build_history(
     says_probationary = any(e.status is S.PROBATIONARY and e.start is None for e in base)
     says_official = any(e.status is S.OFFICIAL and e.start is None for e in base)
     if says_probationary and (official is not None or says_official):
-        shown = _fmt(official) if official else "?"
+        shown = fmt_date(official) if official else "?"
         raise HistoryError(Problem("status_conflict", {"official": shown}))
     if admitted and official and official < admitted:
-        params = {"official": _fmt(official), "admitted": _fmt(admitted)}
+        params = {"official": fmt_date(official), "admitted": fmt_date(admitted)}
         raise HistoryError(Problem("official_before_admission", params))
 
     spans: list[StatusSpan] = []
@@ -101,18 +101,22 @@ def build_history(
         if start is None:
             start = today
             if e.status is S.EXEMPTED:
-                warnings.append(Problem("exempt_no_date", {"date": _fmt(today)}))
+                warnings.append(Problem("exempt_no_date", {"date": fmt_date(today)}))
             else:
                 warnings.append(
-                    Problem("status_no_date", {"status": e.status.value, "date": _fmt(today)})
+                    Problem("status_no_date", {"status": e.status.value, "date": fmt_date(today)})
                 )
         if admitted and start < admitted:
-            params = {"status": e.status.value, "date": _fmt(start), "admitted": _fmt(admitted)}
+            params = {
+                "status": e.status.value,
+                "date": fmt_date(start),
+                "admitted": fmt_date(admitted),
+            }
             raise HistoryError(Problem("status_before_admission", params))
         end = e.end if e.status in TEMPORARY_STATUSES else None
         if end is not None and end < start:
             raise HistoryError(
-                Problem("end_before_start", {"start": _fmt(start), "end": _fmt(end)})
+                Problem("end_before_start", {"start": fmt_date(start), "end": fmt_date(end)})
             )
         extra.append(StatusSpan(e.status, start, end))
 
@@ -128,7 +132,7 @@ def build_history(
         due = one_year_after(admitted)
         if today > due:
             warnings.append(
-                Problem("probation_overdue", {"admitted": _fmt(admitted), "due": _fmt(due)})
+                Problem("probation_overdue", {"admitted": fmt_date(admitted), "due": fmt_date(due)})
             )
     # Stable sort: on the same day the base status comes first, so the later entry
     # (an exemption starting the day of admission) wins as it does in storage.
@@ -226,9 +230,9 @@ def _age_warnings(admitted: date, born: date | int) -> list[Problem]:
     if isinstance(born, int):
         shown, before, age = str(born), admitted.year < born, admitted.year - born
     else:
-        shown, before = _fmt(born), admitted < born
+        shown, before = fmt_date(born), admitted < born
         age = admitted.year - born.year - ((admitted.month, admitted.day) < (born.month, born.day))
-    params = {"admitted": _fmt(admitted), "born": shown}
+    params = {"admitted": fmt_date(admitted), "born": shown}
     if before:
         return [Problem("admitted_before_birth", params)]
     if age < 18:

@@ -15,23 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
+from docx.shared import Cm, Pt
 
 from bot.domain.text import normalize, xml_safe
+from bot.render.docx_page import HEADER_SIZE, dotted_lines, para, plain_table, setup_page
 
-FONT = "Times New Roman"
-BODY_SIZE = Pt(14)
-HEADER_SIZE = Pt(13)
-PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)  # A4
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = Cm(3), Cm(2), Cm(2), Cm(2)
-TEXT_WIDTH = Cm(21 - 3 - 2)
 BLANK = "…………"  # an inline gap for the secretary to fill in by hand
 NONE = "không"
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # L1: UTC+7, no daylight saving
@@ -145,135 +133,48 @@ def _content_sections(meeting_type_title: str) -> tuple[tuple[str, int], ...]:
     return (*_REGULAR_SECTIONS[:2], _THEMATIC_SECTION, *_REGULAR_SECTIONS[2:])
 
 
-# --- document helpers -------------------------------------------------------------------------
-
-
-def _setup(doc: DocumentObject) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-    normal = doc.styles["Normal"]
-    font = normal.font
-    font.name, font.size = FONT, BODY_SIZE
-    # Word picks the east-Asian/complex-script font slots for some runs; pin them all.
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
-    fmt = normal.paragraph_format
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(3), 1.15
-
-
-def _para(
-    container: DocumentObject | _Cell,
-    text: str = "",
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    center: bool = False,
-    size: Length | None = None,
-) -> Paragraph:
-    paragraph = container.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    else:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    if text:
-        # normalize() drops what XML cannot hold in text typed today; xml_safe() is the
-        # backstop for text stored before it did (python-docx raises on U+FFFF) (#12).
-        run = paragraph.add_run(xml_safe(normalize(text)))
-        run.bold, run.italic, run.underline = bold, italic, underline
-        if size is not None:
-            run.font.size = size
-    return paragraph
-
-
-def _dotted_lines(doc: DocumentObject, count: int) -> None:
-    """Lines of dots across the text width (a tab with a dot leader), for handwriting."""
-    for _ in range(count):
-        paragraph = doc.add_paragraph()
-        paragraph.paragraph_format.tab_stops.add_tab_stop(
-            TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-        )
-        paragraph.add_run("\t")
-
-
-# The children of w:tblPr that the schema puts after w:tblBorders.
-_AFTER_TBL_BORDERS = (
-    "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-    "w:tblPrChange",
-)
-
-
-def _plain_table(doc: DocumentObject, widths: Sequence[Length]) -> Table:
-    """A borderless table of one row, for the header and the signatures."""
-    table: Table = doc.add_table(rows=1, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-    for cell in table.rows[0].cells:  # drop the empty paragraph each new cell starts with
-        cell._tc.remove(cell.paragraphs[0]._p)
-    return table
-
-
 def _header(doc: DocumentObject, data: MinutesData) -> None:
-    left, right = _plain_table(doc, (Cm(6.5), Cm(9.5))).rows[0].cells
-    _para(left, normalize(data.upper_committee).upper(), center=True, size=HEADER_SIZE)
-    _para(left, normalize(data.cell).upper(), bold=True, center=True, size=HEADER_SIZE)
-    _para(left, "*", center=True, size=HEADER_SIZE)
-    _para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, center=True, size=Pt(14))
+    left, right = plain_table(doc, (Cm(6.5), Cm(9.5))).rows[0].cells
+    para(left, normalize(data.upper_committee).upper(), center=True, size=HEADER_SIZE)
+    para(left, normalize(data.cell).upper(), bold=True, center=True, size=HEADER_SIZE)
+    para(left, "*", center=True, size=HEADER_SIZE)
+    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, center=True, size=Pt(14))
     place = normalize(data.place) or BLANK
-    _para(right, f"{place}, {formal_date(data.day)}", italic=True, center=True, size=Pt(14))
+    para(right, f"{place}, {formal_date(data.day)}", italic=True, center=True, size=Pt(14))
 
 
 def _signatures(doc: DocumentObject, data: MinutesData) -> None:
-    cells = _plain_table(doc, (Cm(8), Cm(8))).rows[0].cells
+    cells = plain_table(doc, (Cm(8), Cm(8))).rows[0].cells
     for cell, role, name in zip(
         cells, ("THƯ KÝ", "CHỦ TRÌ"), (data.secretary, data.chair), strict=True
     ):
-        _para(cell, role, bold=True, center=True)
-        _para(cell, "(Ký, ghi rõ họ tên)", italic=True, center=True)
+        para(cell, role, bold=True, center=True)
+        para(cell, "(Ký, ghi rõ họ tên)", italic=True, center=True)
         for _ in range(3):
-            _para(cell, center=True)
-        _para(cell, normalize(name or ""), bold=True, center=True)
+            para(cell, center=True)
+        para(cell, normalize(name or ""), bold=True, center=True)
 
 
 def build_minutes(data: MinutesData) -> bytes:
     """The draft minutes of one meeting, as the bytes of a .docx file."""
     doc = Document()
-    _setup(doc)
+    setup_page(doc)
     _header(doc, data)
 
-    _para(doc)
-    _para(doc, "BIÊN BẢN", bold=True, center=True, size=Pt(15))
-    _para(doc, _title(data), bold=True, center=True)
-    _para(doc)
+    para(doc)
+    para(doc, "BIÊN BẢN", bold=True, center=True, size=Pt(15))
+    para(doc, _title(data), bold=True, center=True)
+    para(doc)
 
-    _para(doc, "I. THỜI GIAN, ĐỊA ĐIỂM", bold=True)
+    para(doc, "I. THỜI GIAN, ĐỊA ĐIỂM", bold=True)
     venue = normalize(data.venue or "") or BLANK
-    _para(doc, f"Vào lúc {_clock(data.start)}, {formal_date(data.day)}, tại {venue}.")
+    para(doc, f"Vào lúc {_clock(data.start)}, {formal_date(data.day)}, tại {venue}.")
     length = BLANK if data.minutes is None else str(data.minutes)
-    _para(doc, f"Thời lượng: {length} phút.")
+    para(doc, f"Thời lượng: {length} phút.")
 
-    _para(doc, "II. THÀNH PHẦN", bold=True)
-    _para(doc, f"Tổng số đảng viên của chi bộ (phải có mặt): {data.eligible} đồng chí.")
-    _para(
+    para(doc, "II. THÀNH PHẦN", bold=True)
+    para(doc, f"Tổng số đảng viên của chi bộ (phải có mặt): {data.eligible} đồng chí.")
+    para(
         doc,
         f"Có mặt: {data.present} đồng chí (chính thức: {data.official_present}, "
         f"dự bị: {data.probationary_present}).",
@@ -285,22 +186,22 @@ def build_minutes(data: MinutesData) -> bytes:
         ("Sinh hoạt tạm thời nơi khác", data.elsewhere),
         ("Đảng viên sinh hoạt tạm thời, khách mời", data.guests),
     ):
-        _para(doc, _people_line(label, people) + ".")
-    _para(doc, _upper_line(data.upper_attendee) + ".")
-    _para(doc, f"Chủ trì: {_comrade(data.chair)}.")
-    _para(doc, f"Thư ký: {_comrade(data.secretary)}.")
+        para(doc, _people_line(label, people) + ".")
+    para(doc, _upper_line(data.upper_attendee) + ".")
+    para(doc, f"Chủ trì: {_comrade(data.chair)}.")
+    para(doc, f"Thư ký: {_comrade(data.secretary)}.")
 
-    _para(doc, "III. NỘI DUNG", bold=True)
+    para(doc, "III. NỘI DUNG", bold=True)
     topic = normalize(data.topic or "")
     if topic:
-        _para(doc, f"Chủ đề: {topic}", italic=True)
+        para(doc, f"Chủ đề: {topic}", italic=True)
     for number, (heading, lines) in enumerate(_content_sections(data.meeting_type_title), 1):
-        _para(doc, f"{number}. {heading}", bold=True)
-        _dotted_lines(doc, lines)
+        para(doc, f"{number}. {heading}", bold=True)
+        dotted_lines(doc, lines)
 
-    _para(doc)
-    _para(doc, f"Buổi sinh hoạt kết thúc vào lúc {_clock(_end_time(data))} cùng ngày.")
-    _para(doc)
+    para(doc)
+    para(doc, f"Buổi sinh hoạt kết thúc vào lúc {_clock(_end_time(data))} cùng ngày.")
+    para(doc)
     _signatures(doc, data)
 
     props = doc.core_properties

@@ -2,7 +2,7 @@
 
 Admins get it for their subtree and secretaries for their own cell, never a group (S2).
 Each member's meetings are judged by the status on the meeting day (R1) with the same
-rules as the member's screen (bot.domain.history.member_year), so the sheet, the member's
+rules as the member's screen (bot.domain.member_history.member_year), so the sheet, the member's
 record and the R5/R6 warnings agree. Every value goes through bot.render.xlsx, so a name is text,
 never a formula (#12).
 """
@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.domain.history import MarkedMeeting, Presence, member_year
 from bot.domain.meeting_rules import MeetingType, RuleProfile, counts_as_regular
+from bot.domain.member_history import MarkedMeeting, Presence, member_year
 from bot.domain.roster import StatusEntry, status_on
 from bot.domain.summary import Period
 from bot.domain.text import upfirst

@@ -3,7 +3,8 @@ M3, M4, M8, R2) and one member's attendance record (R1-R3, R5, R6).
 
 Each takes the unit of work (the session), the acting person (their `Access`) and plain
 values, checks authorization itself (the cell's year: those who log its meetings; a member's
-record: those who keep the cell's roster) and returns the figures of bot.domain.history.
+record: those who keep the cell's roster) and returns the figures of bot.domain.history and
+bot.domain.member_history.
 A year outside FIRST_YEAR..this year is `Stale` (no screen offers it), another cell's
 `Refused` (bot.services.refusals).
 """
@@ -16,16 +17,9 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import Access
-from bot.domain.history import (
-    CellYear,
-    MarkedMeeting,
-    MemberYear,
-    YearMeeting,
-    cell_year,
-    member_year,
-    stored_tally,
-)
+from bot.domain.history import CellYear, YearMeeting, cell_year, stored_tally
 from bot.domain.meetings import MeetingType, RuleProfile, ZeroReport
+from bot.domain.member_history import MarkedMeeting, MemberYear, member_year
 from bot.services import profiles
 from storage import history, members, orgs, zero_reports
 from storage.models import Member, Org

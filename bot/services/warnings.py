@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.history import MemberMeeting, Presence
 from bot.domain.meeting_rules import RuleProfile
+from bot.domain.member_history import MemberMeeting, Presence
 from bot.domain.model import Role
 from bot.domain.reminders import ReminderSettings, is_quiet
 from bot.domain.year_flags import MemberRecord

@@ -3,7 +3,8 @@ the Telegram face of bot.services.history.
 
 mh:y:<cell>:<year>    the cell's meetings month by month (M1, M3, M4, M8), with rates (R2)
 mh:m:<member>:<year>  one member's record (R1-R3) with the R5/R6 status, private chats only (S2)
-Figures come from bot.domain.history; the meeting buttons (mt:open:<meeting>) open the meeting card.
+Figures come from bot.domain.history and bot.domain.member_history; the meeting buttons
+(mt:open:<meeting>) open the meeting card.
 
   cell.py    the cell's year;  member.py  one member's year
   common.py  the typed callback data, the year navigation

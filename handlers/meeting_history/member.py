@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.domain.history import MemberMeeting, MemberYear, Presence
 from bot.domain.meetings import RuleProfile
+from bot.domain.member_history import MemberMeeting, MemberYear, Presence
 from bot.render import labels
 from bot.render.callbacks import MemberCard
 from bot.services import history

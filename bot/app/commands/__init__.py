@@ -1,0 +1,1 @@
+"""The `chibo` subcommands by area; bot/app/cli.py holds the parser and main()."""

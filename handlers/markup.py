@@ -1,0 +1,43 @@
+"""What a screen is made of: escaped text, inline keyboards of (label, callback data)
+buttons, and the ✅ / ✖️ answers of a confirmation. handlers.base re-exports these names.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+
+class Answer(StrEnum):
+    """✅ / ✖️ on a confirmation ("ms:ok:<token>", "ms:no:<token>")."""
+
+    OK = "ok"
+    NO = "no"
+
+
+def choice_pattern(prefix: str, words: type[StrEnum]) -> str:
+    """The pattern of a kind whose first field is one of a few words, routed as one
+    ("^ms:(ok|no)(:|$)"): the authorization matrix knows the handlers by these keys."""
+    return f"^{prefix}:({'|'.join(w.value for w in words)})(:|$)"
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+Button = tuple[str, str]  # (label, callback data)
+
+
+def esc(text: str) -> str:
+    """Escape user-entered text for Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in rows
+            if row
+        ]
+    )
