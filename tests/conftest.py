@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -16,6 +17,16 @@ from .botenv import VN, BotEnv, Clock, start_env, stop_env
 from .db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """What exists before the tests run is never scanned by the collector again, as in
+    production (bot.services.memory.tune_gc, run at start-up): the tick's release() collects
+    after every tick that sent something, and over pytest's whole heap that took 0.1 s each
+    time, half of the reminders timeline. Again after a test unfroze it (test_memory)."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
 
 
 @pytest.fixture(scope="session")
