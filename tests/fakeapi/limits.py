@@ -44,6 +44,16 @@ PRIVATE_BURST = 10
 PRIVATE_PER_SECOND = 1.0
 HUMAN_PAUSE = 2.0  # seconds a person takes between two actions, at the least
 
+# What Telegram checks of each message (the server answers 400 past them).
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8
+INLINE_BUTTON_LIMIT = 100
+CALLBACK_ANSWER_LIMIT = 200
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+#: Methods that count as "sends" for the flood limits and :attr:`FakeTelegram.stats`.
+
 COUNTED = frozenset(
     m.lower()
     for m in (
