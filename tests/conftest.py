@@ -13,10 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import make_sessionmaker
 
-from .botenv import VN, BotEnv, Clock, start_env, stop_env
-from .db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
-
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil.db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
+from .auxil.paths import SAMPLES
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -30,7 +30,7 @@ from bot.domain.text import fold
 from storage import meetings, members, orgs
 from storage.models import Meeting, MeetingGuest, MeetingMark, Member, Org
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
 from .fakeapi import TgUser
 from .test_cli import chibo
 

@@ -47,10 +47,10 @@ from bot.render.i18n import translator
 from storage import meetings, members, orgs
 from storage.models import FlowState, MeetingMark, User
 
-from .botenv import VN, BotEnv, Clock, start_env, stop_env
-from .db import Backend, empty_tables
+from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil.db import Backend, empty_tables
+from .auxil.probing import Snapshot, limit_problems, own_rows, shown_since, snapshot, table_changes
 from .fakeapi import TgGroup, TgUser
-from .probing import Snapshot, limit_problems, own_rows, shown_since, snapshot, table_changes
 from .test_authz_matrix import CALLBACKS
 
 TODAY = date(2026, 11, 21)

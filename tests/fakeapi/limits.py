@@ -26,7 +26,7 @@ answers and reads are not messages and are not counted), accepted calls only:
   that sends more than a burst to one chat on its own (a loop, a flood of reminders) gets 429.
 
 Time is :class:`RateClock`: real (monotonic) time × ``time_scale`` (1, Telegram's time, by
-default; flow tests run it and chibo's limiter together 20 times faster, tests/botenv.py), plus
+default; flow tests run it and chibo's limiter together 20 times faster, tests/auxil/botenv.py), plus
 the time a test skipped by moving the fake's date clock forward (``env.clock.advance(days=1)``
 is a day for the limits too: skipped time only makes them more lenient). ``retry_after`` is in
 real seconds, what a limiter sleeps.

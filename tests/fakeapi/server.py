@@ -99,7 +99,7 @@ class FakeTelegram(BaseRequest):
         date_clock: wall clock (epoch seconds) used for message dates; moving it forward also
             moves the flood limits' clock (limits.RateClock).
         time_scale: the flood limits' clock runs this many times faster than real time, for
-            a bot whose rate limiter runs on the same scale (tests/botenv.py); retry_after is
+            a bot whose rate limiter runs on the same scale (tests/auxil/botenv.py); retry_after is
             then in real seconds. 1 (Telegram's time) by default.
         strict_chats: answer ``chat not found`` for chats nobody registered and
             ``bot can't initiate conversation with a user`` for private chats where the user
