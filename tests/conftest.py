@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.intake import isolated
 from storage.db import make_sessionmaker
 
 from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
 from .auxil.db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
+from .auxil.parsing import run_in_process
 from .auxil.paths import SAMPLES
 
 
@@ -85,3 +87,9 @@ async def env(engine: AsyncEngine, clock: Clock) -> AsyncIterator[BotEnv]:
     errors = list(bot_env.errors)
     await stop_env(bot_env)
     assert not errors, f"a handler raised: {errors[0]!r}"
+
+
+@pytest.fixture
+def parse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded files parsed in this process, not a child's (tests/auxil/parsing.py)."""
+    monkeypatch.setattr(isolated, "run", run_in_process)

@@ -53,6 +53,9 @@ from .auxil.probing import Snapshot, limit_problems, own_rows, shown_since, snap
 from .fakeapi import TgGroup, TgUser
 from .test_authz_matrix import CALLBACKS
 
+# Hundreds of uploads: parsed in-process (tests/auxil/parsing.py); the child is tested apart.
+pytestmark = pytest.mark.usefixtures("parse_in_process")
+
 TODAY = date(2026, 11, 21)
 SEC, ADMIN, STRANGER = 200, 100, 900
 GROUP = -100_777
