@@ -1,7 +1,7 @@
 """PostgreSQL stopped in the middle of a flow (#6): the user is told politely, nothing is
 half-written, and the flow goes on once the database is back.
 
-The server is a private one (tests/pgcluster.py), really stopped with `pg_ctl stop -m
+The server is a private one (tests/auxil/pgcluster.py), really stopped with `pg_ctl stop -m
 immediate` (every connection cut, open transactions lost) and started again; the pooled
 connections the engine holds are dead afterwards, which pool_pre_ping (storage.db) handles.
 """
