@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -10,12 +11,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.intake import isolated
 from storage.db import make_sessionmaker
 
-from .botenv import VN, BotEnv, Clock, start_env, stop_env
-from .db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
+from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil.db import PG_ENV, Backend, drop_postgres, empty_tables, prepare_postgres, prepare_sqlite
+from .auxil.parsing import run_in_process
+from .auxil.paths import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """What exists before the tests run is never scanned by the collector again, as in
+    production (bot.services.memory.tune_gc, run at start-up): the tick's release() collects
+    after every tick that sent something, and over pytest's whole heap that took 0.1 s each
+    time, half of the reminders timeline. Again after a test unfroze it (test_memory)."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +87,9 @@ async def env(engine: AsyncEngine, clock: Clock) -> AsyncIterator[BotEnv]:
     errors = list(bot_env.errors)
     await stop_env(bot_env)
     assert not errors, f"a handler raised: {errors[0]!r}"
+
+
+@pytest.fixture
+def parse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded files parsed in this process, not a child's (tests/auxil/parsing.py)."""
+    monkeypatch.setattr(isolated, "run", run_in_process)

@@ -36,9 +36,9 @@ from handlers.router import FLOW_TEXT, MENU_ACTIONS
 from storage import invites, meetings, members, orgs, reminders, users, zero_reports
 from storage.models import FlowState, Meeting, Org, RoleAssignment, User
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
+from .auxil.probing import VIETNAMESE, Snapshot, own_rows, shown_since, snapshot, table_changes
 from .fakeapi import TgGroup, TgUser
-from .probing import VIETNAMESE, Snapshot, own_rows, shown_since, snapshot, table_changes
 
 # --- the victim's world: distinctive strings that must never reach an outsider -------------
 WARD = "Đảng ủy phường Nạn Nhân"

@@ -25,10 +25,10 @@ from storage import members
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Base, Member, Org
 
-from .db import Backend
+from .auxil.db import Backend
+from .auxil.paths import ROOT
 from .test_reports import VI, report, ward
 
-ROOT = Path(__file__).resolve().parents[1]
 TABLES = [t.name for t in Base.metadata.sorted_tables] + ["alembic_version"]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.flood import run
 
-from .db import Backend
+from .auxil.db import Backend
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -11,7 +11,7 @@ from benchmarks.reports import HEADLINE_SQL, run
 from bot.demo.province import Spec
 from storage.db import make_engine
 
-from .db import Backend, empty_tables
+from .auxil.db import Backend, empty_tables
 
 
 async def test_reports_benchmark_small_run(postgresql_backend: Backend) -> None:

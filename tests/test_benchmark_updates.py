@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.updates import UPDATES_PER_MEETING, _seed, check, run
 
-from .db import Backend
+from .auxil.db import Backend
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -15,7 +15,7 @@ from bot.domain.model import CellType, OrgKind, Role
 from storage.db import make_sessionmaker
 from storage.models import AuditEntry, Invite, Org, RoleAssignment
 
-ROOT = Path(__file__).resolve().parents[1]
+from .auxil.paths import ROOT
 
 
 def chibo(engine: AsyncEngine, *args: str, token: str = "") -> subprocess.CompletedProcess[str]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 from handlers.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
 
+from .auxil.paths import ROOT
 from .transcripts import logging_a_meeting, onboarding_and_import
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.model import Role
 
-from .botenv import TOKEN, BotEnv
+from .auxil.botenv import TOKEN, BotEnv
 
 
 async def test_a_failing_step_gets_a_polite_answer_and_a_logged_traceback(

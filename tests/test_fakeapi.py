@@ -51,7 +51,7 @@ from telegram.ext import (
 
 from bot.app.factory import telegram_rate_limiter
 from bot.domain.model import Role
-from tests.botenv import TIME_SCALE, VN, BotEnv, Clock, fake_for, limiter_for
+from tests.auxil.botenv import TIME_SCALE, VN, BotEnv, Clock, fake_for, limiter_for
 from tests.fakeapi import FakeTelegram, HtmlParseError, TgGroup, TgUser, parse_html
 
 NOW = 1_750_000_000

@@ -9,9 +9,9 @@ from bot.domain.model import Role
 from storage import zero_reports
 from storage.models import Org
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
+from .auxil.flows import cell_with_members
 from .fakeapi import TgUser
-from .test_flow_meeting import cell_with_members
 
 
 async def cell(env: BotEnv) -> tuple[TgUser, dict[str, int], dict[str, Org]]:

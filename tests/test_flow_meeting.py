@@ -7,81 +7,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.domain.model import MemberStatus, Role
-from bot.domain.roster import NewSpan
-from storage import members
-from storage.models import AuditEntry, Meeting, MeetingMark, Org
+from bot.domain.model import Role
+from storage.models import AuditEntry, Meeting, MeetingMark
 
-from .botenv import BotEnv, start_env, stop_env
+from .auxil.botenv import BotEnv, start_env, stop_env
+from .auxil.flows import cell_with_members, log_meeting
 from .fakeapi import TgUser
-
-GIVEN = [
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Đạt",
-    "Giang",
-    "Hà",
-    "Hòa",
-    "Hùng",
-    "Khánh",
-    "Lan",
-    "Long",
-    "Mai",
-    "Minh",
-    "Nam",
-    "Nga",
-    "Phúc",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Thắng",
-    "Trang",
-    "Tuấn",
-    "Uyên",
-    "Vân",
-    "Việt",
-    "Xuân",
-    "Yến",
-    "Ánh",
-]
-
-
-async def cell_with_members(
-    env: BotEnv, n: int = 30
-) -> tuple[TgUser, dict[str, Org], dict[str, int]]:
-    tree = await env.seed_tree()
-    ids: dict[str, int] = {}
-    async with env.db() as s:
-        for i in range(n):
-            name = f"Nguyễn Văn {GIVEN[i % len(GIVEN)]}" + (
-                f" {i // len(GIVEN)}" if i >= len(GIVEN) else ""
-            )
-            m = await members.add_member(
-                s,
-                cell_id=tree["kp5"].id,
-                full_name=name,
-                spans=[NewSpan(MemberStatus.OFFICIAL, date(2000, 1, 1))],
-                actor_id=None,
-            )
-            ids[name] = m.id
-        exempt = await members.add_member(
-            s,
-            cell_id=tree["kp5"].id,
-            full_name="Phạm Thị Thuỷ",
-            spans=[
-                NewSpan(MemberStatus.OFFICIAL, date(1971, 1, 6)),
-                NewSpan(MemberStatus.EXEMPTED, date(2024, 1, 1)),
-            ],
-            actor_id=None,
-        )
-        ids["Phạm Thị Thuỷ"] = exempt.id
-    sec = env.user(200, "Hòa", last_name="Trần")
-    await env.grant(sec, tree["kp5"], Role.SECRETARY)
-    await sec.command("start")
-    return sec, tree, ids
 
 
 async def test_all_present_but_two_in_ten_taps(env: BotEnv) -> None:
@@ -238,13 +169,7 @@ async def test_minutes_docx_after_saving(env: BotEnv) -> None:
     import docx
 
     sec, _tree, _ids = await cell_with_members(env, 5)
-    await sec.command("meeting")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("✅ Nguyễn Văn An")
-    await sec.press("ốm")
-    await sec.press("➡️ Tiếp tục")
-    await sec.press("💾 Lưu")
+    await log_meeting(sec, excused={"Nguyễn Văn An": "ốm"})
     await sec.press("📄 Biên bản (DOCX)")
     sent = sec.chat.last_bot_message
     assert sent.document is not None and sent.document.file_name == "bien-ban-2026-11-21.docx"
@@ -270,11 +195,7 @@ async def test_a_month_saved_meanwhile_by_the_deputy_is_not_saved_twice(env: Bot
     sec, tree, ids = await cell_with_members(env, 5)
     dep = env.user(201, "Lan", last_name="Lê")
     await env.enrol(dep, tree["kp5"], Role.DEPUTY)
-    await sec.tap("📝 Ghi sinh hoạt")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("✅ Nguyễn Văn Bình")  # → excused
-    await sec.press("➡️ Tiếp tục")
+    await log_meeting(sec, menu=True, excused=["Nguyễn Văn Bình"], save=False)
     await dep.tap("📝 Ghi sinh hoạt")
     await dep.press("Thường kỳ")
     await dep.press("Hôm qua")

@@ -12,28 +12,13 @@ from bot.domain.model import Role
 from storage import zero_reports
 from storage.models import AuditEntry, Meeting, MeetingGuest, MeetingMark, ZeroReport
 
-from .botenv import VN, BotEnv
-from .fakeapi import TgUser
-from .test_flow_meeting import cell_with_members
-
-
-async def log_regular(sec: TgUser, day: str, absent: tuple[str, ...] = ()) -> None:
-    await sec.command("meeting")
-    await sec.press("Thường kỳ")
-    await sec.send(day)
-    for name in absent:
-        await sec.press(f"✅ {name}")
-        await sec.press("ốm")
-    await sec.press("➡️ Tiếp tục")
-    await sec.press("💾 Lưu")
+from .auxil.botenv import VN, BotEnv
+from .auxil.flows import cell_with_members, log_meeting
 
 
 async def test_details_from_the_confirmation_screen(env: BotEnv) -> None:
     sec, _tree, _ids = await cell_with_members(env, 3)
-    await sec.command("meeting")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("➡️ Tiếp tục")
+    await log_meeting(sec, save=False)
     # Time and length (M5): typed together; a 60-minute meeting is allowed but flagged.
     await sec.press("🕐 Giờ, thời lượng")
     await sec.send("sau bữa tối")
@@ -89,10 +74,7 @@ async def test_details_from_the_confirmation_screen(env: BotEnv) -> None:
 
 async def test_type_change_takes_the_new_default_length(env: BotEnv) -> None:
     sec, _tree, _ids = await cell_with_members(env, 2)
-    await sec.command("meeting")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("➡️ Tiếp tục")
+    await log_meeting(sec, save=False)
     assert "90 phút" in sec.chat.last_bot_message.text
     await sec.press("🏷 Loại")
     await sec.press("Thường kỳ + chuyên đề")  # M5: 120 for a combined session
@@ -122,7 +104,7 @@ async def test_the_calendar_picks_past_days_only(env: BotEnv) -> None:
 
 async def test_second_regular_meeting_opens_the_first_to_correct(env: BotEnv) -> None:
     sec, _tree, ids = await cell_with_members(env, 4)
-    await log_regular(sec, "3/11", absent=("Nguyễn Văn An",))
+    await log_meeting(sec, day="3/11", excused={"Nguyễn Văn An": "ốm"})
     async with env.db() as s:
         original = await s.scalar(select(Meeting))
         assert original is not None
@@ -155,7 +137,7 @@ async def test_second_regular_meeting_opens_the_first_to_correct(env: BotEnv) ->
 
 async def test_log_as_extraordinary_when_the_month_has_its_meeting(env: BotEnv) -> None:
     sec, _tree, _ids = await cell_with_members(env, 2)
-    await log_regular(sec, "3/11")
+    await log_meeting(sec, day="3/11")
     await sec.command("meeting")
     await sec.press("Thường kỳ")
     await sec.send("20/11")
@@ -170,7 +152,7 @@ async def test_log_as_extraordinary_when_the_month_has_its_meeting(env: BotEnv) 
 
 async def test_deadline_for_secretaries_admins_always(env: BotEnv) -> None:
     sec, tree, _ids = await cell_with_members(env, 2)
-    await log_regular(sec, "3/11")
+    await log_meeting(sec, day="3/11")
     async with env.db() as s:
         meeting = await s.scalar(select(Meeting))
         assert meeting is not None
@@ -198,7 +180,7 @@ async def test_deadline_for_secretaries_admins_always(env: BotEnv) -> None:
 
 async def test_another_cells_secretary_cannot_open_or_correct(env: BotEnv) -> None:
     sec, tree, _ids = await cell_with_members(env, 2)
-    await log_regular(sec, "3/11", absent=("Nguyễn Văn An",))
+    await log_meeting(sec, day="3/11", excused={"Nguyễn Văn An": "ốm"})
     async with env.db() as s:
         meeting = await s.scalar(select(Meeting))
         assert meeting is not None
@@ -223,7 +205,7 @@ async def test_a_regular_meeting_withdraws_the_months_zero_report(env: BotEnv) -
         await zero_reports.create(
             s, cell_id=tree["kp5"].id, year=2026, month=11, reason="bão lũ", actor_id=200
         )
-    await log_regular(sec, "20/11")
+    await log_meeting(sec, day="20/11")
     assert "rút lại" in sec.chat.last_bot_message.text
     async with env.db() as s:
         report = await s.scalar(select(ZeroReport))

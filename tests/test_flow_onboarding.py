@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from bot.domain.model import Role
-from storage import invites
 from storage.models import AuditEntry, Invite, Org, RoleAssignment
 
-from .botenv import BotEnv
-
-
-async def admin_invite(env: BotEnv, org: Org, role: Role = Role.ADMIN) -> str:
-    async with env.db() as s:
-        node = await s.get(Org, org.id)
-        assert node is not None
-        code, _ = await invites.create(
-            s,
-            org=node,
-            purpose="role",
-            role=role,
-            actor_id=None,
-            now=env.clock(),
-            ttl=timedelta(days=7),
-        )
-    return code
+from .auxil.botenv import BotEnv
+from .auxil.flows import admin_invite
 
 
 async def test_stranger_sees_only_how_to_get_an_invite(env: BotEnv) -> None:

@@ -8,7 +8,7 @@ from bot.domain.model import CellType, OrgKind, Role
 from storage import orgs
 from storage.models import AuditEntry, Org, RoleAssignment
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
 
 
 async def test_admin_adds_renames_and_moves_a_cell(env: BotEnv) -> None:

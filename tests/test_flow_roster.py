@@ -7,28 +7,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.domain.model import MemberStatus, Role
+from bot.domain.model import MemberStatus
 from bot.domain.roster import NewSpan, status_on
 from storage import members
-from storage.models import AuditEntry, Member, MemberStatusChange, Org
+from storage.models import AuditEntry, Member, MemberStatusChange
 
-from .botenv import BotEnv, start_env, stop_env
+from .auxil.botenv import BotEnv, start_env, stop_env
+from .auxil.flows import roster, secretary_of
 from .fakeapi import TgUser
 
 TODAY = date(2026, 11, 21)
-
-
-async def secretary_of(env: BotEnv, cell: str = "kp5") -> tuple[TgUser, dict[str, Org]]:
-    tree = await env.seed_tree()
-    user = env.user(200, "Hòa", last_name="Trần")
-    await env.grant(user, tree[cell], Role.SECRETARY)
-    await user.command("start")
-    return user, tree
-
-
-async def roster(env: BotEnv, cell: Org) -> dict[str, Member]:
-    async with env.db() as s:
-        return {m.full_name: m for m in await members.list_members(s, cell.id)}
 
 
 async def test_add_one_member(env: BotEnv) -> None:

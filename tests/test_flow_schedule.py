@@ -12,7 +12,7 @@ from bot.domain.model import Role
 from bot.services.scheduler import tick
 from storage.models import AuditEntry, MeetingMove, Org
 
-from .botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import VN, BotEnv, start_env, stop_env
 from .fakeapi import TgUser
 
 SEC, OTHER_SEC, DELEGATE, ADMIN, STRANGER = 200, 203, 204, 900, 950

@@ -13,7 +13,7 @@ from bot.services.scheduler import tick
 from storage import members, orgs
 from storage.models import Org
 
-from .botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import VN, BotEnv, start_env, stop_env
 from .fakeapi import TgGroup, TgUser
 
 SEC, SEC_B, ADMIN, STRANGER = 200, 203, 900, 950

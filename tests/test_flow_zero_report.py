@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.domain.model import Role
 from storage.models import AuditEntry, FlowState, Meeting, Org, ZeroReport
 
-from .botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import VN, BotEnv, start_env, stop_env
 from .fakeapi import TgUser
 
 # The clock of every test starts at 21/11/2026 09:00 (Asia/Ho_Chi_Minh).

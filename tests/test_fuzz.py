@@ -47,11 +47,14 @@ from bot.render.i18n import translator
 from storage import meetings, members, orgs
 from storage.models import FlowState, MeetingMark, User
 
-from .botenv import VN, BotEnv, Clock, start_env, stop_env
-from .db import Backend, empty_tables
+from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil.db import Backend, empty_tables
+from .auxil.probing import Snapshot, limit_problems, own_rows, shown_since, snapshot, table_changes
 from .fakeapi import TgGroup, TgUser
-from .probing import Snapshot, limit_problems, own_rows, shown_since, snapshot, table_changes
 from .test_authz_matrix import CALLBACKS
+
+# Hundreds of uploads: parsed in-process (tests/auxil/parsing.py); the child is tested apart.
+pytestmark = pytest.mark.usefixtures("parse_in_process")
 
 TODAY = date(2026, 11, 21)
 SEC, ADMIN, STRANGER = 200, 100, 900

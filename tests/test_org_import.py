@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -23,7 +22,8 @@ from bot.intake.org_import import (
     parse_org_csv,
 )
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+from .auxil.paths import SAMPLES
+
 WARD = "Đảng ủy phường Hòa Minh"
 
 

@@ -1,7 +1,7 @@
 """PostgreSQL stopped in the middle of a flow (#6): the user is told politely, nothing is
 half-written, and the flow goes on once the database is back.
 
-The server is a private one (tests/pgcluster.py), really stopped with `pg_ctl stop -m
+The server is a private one (tests/auxil/pgcluster.py), really stopped with `pg_ctl stop -m
 immediate` (every connection cut, open transactions lost) and started again; the pooled
 connections the engine holds are dead afterwards, which pool_pre_ping (storage.db) handles.
 """
@@ -25,11 +25,11 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import AuditEntry, Delivery, FlowState, Meeting, MeetingMark, Member
 
-from . import pgcluster
-from .botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil import pgcluster
+from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil.flows import cell_with_members, log_meeting
+from .auxil.pgcluster import PrivateCluster
 from .fakeapi import TgUser
-from .pgcluster import PrivateCluster
-from .test_flow_meeting import cell_with_members
 
 DOWN = "cơ sở dữ liệu hiện không phản hồi"  # handlers/errors.py, in Vietnamese
 HUNG_AFTER = 2.0  # seconds; the bot itself waits bot.app.factory.DB_TIMEOUT_SECONDS
@@ -173,11 +173,7 @@ async def test_database_dies_while_saving(
     """The server is killed between the save's writes and its COMMIT: none of them stay."""
     env = pg_env
     sec, _tree, ids = await cell_with_members(env, 4)
-    await sec.tap("📝 Ghi sinh hoạt")
-    await sec.press("Thường kỳ")
-    await sec.press("Hôm nay")
-    await sec.press("✅ Nguyễn Văn An")
-    await sec.press("➡️ Tiếp tục")
+    await log_meeting(sec, menu=True, excused=["Nguyễn Văn An"], save=False)
     before = await _rows(env)
     ((meeting_id, _state, _day, _kind),) = before["meetings"]
     confirm = sec.chat.last_bot_message

@@ -17,7 +17,7 @@ from bot.domain.reminders import (
     planned_day,
 )
 
-from .botenv import VN
+from .auxil.botenv import VN
 
 S = ReminderSettings()
 

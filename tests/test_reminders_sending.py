@@ -11,7 +11,7 @@ from bot.domain.model import Role
 from bot.services.scheduler import tick
 from storage.models import Delivery, User
 
-from .botenv import VN, BotEnv
+from .auxil.botenv import VN, BotEnv
 
 
 async def test_a_server_error_is_retried_by_the_next_tick_and_sent_once(env: BotEnv) -> None:

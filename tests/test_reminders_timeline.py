@@ -22,7 +22,7 @@ from bot.services.scheduler import tick
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
-from .botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import VN, BotEnv, start_env, stop_env
 
 A_SEC, A_DEP, B_SEC, C_SEC, D_SEC, ADMIN = 201, 202, 203, 204, 205, 900
 TICKS = ((7, 5), (8, 5), (22, 0))  # 22:00 is in the quiet hours: nothing may go out

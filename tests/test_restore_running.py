@@ -18,8 +18,8 @@ from storage import orgs
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Org
 
-from .chiboproc import ROOT, Chibo, chibo_env, database_url, wait_until
-from .db import Backend
+from .auxil.chiboproc import ROOT, Chibo, chibo_env, database_url, wait_until
+from .auxil.db import Backend
 from .fakeapi import FakeTelegram
 from .fakeapi.http import FakeBotApiServer
 from .test_standby import start_from

@@ -29,7 +29,8 @@ from bot.intake.roster_import import (
 )
 from bot.intake.roster_status import parse_status_text
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+from .auxil.paths import SAMPLES
+
 TODAY = date(2026, 11, 21)
 BOT = Path(__file__).resolve().parents[1] / "bot" / "intake"
 

@@ -28,8 +28,8 @@ from sqlalchemy import text
 from storage.db import make_engine
 from storage.instance import lock_key
 
-from .chiboproc import ROOT, Chibo, chibo_env, database_url, wait_until
-from .db import Backend
+from .auxil.chiboproc import ROOT, Chibo, chibo_env, database_url, wait_until
+from .auxil.db import Backend
 from .fakeapi import FakeTelegram
 from .fakeapi.http import FakeBotApiServer
 

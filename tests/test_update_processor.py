@@ -16,8 +16,8 @@ from bot.app.factory import POSTGRESQL_UPDATE_WORKERS, ChatOrderedProcessor, bui
 from bot.app.settings import Settings
 from bot.services.throttle import Throttle, Verdict
 
-from .botenv import TOKEN
-from .db import Backend
+from .auxil.botenv import TOKEN
+from .auxil.db import Backend
 from .fakeapi import FakeTelegram
 
 

@@ -19,7 +19,7 @@ from bot.services.warnings import plan_warnings
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
-from .botenv import VN, BotEnv
+from .auxil.botenv import VN, BotEnv
 from .fakeapi import TgUser
 
 SEC, DEP, ADMIN, SEC_B, SEC_11, STRANGER = 200, 201, 900, 203, 204, 950

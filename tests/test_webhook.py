@@ -20,8 +20,8 @@ from bot.app.cli import main
 from bot.app.webhook import SECRET_HEADER, Status, make_server
 from storage.db import make_engine
 
-from .chiboproc import Chibo, chibo_env, count_users, database_url, free_port, wait_until
-from .db import Backend
+from .auxil.chiboproc import Chibo, chibo_env, count_users, database_url, free_port, wait_until
+from .auxil.db import Backend
 from .fakeapi import FakeTelegram
 from .fakeapi.http import FakeBotApiServer
 

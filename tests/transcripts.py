@@ -19,7 +19,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Org
 
-from .botenv import VN, BotEnv, Clock, start_env, stop_env
+from .auxil.botenv import VN, BotEnv, Clock, start_env, stop_env
 from .fakeapi import Msg, TgUser
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"

@@ -14,16 +14,8 @@ Typical use::
 
 from .actors import AnyApplication, TgGroup, TgUser, deliver
 from .html import HtmlParseError, ParsedText, parse_html, utf16_len
-from .server import (
-    ApiCall,
-    Button,
-    CallbackAnswer,
-    ChatView,
-    FakeTelegram,
-    Msg,
-    SendStats,
-    StoredFile,
-)
+from .server import FakeTelegram
+from .types import ApiCall, Button, CallbackAnswer, ChatView, Msg, SendStats, StoredFile
 
 __all__ = [
     "AnyApplication",

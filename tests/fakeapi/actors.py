@@ -18,7 +18,8 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext
 
 from .html import utf16_len
-from .server import CallbackAnswer, ChatView, FakeTelegram, Msg, member_json
+from .server import FakeTelegram
+from .types import CallbackAnswer, ChatView, Msg, member_json
 
 __all__ = ["AnyApplication", "TgGroup", "TgUser", "deliver"]
 

@@ -26,7 +26,7 @@ answers and reads are not messages and are not counted), accepted calls only:
   that sends more than a burst to one chat on its own (a loop, a flood of reminders) gets 429.
 
 Time is :class:`RateClock`: real (monotonic) time × ``time_scale`` (1, Telegram's time, by
-default; flow tests run it and chibo's limiter together 20 times faster, tests/botenv.py), plus
+default; flow tests run it and chibo's limiter together 20 times faster, tests/auxil/botenv.py), plus
 the time a test skipped by moving the fake's date clock forward (``env.clock.advance(days=1)``
 is a day for the limits too: skipped time only makes them more lenient). ``retry_after`` is in
 real seconds, what a limiter sleeps.
@@ -43,6 +43,16 @@ GROUP_PER_MINUTE = 20
 PRIVATE_BURST = 10
 PRIVATE_PER_SECOND = 1.0
 HUMAN_PAUSE = 2.0  # seconds a person takes between two actions, at the least
+
+# What Telegram checks of each message (the server answers 400 past them).
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8
+INLINE_BUTTON_LIMIT = 100
+CALLBACK_ANSWER_LIMIT = 200
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+#: Methods that count as "sends" for the flood limits and :attr:`FakeTelegram.stats`.
 
 COUNTED = frozenset(
     m.lower()

@@ -14,11 +14,9 @@ import asyncio
 import contextlib
 import inspect
 import itertools
-import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,61 +28,49 @@ from telegram.request import BaseRequest, RequestData
 
 from .html import HtmlParseError, ParsedText, parse_html, utf16_len
 from .limits import (
+    CALLBACK_ANSWER_LIMIT,
+    CAPTION_LIMIT,
     COUNTED,
     GROUP_PER_MINUTE,
     OVERALL_PER_SECOND,
     PRIVATE_BURST,
     PRIVATE_PER_SECOND,
+    TEXT_LIMIT,
+    UPLOAD_LIMIT,
     FloodControl,
     RateClock,
 )
+from .protocol import (
+    ApiError,
+    Fault,
+    Markup,
+    Params,
+    bad_request,
+    dumps,
+    parse_markup,
+    scope_key,
+)
+from .types import (
+    ApiCall,
+    Button,
+    CallbackAnswer,
+    ChatView,
+    Msg,
+    SendStats,
+    StoredFile,
+    as_int,
+    member_json,
+)
 
-__all__ = [
-    "ApiCall",
-    "Button",
-    "CallbackAnswer",
-    "ChatView",
-    "FakeTelegram",
-    "Msg",
-    "SendStats",
-    "StoredFile",
-]
+__all__ = ["FakeTelegram"]
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8
-INLINE_BUTTON_LIMIT = 100
-CALLBACK_ANSWER_LIMIT = 200
-UPLOAD_LIMIT = 50 * 1024 * 1024
-
-#: Methods that count as "sends" for the flood limits and :attr:`FakeTelegram.stats`.
 SEND_METHODS = COUNTED
 _POSTING_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto"})
 _BLOCKABLE_METHODS = SEND_METHODS | {"sendchataction"}
 _FAULTS = ("retry_after", "forbidden", "migrated", "server_error")
 _MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
 _CHAT_ACTIONS = frozenset(action.value for action in ChatAction)
-_RESTRICTED_PERMISSIONS = (  # noqa: SIM905 - a word list reads better than 15 lines
-    "can_change_info can_invite_users can_pin_messages can_send_messages can_send_polls "
-    "can_send_other_messages can_add_web_page_previews can_manage_topics can_send_audios "
-    "can_send_documents can_send_photos can_send_videos can_send_video_notes "
-    "can_send_voice_notes can_edit_tag can_react_to_messages"
-).split()
-_ADMIN_RIGHTS = {
-    "can_be_edited": False,
-    "is_anonymous": False,
-    "can_manage_chat": True,
-    "can_delete_messages": True,
-    "can_manage_video_chats": True,
-    "can_restrict_members": True,
-    "can_promote_members": False,
-    "can_change_info": True,
-    "can_invite_users": True,
-    "can_post_stories": False,
-    "can_edit_stories": False,
-    "can_delete_stories": False,
-    "can_pin_messages": True,
-}
+
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
@@ -92,413 +78,6 @@ NOT_MODIFIED = (
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 
-# ---------------------------------------------------------------------------------------------
-# Errors, parameters, call log
-# ---------------------------------------------------------------------------------------------
-class ApiError(Exception):
-    """An unsuccessful Bot API answer: HTTP status plus Telegram's ``description``."""
-
-    def __init__(self, code: int, description: str, **parameters: int) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-    def payload(self) -> bytes:
-        body: dict[str, Any] = {"ok": False, "error_code": self.code}
-        body["description"] = self.description
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return _dumps(body)
-
-
-def bad_request(description: str) -> ApiError:
-    return ApiError(400, f"Bad Request: {description}")
-
-
-def _dumps(obj: object) -> bytes:
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
-
-
-def _as_int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        return int(value)
-    return None
-
-
-class Params:
-    """Typed access to one call's parameters (PTB passes Python values; raw strings also work)."""
-
-    def __init__(
-        self, values: dict[str, Any], files: dict[str, tuple[str, bytes, str | None]]
-    ) -> None:
-        self.values, self.files = values, files
-
-    @classmethod
-    def from_request(cls, data: RequestData | None) -> Params:
-        if data is None:
-            return cls({}, {})
-        files: dict[str, tuple[str, bytes, str | None]] = {}
-        for name, (file_name, content, mime) in data.multipart_data.items():
-            raw = content if isinstance(content, bytes) else content.read()
-            files[name] = (file_name, raw, mime)
-        return cls(dict(data.parameters), files)
-
-    def text(self, name: str) -> str | None:
-        value = self.values.get(name)
-        return None if value is None else str(value)
-
-    def integer(self, name: str) -> int | None:
-        value = self.values.get(name)
-        if value is None:
-            return None
-        number = _as_int(value)
-        if number is None:
-            raise bad_request(f"invalid {name} specified")
-        return number
-
-    def flag(self, name: str) -> bool:
-        value = self.values.get(name)
-        return value is True or (isinstance(value, str) and value.lower() == "true")
-
-    def obj(self, name: str) -> Any:
-        value = self.values.get(name)
-        if isinstance(value, str) and value[:1] in "[{":
-            try:
-                return json.loads(value)
-            except ValueError:
-                raise bad_request(f"can't parse {name} JSON object") from None
-        return value
-
-
-@dataclass
-class ApiCall:
-    """One request received by the fake; ``status`` is the HTTP status it was answered with."""
-
-    method: str
-    params: dict[str, Any]
-    status: int = 200
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
-
-    @property
-    def chat_id(self) -> int | None:
-        return _as_int(self.params.get("chat_id"))
-
-    @property
-    def text(self) -> str | None:
-        value = self.params.get("text", self.params.get("caption"))
-        return None if value is None else str(value)
-
-
-@dataclass
-class SendStats:
-    """Outcome counts for :data:`SEND_METHODS` calls (sends and edits)."""
-
-    accepted: int = 0
-    rejected: int = 0
-    rejected_by_code: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return self.accepted + self.rejected
-
-    def record_rejection(self, code: int) -> None:
-        self.rejected += 1
-        self.rejected_by_code[code] = self.rejected_by_code.get(code, 0) + 1
-
-
-@dataclass(frozen=True)
-class CallbackAnswer:
-    """What the bot answered to a callback query (``answerCallbackQuery``)."""
-
-    query_id: str
-    user_id: int
-    text: str | None
-    show_alert: bool
-    url: str | None = None
-
-
-# ---------------------------------------------------------------------------------------------
-# What the chats show
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StoredFile:
-    """A file known to the fake; ``content`` is what ``getFile`` + download serve back."""
-
-    file_id: str
-    file_unique_id: str
-    file_path: str
-    content: bytes = field(repr=False)
-    file_name: str | None = None
-    mime_type: str | None = None
-
-    def document_json(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
-        doc["file_size"] = len(self.content)
-        if self.file_name:
-            doc["file_name"] = self.file_name
-        if self.mime_type:
-            doc["mime_type"] = self.mime_type
-        return doc
-
-    def photo_json(self) -> list[dict[str, Any]]:
-        return [{**self.document_json(), "width": 800, "height": 600}]
-
-
-@dataclass
-class Button:
-    """An inline keyboard button as the user sees it; ``raw`` is the Bot API JSON."""
-
-    text: str
-    callback_data: str | None = None
-    url: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
-
-
-@dataclass(eq=False)
-class Msg:
-    """One message in a chat. ``text`` is plain text after HTML parsing; ``html`` is as sent."""
-
-    message_id: int
-    chat: ChatView = field(repr=False)
-    sender: dict[str, Any] = field(repr=False)
-    date: int
-    from_bot: bool
-    text: str | None = None
-    html: str | None = None
-    entities: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    caption: str | None = None
-    caption_html: str | None = None
-    caption_entities: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    inline_keyboard: list[list[Button]] = field(default_factory=list)
-    document: StoredFile | None = None
-    photo_file: StoredFile | None = None
-    reply_to: int | None = None
-    edit_date: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def chat_id(self) -> int:
-        return self.chat.id
-
-    @property
-    def photo(self) -> bytes | None:
-        return None if self.photo_file is None else self.photo_file.content
-
-    @property
-    def buttons(self) -> list[Button]:
-        return [button for row in self.inline_keyboard for button in row]
-
-    @property
-    def labels(self) -> list[str]:
-        return [button.text for button in self.buttons]
-
-    def to_api(self) -> dict[str, Any]:
-        """The Bot API ``Message`` JSON for this message."""
-        data: dict[str, Any] = {"message_id": self.message_id, "date": self.date}
-        data.update({"chat": self.chat.to_api(), "from": self.sender})
-        if self.text is not None:
-            data["text"] = self.text
-            if self.entities:
-                data["entities"] = self.entities
-        if self.document is not None:
-            data["document"] = self.document.document_json()
-        if self.photo_file is not None:
-            data["photo"] = self.photo_file.photo_json()
-        if self.caption:
-            data["caption"] = self.caption
-            if self.caption_entities:
-                data["caption_entities"] = self.caption_entities
-        if self.inline_keyboard:
-            data["reply_markup"] = {
-                "inline_keyboard": [[b.raw for b in row] for row in self.inline_keyboard]
-            }
-        replied = self.chat.find(self.reply_to) if self.reply_to is not None else None
-        if replied is not None:
-            data["reply_to_message"] = replied.to_api()
-        if self.edit_date is not None:
-            data["edit_date"] = self.edit_date
-        data.update(self.extra)
-        return data
-
-
-@dataclass(eq=False)
-class ChatView:
-    """What a chat currently shows: its messages (deleted ones removed) and reply keyboard."""
-
-    id: int
-    type: str
-    title: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    username: str | None = None
-    messages: list[Msg] = field(default_factory=list, repr=False)
-    #: Rows of labels of the latest ReplyKeyboardMarkup, ``None`` after ReplyKeyboardRemove.
-    reply_keyboard: list[list[str]] | None = None
-    #: Member statuses set by tests/helpers (``"member"``, ``"administrator"``, ``"left"``...).
-    members: dict[int, str] = field(default_factory=dict, repr=False)
-    menu_button: dict[str, Any] | None = None
-    registered: bool = False
-    started: bool = False  # a user wrote in it (private chats)
-    last_message_id: int = field(default=0, repr=False)
-
-    @classmethod
-    def for_id(cls, chat_id: int) -> ChatView:
-        if chat_id > 0:
-            return cls(chat_id, "private", first_name=f"User {chat_id}")
-        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-        return cls(chat_id, kind, title=f"Chat {chat_id}")
-
-    def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "type": self.type}
-        for key in ("title", "first_name", "last_name", "username"):
-            if getattr(self, key) is not None:
-                data[key] = getattr(self, key)
-        return data
-
-    def next_message_id(self) -> int:
-        self.last_message_id += 1
-        return self.last_message_id
-
-    def find(self, message_id: int | None) -> Msg | None:
-        return next((m for m in self.messages if m.message_id == message_id), None)
-
-    def bot_messages(self) -> list[Msg]:
-        return [m for m in self.messages if m.from_bot]
-
-    @property
-    def last_message(self) -> Msg | None:
-        return self.messages[-1] if self.messages else None
-
-    @property
-    def last_bot_message(self) -> Msg | None:
-        bot_messages = self.bot_messages()
-        return bot_messages[-1] if bot_messages else None
-
-    def bot_texts(self) -> list[str]:
-        """Texts (or captions) of the bot's messages still shown, oldest first."""
-        return [m.text if m.text is not None else m.caption or "" for m in self.bot_messages()]
-
-    def visible_buttons(self) -> list[str]:
-        """Labels of inline buttons on messages still shown, newest message first."""
-        return [label for m in reversed(self.messages) for label in m.labels]
-
-    @property
-    def reply_labels(self) -> list[str]:
-        return [label for row in self.reply_keyboard or [] for label in row]
-
-
-def member_json(user: dict[str, Any], status: str) -> dict[str, Any]:
-    """A ``ChatMember`` JSON with every field PTB requires for ``status``."""
-    data: dict[str, Any] = {"status": status, "user": user}
-    if status == "creator":
-        data["is_anonymous"] = False
-    elif status == "administrator":
-        data.update(_ADMIN_RIGHTS)
-    elif status == "restricted":
-        data.update(dict.fromkeys(_RESTRICTED_PERMISSIONS, False), is_member=True, until_date=0)
-    elif status == "kicked":
-        data["until_date"] = 0
-    return data
-
-
-@dataclass
-class _Markup:
-    inline: list[list[Button]] | None = None
-    reply: list[list[str]] | None = None
-    remove: bool = False
-
-
-def _parse_markup(raw: Any) -> _Markup | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" in raw:
-        return _Markup(inline=_inline_keyboard(raw["inline_keyboard"]))
-    if "keyboard" in raw:
-        rows = [
-            [b.get("text", "") if isinstance(b, dict) else str(b) for b in row]
-            for row in raw["keyboard"]
-        ]
-        return _Markup(reply=rows)
-    return _Markup(remove=bool(raw.get("remove_keyboard")))
-
-
-def _inline_keyboard(rows: list[list[dict[str, Any]]]) -> list[list[Button]]:
-    if sum(len(row) for row in rows) > INLINE_BUTTON_LIMIT:
-        raise bad_request("reply markup is too long")
-    keyboard = []
-    for row in rows:
-        buttons = []
-        for raw in row:
-            data, url = raw.get("callback_data"), raw.get("url")
-            if len(raw.keys() - {"text"}) == 0:
-                raise bad_request(
-                    "can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard"
-                )
-            if not raw.get("text"):
-                raise bad_request("BUTTON_TEXT_INVALID")
-            if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
-                raise bad_request("BUTTON_DATA_INVALID")
-            if url is not None and not re.match(r"(https?|tg)://\w", str(url)):
-                raise bad_request("BUTTON_URL_INVALID")
-            buttons.append(Button(str(raw["text"]), data, url, dict(raw)))
-        keyboard.append(buttons)
-    return keyboard
-
-
-# ---------------------------------------------------------------------------------------------
-# Fault injection (the flood limits are in limits.py)
-# ---------------------------------------------------------------------------------------------
-@dataclass
-class _Fault:
-    method: str | None
-    chat_id: int | None
-    error: str
-    retry_after: int
-    migrate_to_chat_id: int | None
-    remaining: int
-
-    def matches(self, method: str, chat_id: int | None) -> bool:
-        if self.method is None and method == "getupdates":
-            return False
-        if self.method is not None and self.method != method:
-            return False
-        return self.chat_id is None or self.chat_id == chat_id
-
-    def to_error(self, chat_id: int | None) -> ApiError:
-        if self.error == "retry_after":
-            description = f"Too Many Requests: retry after {self.retry_after}"
-            return ApiError(429, description, retry_after=self.retry_after)
-        if self.error == "forbidden":
-            return ApiError(403, "Forbidden: bot was blocked by the user")
-        if self.error == "migrated":
-            target = self.migrate_to_chat_id or int(f"-100{abs(chat_id or 1234567890)}")
-            description = "Bad Request: group chat was upgraded to a supergroup chat"
-            return ApiError(400, description, migrate_to_chat_id=target)
-        return ApiError(500, "Internal Server Error")
-
-
-def _scope_key(scope: Any, language_code: str | None) -> tuple[str, str]:
-    if isinstance(scope, BotCommandScope):
-        scope = scope.to_dict()
-    scope = dict(scope or {"type": "default"})
-    for key in ("chat_id", "user_id"):
-        if key in scope and _as_int(scope[key]) is not None:
-            scope[key] = _as_int(scope[key])
-    return json.dumps(scope, sort_keys=True), language_code or ""
-
-
-# ---------------------------------------------------------------------------------------------
-# The fake server
-# ---------------------------------------------------------------------------------------------
 class FakeTelegram(BaseRequest):
     """Fake Bot API. Pass it to ``ApplicationBuilder().request(fake).get_updates_request(fake)``.
 
@@ -520,7 +99,7 @@ class FakeTelegram(BaseRequest):
         date_clock: wall clock (epoch seconds) used for message dates; moving it forward also
             moves the flood limits' clock (limits.RateClock).
         time_scale: the flood limits' clock runs this many times faster than real time, for
-            a bot whose rate limiter runs on the same scale (tests/botenv.py); retry_after is
+            a bot whose rate limiter runs on the same scale (tests/auxil/botenv.py); retry_after is
             then in real seconds. 1 (Telegram's time) by default.
         strict_chats: answer ``chat not found`` for chats nobody registered and
             ``bot can't initiate conversation with a user`` for private chats where the user
@@ -557,7 +136,7 @@ class FakeTelegram(BaseRequest):
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
-        self._faults: list[_Fault] = []
+        self._faults: list[Fault] = []
         self._blocked: set[int] = set()
         self.time_scale = time_scale
         self.rate_clock = RateClock(lambda: self.date_clock(), time_scale)
@@ -605,7 +184,7 @@ class FakeTelegram(BaseRequest):
     async def _answer(self, method: str, params: Params) -> tuple[int, bytes]:
         handler = self._handlers.get(method)
         raw_chat = params.values.get("chat_id")
-        chat_id = _as_int(raw_chat)
+        chat_id = as_int(raw_chat)
         chat_key = chat_id if chat_id is not None else raw_chat if raw_chat else None
         is_send = method in SEND_METHODS
         try:
@@ -629,14 +208,14 @@ class FakeTelegram(BaseRequest):
             self.stats.accepted += 1
             if self._rate is not None:
                 self._rate.record(chat_key)
-        return 200, _dumps({"ok": True, "result": result})
+        return 200, dumps({"ok": True, "result": result})
 
     def _download(self, file_path: str) -> tuple[int, bytes]:
         self.calls.append(ApiCall("download", {"file_path": file_path}))
         stored = next((f for f in self._files.values() if f.file_path == file_path), None)
         if stored is None:
             self.calls[-1].status = 404
-            return 404, _dumps({"ok": False, "error_code": 404, "description": "Not Found"})
+            return 404, dumps({"ok": False, "error_code": 404, "description": "Not Found"})
         return 200, stored.content
 
     # -- test controls ---------------------------------------------------------------------
@@ -656,7 +235,7 @@ class FakeTelegram(BaseRequest):
         if error not in _FAULTS:
             raise ValueError(f"error must be one of {_FAULTS}, not {error!r}")
         method_key = method.lower() if method else None
-        fault = _Fault(method_key, chat_id, error, retry_after, migrate_to_chat_id, times)
+        fault = Fault(method_key, chat_id, error, retry_after, migrate_to_chat_id, times)
         self._faults.append(fault)
 
     def _inject_faults(self, method: str, chat_id: int | None) -> None:
@@ -760,7 +339,7 @@ class FakeTelegram(BaseRequest):
         self, scope: Mapping[str, Any] | BotCommandScope | None = None, language_code: str = ""
     ) -> list[tuple[str, str]]:
         """Commands stored by setMyCommands for exactly this scope and language."""
-        stored = self._commands.get(_scope_key(scope, language_code), [])
+        stored = self._commands.get(scope_key(scope, language_code), [])
         return [(c["command"], c["description"]) for c in stored]
 
     def visible_commands(
@@ -787,7 +366,7 @@ class FakeTelegram(BaseRequest):
         scopes.append({"type": "default"})
         for scope in scopes:
             for lang in dict.fromkeys((language_code, "")):
-                if _scope_key(scope, lang) in self._commands:
+                if scope_key(scope, lang) in self._commands:
                     return self.commands(scope, lang)
         return []
 
@@ -832,7 +411,7 @@ class FakeTelegram(BaseRequest):
             chat, sender = message.get("chat"), body.get("from")
             if isinstance(sender, Mapping) and "id" in sender:
                 self.register_user(sender)
-            if isinstance(chat, Mapping) and _as_int(chat.get("id")) is not None:
+            if isinstance(chat, Mapping) and as_int(chat.get("id")) is not None:
                 names = {k: chat.get(k) for k in ("title", "first_name", "last_name", "username")}
                 view = self.register_chat(int(chat["id"]), str(chat.get("type", "private")))
                 for key, value in names.items():
@@ -902,7 +481,7 @@ class FakeTelegram(BaseRequest):
             if not found:
                 raise bad_request("chat not found")
             return found[0]
-        chat_id = _as_int(raw)
+        chat_id = as_int(raw)
         known = chat_id in self._chats and self._chats[chat_id].registered
         if chat_id is None or (self.strict_chats and not known):
             raise bad_request("chat not found")
@@ -951,8 +530,8 @@ class FakeTelegram(BaseRequest):
     @staticmethod
     def _reply_to(chat: ChatView, p: Params) -> int | None:
         params = p.obj("reply_parameters") or {}
-        target = _as_int(params.get("message_id", p.values.get("reply_to_message_id")))
-        other_chat = _as_int(params.get("chat_id", chat.id)) != chat.id
+        target = as_int(params.get("message_id", p.values.get("reply_to_message_id")))
+        other_chat = as_int(params.get("chat_id", chat.id)) != chat.id
         if target is None or other_chat:  # replies across chats are not checked
             return None
         if chat.find(target) is None:
@@ -961,7 +540,7 @@ class FakeTelegram(BaseRequest):
             raise bad_request("message to be replied not found")
         return target
 
-    def _post(self, chat: ChatView, p: Params, markup: _Markup | None, **fields: Any) -> Any:
+    def _post(self, chat: ChatView, p: Params, markup: Markup | None, **fields: Any) -> Any:
         msg = Msg(chat.next_message_id(), chat, self.bot_user, self.now(), True, **fields)
         msg.reply_to = self._reply_to(chat, p)
         if markup is not None and markup.inline is not None:
@@ -1011,7 +590,7 @@ class FakeTelegram(BaseRequest):
     @staticmethod
     def _edit_keyboard(p: Params) -> list[list[Button]]:
         """The keyboard after an edit: omitting reply_markup removes it, as in Telegram."""
-        markup = _parse_markup(p.obj("reply_markup"))
+        markup = parse_markup(p.obj("reply_markup"))
         return markup.inline or [] if markup is not None else []
 
     def _edited(self, msg: Msg) -> Any:
@@ -1038,7 +617,7 @@ class FakeTelegram(BaseRequest):
     def _api_sendMessage(self, p: Params) -> Any:
         chat = self._postable(p)
         parsed = self._message_text(p)
-        markup = _parse_markup(p.obj("reply_markup"))
+        markup = parse_markup(p.obj("reply_markup"))
         return self._post(
             chat,
             p,
@@ -1051,7 +630,7 @@ class FakeTelegram(BaseRequest):
     def _send_media(self, p: Params, name: str, kind: str) -> Any:
         chat = self._postable(p)
         caption = self._caption(p)
-        markup = _parse_markup(p.obj("reply_markup"))
+        markup = parse_markup(p.obj("reply_markup"))
         stored = self._input_file(p, name, kind)
         media = {"photo_file": stored} if kind == "photos" else {"document": stored}
         return self._post(
@@ -1117,7 +696,7 @@ class FakeTelegram(BaseRequest):
 
     def _api_deleteMessages(self, p: Params) -> Any:
         chat = self._target(p)
-        ids = {_as_int(i) for i in p.obj("message_ids") or []}
+        ids = {as_int(i) for i in p.obj("message_ids") or []}
         chat.messages[:] = [m for m in chat.messages if m.message_id not in ids]
         return True
 
@@ -1204,17 +783,17 @@ class FakeTelegram(BaseRequest):
         language = p.text("language_code") or ""
         if language and not re.fullmatch(r"[a-z]{2}", language):
             raise bad_request("invalid language code specified")
-        key = _scope_key(p.obj("scope"), language)
+        key = scope_key(p.obj("scope"), language)
         self._commands[key] = [
             {"command": c["command"], "description": c["description"]} for c in commands
         ]
         return True
 
     def _api_getMyCommands(self, p: Params) -> Any:
-        return self._commands.get(_scope_key(p.obj("scope"), p.text("language_code")), [])
+        return self._commands.get(scope_key(p.obj("scope"), p.text("language_code")), [])
 
     def _api_deleteMyCommands(self, p: Params) -> Any:
-        self._commands.pop(_scope_key(p.obj("scope"), p.text("language_code")), None)
+        self._commands.pop(scope_key(p.obj("scope"), p.text("language_code")), None)
         return True
 
     def _api_getFile(self, p: Params) -> Any:

@@ -24,8 +24,7 @@ from storage.db import make_engine
 from storage.models import User
 
 from .db import Backend, empty_tables
-
-ROOT = Path(__file__).resolve().parents[1]
+from .paths import ROOT
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import Base
 
-from .fakeapi import ApiCall, FakeTelegram
+from ..fakeapi import ApiCall, FakeTelegram
 
 Row = dict[str, Any]
 Snapshot = dict[str, list[Row]]
@@ -169,7 +169,7 @@ def limit_problems(fake: FakeTelegram, mark: int) -> list[str]:
     (the fake refuses them too, tests/test_fakeapi.py): refused calls, texts over 4096 and
     captions over 1024 UTF-16 units after parsing, HTML that does not parse, callback data
     over 64 bytes, alerts over 200 characters."""
-    from .fakeapi import HtmlParseError, parse_html, utf16_len
+    from ..fakeapi import HtmlParseError, parse_html, utf16_len
 
     problems = []
     for call in fake.calls[mark:]:
