@@ -16,7 +16,7 @@ from bot.services.refusals import BadName, Refused, Stale
 from storage import members
 from storage.models import RoleAssignment
 
-from .botenv import BotEnv
+from .auxil.botenv import BotEnv
 
 SEC, ADMIN, STRANGER = 200, 900, 950
 PROFILE = people.Profile("Hòa", None, None, "vi")
