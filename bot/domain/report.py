@@ -1,7 +1,7 @@
 """One roll-up report (#5) as the renderers read it: the figures of a node's subtree for a
 period, and the 12-month trend of the chart. bot/services/report.py gathers it; the text
 (bot/render/summary_text.py), the chart (bot/render/charts.py) and the workbook
-(bot/render/workbook.py) render it.
+(bot/render/workbook/) render it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """📝 Log a meeting: 💾 Save (a new meeting, or a correction written back), and the draft
 of the minutes of a logged one. The rules (M1 again under the cell's lock, the correction
-deadline, M8's withdrawal of a zero report) are bot.services.meetings.save's."""
+deadline, M8's withdrawal of a zero report) are bot.services.meeting_save.save's."""
 
 from __future__ import annotations
 
