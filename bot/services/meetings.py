@@ -106,24 +106,24 @@ async def open_draft(
     session: AsyncSession, access: Access, meeting_id: int, version: int | None = None
 ) -> Record:
     """A draft being entered; Stale once saved, discarded or changed (another version)."""
-    meeting = await meetings.get(session, meeting_id)
-    if meeting is None:
-        raise Stale
-    org = await cell(session, access, meeting.cell_id)
-    if meeting.state != "draft" or (version is not None and version != meeting.version):
-        raise Stale
-    return Record(meeting, org)
+    return await _open(session, access, meeting_id, "draft", version)
 
 
 async def open_saved(
     session: AsyncSession, access: Access, meeting_id: int, version: int | None = None
 ) -> Record:
     """A logged meeting; Refused for another cell's, Stale once deleted or changed."""
+    return await _open(session, access, meeting_id, "saved", version)
+
+
+async def _open(
+    session: AsyncSession, access: Access, meeting_id: int, state: str, version: int | None
+) -> Record:
     meeting = await meetings.get(session, meeting_id)
     if meeting is None:
         raise Stale
-    org = await cell(session, access, meeting.cell_id)
-    if meeting.state != "saved" or (version is not None and version != meeting.version):
+    org = await cell(session, access, meeting.cell_id)  # Refused: not the caller's cell
+    if meeting.state != state or (version is not None and version != meeting.version):
         raise Stale
     return Record(meeting, org)
 
