@@ -69,7 +69,7 @@ from benchmarks.updates import (
     _stop,
     peak_rss_mb,
 )
-from bot.app.factory import build_application, update_workers
+from bot.app.factory import build_application, telegram_rate_limiter, update_workers
 from bot.app.processor import QUEUED_UPDATES
 from bot.app.settings import Settings
 from bot.services.memory import tune_gc
@@ -286,21 +286,26 @@ async def run(
     unguarded: bool = False,
     postgresql_url: str = DEFAULT_PG,
     workdir: Path | None = None,
+    limiter_scale: float = 1.0,
 ) -> Report:
+    """`limiter_scale` > 1 runs the rate limiter's pacing that many times faster (the smoke
+    test: the group's answers wait out Telegram's 20 a minute in 1/20 of the time)."""
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         if database == "sqlite":
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'flood.sqlite3'}"
             async with _database(url, None) as engine:
                 return await _run(
-                    engine, url, "SQLite", flood, rounds, samples, latency_ms, unguarded
-                )
+                    engine, url, "SQLite", flood, rounds, samples, latency_ms, unguarded,
+                    limiter_scale,
+                )  # fmt: skip
         if database == "postgresql":
             name = f"chibo_flood_{os.getpid()}"
             url = make_url(postgresql_url).set(database=name).render_as_string(hide_password=False)
             async with _database(url, postgresql_url) as engine:
                 return await _run(
-                    engine, url, "PostgreSQL", flood, rounds, samples, latency_ms, unguarded
-                )
+                    engine, url, "PostgreSQL", flood, rounds, samples, latency_ms, unguarded,
+                    limiter_scale,
+                )  # fmt: skip
     raise ValueError(f"unknown database {database!r}")
 
 
@@ -313,12 +318,13 @@ async def _run(
     samples: int,
     latency_ms: float,
     unguarded: bool,
+    limiter_scale: float = 1.0,
 ) -> Report:
     (plan,) = await _seed(engine, 1)
     settings = Settings(token=TOKEN, database_url=url)
     floods = [Flood("flood from one stranger"), Flood("flood in one group")]
     alone: list[float] = []
-    async with _app(settings, engine, latency_ms / 1000) as (app, fake):
+    async with _app(settings, engine, latency_ms / 1000, scale=limiter_scale) as (app, fake):
         sec = Secretary(app, fake, plan.user_id, "Bí thư", str(plan.user_id))
         for _ in range(samples):
             alone.append(await sec.start())
@@ -386,10 +392,18 @@ class _app:
     """The application as `chibo run` builds it, polling a Watch fake, without the tick."""
 
     def __init__(
-        self, settings: Settings, engine: AsyncEngine, latency: float, *, limiter: bool = True
+        self,
+        settings: Settings,
+        engine: AsyncEngine,
+        latency: float,
+        *,
+        limiter: bool = True,
+        scale: float = 1.0,
     ) -> None:
         self.fake = Watch(latency)
         off: dict[str, Any] = {} if limiter else {"rate_limiter": None}
+        if limiter and scale != 1.0:
+            off["rate_limiter"] = telegram_rate_limiter(time_scale=scale)
         self.app: AnyApp = build_application(
             settings, request=self.fake, engine=engine, clock=lambda: NOW, **off
         )
