@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ReplyKeyboardMarkup
 
-from bot.domain.model import ROSTER_ROLES, Role
+from bot.domain.model import Role
 from bot.render.i18n import N_
 from bot.services import people
 
@@ -51,7 +51,7 @@ def main_keyboard(turn: Turn) -> ReplyKeyboardMarkup:
         rows.append([_(MENU_ROSTER)])
     if turn.access.is_admin:
         rows.append([_(MENU_ORGS)])
-    if turn.access.is_admin or any(g.role in ROSTER_ROLES for g in turn.access.grants):
+    if turn.access.may_ask_reports:
         rows[-1].append(_(MENU_REPORTS))  # #5: beside the last big button
     rows.append([_(MENU_LANGUAGE), _(MENU_HELP)])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)

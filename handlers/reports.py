@@ -79,7 +79,7 @@ async def start(turn: Turn) -> None:
         if linked is None:
             await turn.reply(_("This group is not linked to an organisation in chibo."))
             return
-        if not turn.access.is_admin_of(linked.path):
+        if not reporting.may_report_in_group(turn.access, linked):
             await turn.reply(_("Only the admins of {org} may ask for its report.").format(
                 org=esc(linked.name)))  # fmt: skip
             return

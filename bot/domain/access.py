@@ -66,6 +66,11 @@ class Access:
         return bool(self.admin_grants)
 
     @property
+    def may_ask_reports(self) -> bool:
+        """#5: an admin of any node, or a cell's secretary or deputy (📊 Reports)."""
+        return self.is_admin or any(g.role in ROSTER_ROLES for g in self.grants)
+
+    @property
     def cell_ids(self) -> list[int]:
         """Cells where the user holds a cell role (not admin), in grant order."""
         seen: list[int] = []

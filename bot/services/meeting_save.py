@@ -36,9 +36,12 @@ class Saved:
 # --- saving, correcting, deleting (M1, M8, the correction deadline) -----------------------
 
 
-async def deadline(session: AsyncSession, record: Record) -> date:
-    """The last day the cell's own officers may change the meeting."""
+async def deadline(session: AsyncSession, access: Access, record: Record) -> date | None:
+    """The last day this person may change the meeting; None for the upper committee's
+    admins, who may always."""
     assert record.meeting.held_on is not None
+    if access.is_admin_of(record.cell.path):
+        return None
     profile = await profiles.rule_profile(session, record.cell)
     return correction_deadline(record.meeting.held_on, profile)
 

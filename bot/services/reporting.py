@@ -54,9 +54,14 @@ async def report_node(
         raise Refused
     if group_chat is not None:
         linked = await orgs.by_group_chat(session, group_chat)
-        if linked is None or linked.id != org.id or not access.is_admin_of(org.path):
+        if linked is None or linked.id != org.id or not may_report_in_group(access, org):
             raise Refused
     return org
+
+
+def may_report_in_group(access: Access, org: Org) -> bool:
+    """In the group linked to a node, only that node's admins ask for its report (S2)."""
+    return access.is_admin_of(org.path)
 
 
 def period(key: str, today: date) -> Period:

@@ -39,8 +39,8 @@ async def open_card(turn: Turn, data: OpenMeeting) -> None:
     lines = await meeting_lines(turn, record)
     rows: list[list[Button]] = []
     if closed is None:
-        if not turn.access.is_admin_of(record.cell.path):
-            deadline = await meeting_save.deadline(turn.session, record)
+        deadline = await meeting_save.deadline(turn.session, turn.access, record)
+        if deadline is not None:
             lines.append(_("It can be corrected until {date}.").format(date=turn.t.date(deadline)))
         rows.append(
             [
