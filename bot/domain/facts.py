@@ -9,7 +9,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from fractions import Fraction
 
 from bot.domain.dates import MAX_YEAR, MIN_YEAR, last_day_of_month
@@ -219,3 +219,14 @@ def natural_key(name: str) -> tuple[object, ...]:
 
 def by_name(cells: Iterable[CellFacts]) -> list[CellFacts]:
     return sorted(cells, key=lambda c: (natural_key(c.name), c.id))
+
+
+def tracked_since(founded_on: date | None, created_at: datetime, tz: tzinfo) -> date:
+    """The first day a cell counts in reports, reminders and digests (#14): its founding day
+    when known, else the first day of the month it was entered into chibo (local time, L1).
+    No month before it is ever reported as missed or as not reported (M1, M8, K1)."""
+    if founded_on is not None:
+        return founded_on
+    aware = created_at if created_at.tzinfo is not None else created_at.replace(tzinfo=UTC)
+    local = aware.astimezone(tz).date()
+    return local.replace(day=1)
