@@ -2,11 +2,11 @@
 
 Admins get any node they administer (in a group: the node the group is linked to);
 secretaries and deputies get their own cell. The period is a button (this or last month,
-a quarter, a year) or a typed month ("10/2026"); the text comes at once, the chart and
-the workbook on a button. A group only ever gets cells and counts (S2).
+a quarter, a year) or a typed month ("10/2026"); the text comes at once, the chart, the
+workbook and the committee's report in Word (#14) on a button. A group only ever gets cells and counts (S2).
 
 ReportOf (rp:n:<node>) choose the period · ReportText (rp:p:<node>:<period>) the text ·
-ReportFile (rp:f:<node>:<period>:png|xlsx|people). Typed month: flow "report", step "month".
+ReportFile (rp:f:<node>:<period>:png|xlsx|docx|people). Typed month: flow "report", step "month".
 Who may have which report where: bot/services/reporting.py.
 """
 
@@ -54,6 +54,7 @@ class ReportText(Callback):
 class FileKind(StrEnum):
     CHART = "png"
     WORKBOOK = "xlsx"
+    DOCUMENT = "docx"  # the committee's report in the Party's form (#14): cells only (S2)
     PEOPLE = "people"  # the per-person sheet (private chats only, S2)
 
 
@@ -170,6 +171,7 @@ async def send_text(turn: Turn, node: Org, period: Period) -> None:
         [
             (_("📈 Chart"), ReportFile(node.id, period.key, FileKind.CHART).pack()),
             (_("📥 Excel"), ReportFile(node.id, period.key, FileKind.WORKBOOK).pack()),
+            (_("📄 Report (Word)"), ReportFile(node.id, period.key, FileKind.DOCUMENT).pack()),
         ]
     ]
     if turn.is_private:  # names and absences: never in a group (S2)
@@ -194,7 +196,8 @@ def _after(report: Report) -> None:
 
 
 async def send_file(turn: Turn, data: ReportFile) -> None:
-    """The chart, the workbook or the per-person sheet."""
+    """The chart, the workbook, the committee's report or the per-person sheet; each built
+    from one Report, with the same authorization as the text."""
     node = await report_node(turn, data.org)
     period = reporting.period(data.period, turn.today)
     what = data.kind
@@ -213,12 +216,19 @@ async def send_file(turn: Turn, data: ReportFile) -> None:
             turn.chat_id, compliance_chart(report, turn.t), caption=chart_caption(report, turn.t)
         )
     else:
-        from bot.render.workbook import report_workbook
+        if what == FileKind.DOCUMENT:
+            from bot.render.committee_report import committee_report
 
-        name = f"bao-cao-{period.key}-{node.id}.xlsx"
+            issuer = await reporting.issuer(turn.session, node)
+            content, suffix = committee_report(report, issuer), "docx"
+        else:
+            from bot.render.workbook import report_workbook
+
+            content, suffix = report_workbook(report, turn.t), "xlsx"
+        name = f"bao-cao-{period.key}-{node.id}.{suffix}"
         await bot.send_document(
             turn.chat_id,
-            InputFile(report_workbook(report, turn.t), filename=name),
+            InputFile(content, filename=name),
             caption=turn._("{org}, {period}").format(
                 org=esc(node.name), period=period_title(turn.t, period)
             ),

@@ -1,5 +1,9 @@
 """The `chibo` command: run the bot, migrate, bootstrap, import an organisation tree.
 
+It speaks the CLI's language (CHIBO_LOCALE, Vietnamese by default) from the first word:
+the help of every command and option, and argparse's own usage line, titles and errors
+(#14).
+
 Settings are read once from the environment (STYLE 9); each subcommand is a small
 function in bot/app/commands/ (by area). Database work runs in one transaction per command.
 """
@@ -8,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from bot.app.commands.backup import cmd_backup, cmd_restore
 from bot.app.commands.common import CliError
@@ -20,77 +26,182 @@ from bot.app.commands.run import cmd_migrate, cmd_run
 from bot.app.logs import setup_logging
 from bot.app.settings import SettingsError, from_env
 from bot.domain.model import OrgKind, Role
-from bot.render.i18n import translator
+from bot.render.i18n import DEFAULT_LOCALE, N_, Translator, translator
 
 log = logging.getLogger("chibo")
 
 
-def parser() -> argparse.ArgumentParser:
+# argparse's own words (its usage line, section titles, -h and its errors), extracted here
+# so the catalogs translate them; argparse looks them up through its module's `_` and
+# `ngettext` when it formats, which `_argparse_speaks` points at our catalog for one run.
+_ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+@contextmanager
+def _argparse_speaks(t: Translator) -> Iterator[None]:
+    """argparse in the CLI's language (CHIBO_LOCALE) while the parser is made and used."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = t.gettext, t.ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def cli_translator(environ: Mapping[str, str]) -> Translator:
+    """The CLI's language before the settings are read (they may fail, and that error must
+    be in this language too): CHIBO_LOCALE, as bot/app/settings.py reads it."""
+    return translator(environ.get("CHIBO_LOCALE", "").strip() or DEFAULT_LOCALE)
+
+
+def parser(t: Translator | None = None) -> argparse.ArgumentParser:
+    """The `chibo` command's arguments, their help in `t`'s language (Vietnamese by default)."""
+    _ = (t or translator(DEFAULT_LOCALE)).gettext
     p = argparse.ArgumentParser(
-        prog="chibo", description="chibo: the cell secretary's Telegram companion"
+        prog="chibo", description=_("chibo: the cell secretary's Telegram companion")
     )
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="apply migrations and run the bot (long polling or webhook)")
-    run.add_argument("--webhook-url", help="receive updates at this HTTPS address (webhook mode)")
-    run.add_argument("--listen", help="the address the webhook server listens on (127.0.0.1)")
-    run.add_argument("--port", help="the port the webhook server listens on (8443)")
+    run = sub.add_parser(
+        "run",
+        help=_("apply migrations and run the bot (long polling or webhook)"),
+        description=_("apply migrations and run the bot (long polling or webhook)"),
+    )
+    run.add_argument(
+        "--webhook-url", help=_("receive updates at this HTTPS address (webhook mode)")
+    )
+    run.add_argument("--listen", help=_("the address the webhook server listens on (127.0.0.1)"))
+    run.add_argument("--port", help=_("the port the webhook server listens on (8443)"))
     run.set_defaults(fn=cmd_run)
-    sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
-    init = sub.add_parser("init", help="create the top organisation and print its admin link")
-    init.add_argument("--name", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')
+    sub.add_parser(
+        "migrate", help=_("apply database migrations"), description=_("apply database migrations")
+    ).set_defaults(fn=cmd_migrate)
+    init = sub.add_parser(
+        "init",
+        help=_("create the top organisation and print its admin link"),
+        description=_("create the top organisation and print its admin link"),
+    )
+    init.add_argument("--name", required=True, help=_('e.g. "Đảng ủy phường Hòa Minh"'))
     init.add_argument(
-        "--kind", default="commune", choices=[k.value for k in OrgKind if k != OrgKind.CELL]
+        "--kind",
+        default="commune",
+        choices=[k.value for k in OrgKind if k != OrgKind.CELL],
+        help=_("the kind of organisation (commune)"),
     )
     init.set_defaults(fn=cmd_init)
-    admin = sub.add_parser("admin", help="manage admins").add_subparsers(
-        dest="admin_command", required=True
+    admin = sub.add_parser(
+        "admin", help=_("manage admins"), description=_("manage admins")
+    ).add_subparsers(dest="admin_command", required=True)
+    add = admin.add_parser(
+        "add",
+        help=_("make a Telegram user an admin of an organisation"),
+        description=_("make a Telegram user an admin of an organisation"),
     )
-    add = admin.add_parser("add", help="make a Telegram user an admin of an organisation")
-    add.add_argument("telegram_id", type=int)
-    add.add_argument("--org", required=True)
+    add.add_argument("telegram_id", type=int, help=_("the user's Telegram id (a number)"))
+    add.add_argument("--org", required=True, help=_("the organisation's name"))
     add.set_defaults(fn=cmd_admin_add)
-    inv = sub.add_parser("invite", help="print a one-time invite link")
-    inv.add_argument("--org", required=True)
-    inv.add_argument("--role", default="secretary", choices=[r.value for r in Role])
+    inv = sub.add_parser(
+        "invite",
+        help=_("print a one-time invite link"),
+        description=_("print a one-time invite link"),
+    )
+    inv.add_argument("--org", required=True, help=_("the organisation's name"))
+    inv.add_argument(
+        "--role",
+        default="secretary",
+        choices=[r.value for r in Role],
+        help=_("the role the link gives (secretary)"),
+    )
     inv.set_defaults(fn=cmd_invite)
-    org = sub.add_parser("org", help="organisation tree").add_subparsers(
-        dest="org_command", required=True
+    org = sub.add_parser(
+        "org", help=_("organisation tree"), description=_("organisation tree")
+    ).add_subparsers(dest="org_command", required=True)
+    imp = org.add_parser(
+        "import",
+        help=_("load cells from a CSV file"),
+        description=_("load cells from a CSV file"),
     )
-    imp = org.add_parser("import", help="load cells from a CSV file")
-    imp.add_argument("file")
-    imp.add_argument("--under", help="the organisation the file's upper committees belong under")
+    imp.add_argument("file", help=_("the CSV file"))
+    imp.add_argument("--under", help=_("the organisation the file's upper committees belong under"))
     imp.set_defaults(fn=cmd_org_import)
-    rep = sub.add_parser("report", help="a roll-up of an organisation's cells (K1-K4)")
-    rep.add_argument("--org", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')
-    rep.add_argument("--period", required=True, help="2026-10, 2026-Q3 or 2026")
-    rep.add_argument("--format", default="text", choices=["text", "xlsx", "png"])
-    rep.add_argument("--out", help="the file to write (text goes to the screen without it)")
-    rep.add_argument("--database", help="a database URL instead of DATABASE_URL")
-    rep.set_defaults(fn=cmd_report)
-    bak = sub.add_parser("backup", help="copy the database to a file (safe while the bot runs)")
-    bak.add_argument("--out", required=True, help="the backup file to write")
-    bak.add_argument("--database", help="a database URL instead of DATABASE_URL")
-    bak.set_defaults(fn=cmd_backup)
-    res = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
-    res.add_argument("--from", dest="source", required=True, help="the backup file")
-    res.add_argument("--database", help="a database URL instead of DATABASE_URL")
-    res.add_argument("--force", action="store_true", help="replace an existing SQLite file")
-    res.set_defaults(fn=cmd_restore)
-    demo = sub.add_parser("demo-data", help="fill the database with a synthetic province")
-    demo.add_argument("--cells", type=int, default=120)
-    demo.add_argument("--members-per-cell", type=int, default=20)
-    demo.add_argument("--months", type=int, default=12, help="months ending with last month")
-    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
-    demo.add_argument(
-        "--append", action="store_true", help="add the province beside existing organisations"
+    rep = sub.add_parser(
+        "report",
+        help=_("a roll-up of an organisation's cells (K1-K4)"),
+        description=_(
+            "a roll-up of an organisation's cells (K1-K4): plain text on the screen, or a "
+            "workbook, a chart or the committee's report in Word in a file"
+        ),
     )
-    demo.add_argument("--database", help="a database URL instead of DATABASE_URL")
+    rep.add_argument("--org", required=True, help=_('e.g. "Đảng ủy phường Hòa Minh"'))
+    rep.add_argument("--period", required=True, help=_("2026-10, 2026-Q3 or 2026"))
+    rep.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "xlsx", "png", "docx"],
+        help=_("text (the screen), xlsx (workbook), png (chart), docx (the committee's report)"),
+    )
+    rep.add_argument(
+        "--out", "--output", help=_("the file to write (text goes to the screen without it)")
+    )
+    rep.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
+    rep.set_defaults(fn=cmd_report)
+    bak = sub.add_parser(
+        "backup",
+        help=_("copy the database to a file (safe while the bot runs)"),
+        description=_("copy the database to a file (safe while the bot runs)"),
+    )
+    bak.add_argument("--out", required=True, help=_("the backup file to write"))
+    bak.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
+    bak.set_defaults(fn=cmd_backup)
+    res = sub.add_parser(
+        "restore",
+        help=_("replace the database with a backup (stop the bot first)"),
+        description=_("replace the database with a backup (stop the bot first)"),
+    )
+    res.add_argument("--from", dest="source", required=True, help=_("the backup file"))
+    res.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
+    res.add_argument("--force", action="store_true", help=_("replace an existing SQLite file"))
+    res.set_defaults(fn=cmd_restore)
+    demo = sub.add_parser(
+        "demo-data",
+        help=_("fill the database with a synthetic province"),
+        description=_("fill the database with a synthetic province"),
+    )
+    demo.add_argument("--cells", type=int, default=120, help=_("how many cells (120)"))
+    demo.add_argument(
+        "--members-per-cell", type=int, default=20, help=_("members in each cell (20)")
+    )
+    demo.add_argument(
+        "--months", type=int, default=12, help=_("months ending with last month (12)")
+    )
+    demo.add_argument(
+        "--seed", type=int, default=1, help=_("the same seed gives the same data (1)")
+    )
+    demo.add_argument(
+        "--append", action="store_true", help=_("add the province beside existing organisations")
+    )
+    demo.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
     demo.set_defaults(fn=cmd_demo_data)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    t = cli_translator(os.environ)
+    with _argparse_speaks(t):
+        args = parser(t).parse_args(argv)
     try:
         settings = from_env()
     except SettingsError as exc:

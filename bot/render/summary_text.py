@@ -202,15 +202,18 @@ def year_lines(report: Report, tr: Translator) -> list[str]:
     return lines + _breakdown_lines(report, tr)
 
 
+def report_lines(report: Report, tr: Translator) -> list[str]:
+    """The report's HTML lines, for its kind of period."""
+    if report.month is not None:
+        return month_lines(report, tr)
+    if report.quarter is not None:
+        return quarter_lines(report, tr)
+    return year_lines(report, tr)
+
+
 def report_texts(report: Report, tr: Translator) -> list[str]:
     """The report as one or more messages, each under Telegram's limit."""
-    if report.month is not None:
-        lines = month_lines(report, tr)
-    elif report.quarter is not None:
-        lines = quarter_lines(report, tr)
-    else:
-        lines = year_lines(report, tr)
-    return split_lines(lines)
+    return split_lines(report_lines(report, tr))
 
 
 # --- A secretary's monthly recap of their own cell ------------------------------------

@@ -1,5 +1,6 @@
 """The reports' entry points for a face (#5, K1-K4, S2): who may have which node's report,
-where, for which period; the per-person sheet's data.
+where, for which period; who issues the committee's report (DOCX); the per-person sheet's
+data.
 
 Admins get any node they administer; a cell's secretary or deputy gets their cell. In a
 group chat, only the node the group is linked to, and only for its admins. The per-person
@@ -17,6 +18,7 @@ from bot.domain.access import Access
 from bot.domain.meetings import RuleProfile
 from bot.domain.model import ROSTER_ROLES
 from bot.domain.summary import Period
+from bot.render.committee_report import Issuer
 from bot.services import profiles
 from storage import orgs, reports
 from storage.models import Org
@@ -73,6 +75,13 @@ def period(key: str, today: date) -> Period:
     if found.first_day > today:
         raise Stale
     return found
+
+
+async def issuer(session: AsyncSession, node: Org) -> Issuer:
+    """Who issues the node's committee report (#14, HD 36-HD/VPTW): the node and, above it
+    in the header, its parent node's party organisation (none at the tree's top)."""
+    parent = await orgs.get(session, node.parent_id) if node.parent_id is not None else None
+    return Issuer(committee=node.name, parent=parent.name if parent is not None else None)
 
 
 @dataclass(frozen=True)

@@ -49,16 +49,16 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -
     print(
         t.gettext(
             "{name}: {communes} communes, {cells} cells, {members} members, {meetings} meetings, "
-            "{absences} absences, {zero} zero reports in {seconds:.1f} s."
+            "{absences} absences, {zero} zero reports in {seconds} s."
         ).format(
             name=made.province,
-            communes=made.communes,
-            cells=made.cells,
-            members=len(made.members),
-            meetings=len(made.meetings),
-            absences=sum(1 for m in made.marks if m[2] != "voluntary"),
-            zero=len(made.zero_reports),
-            seconds=clock.perf_counter() - started,
+            communes=t.number(made.communes),
+            cells=t.number(made.cells),
+            members=t.number(len(made.members)),
+            meetings=t.number(len(made.meetings)),
+            absences=t.number(sum(1 for m in made.marks if m[2] != "voluntary")),
+            zero=t.number(len(made.zero_reports)),
+            seconds=t.number(clock.perf_counter() - started, 1),  # L3: "0,8"
         )
     )
     return 0

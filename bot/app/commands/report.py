@@ -37,20 +37,27 @@ def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> i
 
     async def work(session: AsyncSession) -> bytes:
         from bot.render.charts import compliance_chart
-        from bot.render.summary_text import report_texts
+        from bot.render.committee_report import committee_report
+        from bot.render.plain import plain_lines
+        from bot.render.summary_text import report_lines
         from bot.render.workbook import report_workbook
+        from bot.services import reporting
 
-        report = await build(session, await one_org(session, args.org, t), period, today)
+        node = await one_org(session, args.org, t)
+        report = await build(session, node, period, today)  # once, whatever the format
         if args.format == "png":
             return compliance_chart(report, t)
         if args.format == "xlsx":
             return report_workbook(report, t)
-        return "\n\n".join(report_texts(report, t)).encode("utf-8")
+        if args.format == "docx":
+            return committee_report(report, await reporting.issuer(session, node))
+        # #14: a terminal shows no HTML: the same lines, plain, in one piece (no "(1/3)").
+        return "\n".join(plain_lines(report_lines(report, t))).encode("utf-8")
 
     data = run_db(settings, work)
     if args.out in (None, "-"):
         if args.format != "text":
-            raise CliError(t.gettext("A chart or a workbook needs --out FILE."))
+            raise CliError(t.gettext("A chart, a workbook or a document needs --out FILE."))
         sys.stdout.write(data.decode("utf-8") + "\n")
     else:
         Path(args.out).write_bytes(data)
