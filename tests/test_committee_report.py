@@ -98,12 +98,12 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
     assert prose[:10] == [
         "- Tổng số chi bộ phải sinh hoạt trong tháng: 7 chi bộ;",
         "- Số chi bộ đã sinh hoạt thường kỳ: 4/7 chi bộ, đạt 57,1%;",
-        "- Số chi bộ báo cáo không sinh hoạt: 1/7 chi bộ, đạt 14,3%;",
-        "- Số chi bộ chưa báo cáo: 2/7 chi bộ, đạt 28,6%;",
+        "- Số chi bộ báo cáo không sinh hoạt: 1/7 chi bộ, chiếm 14,3%;",
+        "- Số chi bộ chưa báo cáo: 2/7 chi bộ, chiếm 28,6%;",
         "- Tỷ lệ đảng viên dự sinh hoạt bình quân: 94,9%;",  # 721/760 (L3)
         "- Tỷ lệ đảng viên dự sinh hoạt thấp nhất: 89,5%;",  # 17/19
-        "- Số chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90,0%: 1/7 chi bộ, đạt 14,3%;",
-        "- Số chi bộ có đảng viên vắng không có lý do: 1/7 chi bộ, đạt 14,3%;",
+        "- Số chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90,0%: 1/7 chi bộ, chiếm 14,3%;",
+        "- Số chi bộ có đảng viên vắng không có lý do: 1/7 chi bộ, chiếm 14,3%;",
         "- Số lượt đảng viên vắng không có lý do: 1 lượt;",
         "- Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu: 1 buổi;",
     ]
@@ -274,3 +274,59 @@ async def test_from_the_command_line(engine: AsyncEngine, tmp_path: Path) -> Non
     no_member(doc.all, ["Phạm Thị Thu"])
     done = chibo(engine, "report", "--org", WARD, "--period", "2026-10", "--format", "docx")
     assert done.returncode == 2 and "--out" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_cli_text_is_plain(engine: AsyncEngine) -> None:
+    """#14: `chibo report --format text` prints no HTML: tags dropped, entities read, so a
+    cell named with "<" and "&" reads as typed."""
+    async with make_sessionmaker(engine).begin() as s:
+        w = await orgs.create(s, name=WARD, kind=OrgKind.COMMUNE, parent=None, actor_id=None)
+        for name in ("Chi bộ <Khu phố 1> & 2", "Chi bộ Khu phố 3"):
+            await orgs.create(s, name=name, kind=OrgKind.CELL, parent=w, actor_id=None)
+    done = chibo(engine, "report", "--org", WARD, "--period", "2026-10")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"📊 {WARD}: sinh hoạt chi bộ tháng 10/2026"
+    assert "• Chi bộ <Khu phố 1> & 2" in lines
+    assert not any(tag in done.stdout for tag in ("<b>", "</b>", "&lt;", "&amp;"))
+
+
+def test_cli_help_speaks_vietnamese_by_default_and_english_when_set(tmp_path: Path) -> None:
+    """#14: `chibo --help`, the options and argparse's own words in the CLI's language."""
+    import os
+    import subprocess
+    import sys
+
+    from .auxil.paths import ROOT
+
+    def run(locale: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIBO_", "LANG"))}
+        if locale:
+            env["CHIBO_LOCALE"] = locale
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+
+    vi = run(None, "--help")
+    assert vi.returncode == 0
+    assert vi.stdout.startswith("cách dùng: chibo")
+    assert "trợ lý Telegram của bí thư chi bộ" in vi.stdout
+    assert "hiện hướng dẫn này rồi thoát" in vi.stdout and "tùy chọn:" in vi.stdout
+    assert "usage:" not in vi.stdout and "show this help" not in vi.stdout
+    rep = run(None, "report", "--help")
+    assert "png (biểu đồ), docx" in rep.stdout and "--out OUT, --output OUT" in rep.stdout
+    wrong = run(None, "report")
+    assert wrong.returncode == 2
+    assert "chibo report: lỗi: còn thiếu các tham số bắt buộc: --org, --period" in wrong.stderr
+    en = run("en", "--help")
+    assert en.stdout.startswith("usage: chibo") and "show this help message and exit" in en.stdout
+
+
+async def test_demo_data_seconds_with_a_decimal_comma(engine: AsyncEngine) -> None:
+    """#14, L3: "trong 0,8 giây", not "0.8 giây"; counts with a thousands dot."""
+    import re
+
+    done = chibo(engine, "demo-data", "--cells", "2", "--members-per-cell", "3", "--months", "1")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"trong \d+,\d giây\.$", done.stdout.strip()), done.stdout

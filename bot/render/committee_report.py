@@ -116,6 +116,7 @@ class Row:
     of: int | None = None  # the count's whole: "10/12 chi bộ, đạt 83,3%"
     rate: Fraction | None = None  # a rate of its own (attendance): "96,5%"
     unit: str = "chi bộ"
+    verb: str = "chiếm"  # "đạt" where more is better: "đã sinh hoạt …: 10/12 chi bộ, đạt 83,3%"
 
 
 T = translator("vi")
@@ -134,13 +135,14 @@ def _share(row: Row) -> str:
 
 
 def sentence(row: Row) -> str:
-    """ "- Số chi bộ đã sinh hoạt thường kỳ: 10/12 chi bộ, đạt 83,3%;"."""
+    """ "- Số chi bộ đã sinh hoạt thường kỳ: 10/12 chi bộ, đạt 83,3%;" (a share of what is
+    wanted is "đạt", of the rest "chiếm")."""
     if row.count is None:
         value = _pct(row.rate)
     elif row.of is not None:
         value = f"{T.number(row.count)}/{T.number(row.of)} {row.unit}"
         if row.of:
-            value += f", đạt {_share(row)}"
+            value += f", {row.verb} {_share(row)}"
     else:
         value = f"{T.number(row.count)} {row.unit}".strip()
     return f"- {row.label}: {value};"
@@ -166,7 +168,7 @@ def _month_rows(report: Report) -> list[Row]:
     threshold = T.percent(report.profile.attendance_threshold)
     return [
         Row("Tổng số chi bộ phải sinh hoạt trong tháng", f.cells),
-        Row("Số chi bộ đã sinh hoạt thường kỳ", f.held, f.cells),
+        Row("Số chi bộ đã sinh hoạt thường kỳ", f.held, f.cells, verb="đạt"),
         Row("Số chi bộ báo cáo không sinh hoạt", f.zero, f.cells),
         Row("Số chi bộ chưa báo cáo", len(f.unreported), f.cells),
         Row("Tỷ lệ đảng viên dự sinh hoạt bình quân", rate=f.mean_rate),
@@ -184,11 +186,11 @@ def _quarter_rows(report: Report) -> list[Row]:
     assert f is not None
     rows = [
         Row("Tổng số chi bộ", f.cells),
-        Row("Số chi bộ đã sinh hoạt chuyên đề trong quý", f.thematic, f.cells),
+        Row("Số chi bộ đã sinh hoạt chuyên đề trong quý", f.thematic, f.cells, verb="đạt"),
         Row("Số chi bộ chưa sinh hoạt chuyên đề trong quý", len(f.without), f.cells),
     ]
     rows += [
-        Row(f"Số chi bộ đã sinh hoạt thường kỳ tháng {T.month(*ym)}", held, due)
+        Row(f"Số chi bộ đã sinh hoạt thường kỳ tháng {T.month(*ym)}", held, due, verb="đạt")
         for ym, held, due in f.held_months
     ]
     return rows
@@ -202,7 +204,7 @@ def _year_rows(report: Report) -> list[Row]:
     n = f.months
     rows = [
         Row("Tổng số chi bộ", f.cells),
-        Row(f"Số chi bộ sinh hoạt thường kỳ đủ {n} kỳ", f.full, f.cells),
+        Row(f"Số chi bộ sinh hoạt thường kỳ đủ {n} kỳ", f.full, f.cells, verb="đạt"),
         Row(f"Số chi bộ sinh hoạt thường kỳ {max(n - 3, 0)}-{n - 1} kỳ", f.most, f.cells),
         Row(f"Số chi bộ sinh hoạt thường kỳ {max(n - 4, 0)} kỳ trở xuống", f.few, f.cells),
         Row("Tỷ lệ đảng viên dự sinh hoạt bình quân", rate=f.mean_rate),
@@ -214,7 +216,7 @@ def _year_rows(report: Report) -> list[Row]:
         for g, c in f.grades.items()
     ]
     rows += [
-        Row(f"Số chi bộ sinh hoạt chuyên đề quý {ROMAN.get(q, str(q))}", held, due)
+        Row(f"Số chi bộ sinh hoạt chuyên đề quý {ROMAN.get(q, str(q))}", held, due, verb="đạt")
         for q, held, due in f.thematic_quarters
     ]
     rows += [
