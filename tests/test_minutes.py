@@ -301,6 +301,10 @@ def test_signatures_name_the_chair_and_leave_the_recorder_to_write() -> None:
         "(Ký, ghi rõ họ tên)",
         "Trần Thị Hòa",
     ]
+    # The closing lines stay on the signatures' page, and the signatures on one page.
+    closing = next(p for p in doc.paragraphs if p.text.startswith("Buổi sinh hoạt kết thúc"))
+    assert closing.paragraph_format.keep_with_next
+    assert doc.tables[1].rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
 
 
 def test_page_fonts_and_properties_hold_no_personal_data() -> None:

@@ -220,3 +220,17 @@ def dotted_line(
     )
     paragraph.add_run("\t")
     return paragraph
+
+
+def keep_together(table: Table, *before: Paragraph) -> None:
+    """Keep `table` on one page with the paragraphs `before` it (a signature block never
+    stands alone at the top of a page)."""
+    for paragraph in before:
+        paragraph.paragraph_format.keep_with_next = True
+    for row in table.rows:
+        properties = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        properties.append(cant_split)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True

@@ -22,6 +22,7 @@ from fractions import Fraction
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 from bot.domain.meeting_rules import Grade
 from bot.domain.meetings import MeetingType
@@ -31,6 +32,7 @@ from bot.render.docx_page import (
     dotted_line,
     dotted_lines,
     formal_date,
+    keep_together,
     para,
     party_header,
     plain_table,
@@ -297,14 +299,16 @@ def _participants(doc: DocumentObject, data: MinutesData) -> None:
     para(doc, "- " + _people("Khách mời, đảng viên nơi khác dự", data.guests))
 
 
-def _signatures(doc: DocumentObject, data: MinutesData) -> None:
-    cells = plain_table(doc, (Cm(8), Cm(8))).rows[0].cells
+def _signatures(doc: DocumentObject, data: MinutesData, *before: Paragraph) -> None:
+    table = plain_table(doc, (Cm(8), Cm(8)))
+    cells = table.rows[0].cells
     for cell, role, name in zip(cells, ("THƯ KÝ", "CHỦ TRÌ"), (None, data.chair), strict=True):
         para(cell, role, bold=True, center=True)
         para(cell, "(Ký, ghi rõ họ tên)", italic=True, center=True)
         for _ in range(3):
             para(cell, center=True)
         para(cell, normalize(name or ""), bold=True, center=True)
+    keep_together(table, *before)
 
 
 def build_minutes(data: MinutesData) -> bytes:
@@ -342,10 +346,12 @@ def build_minutes(data: MinutesData) -> bytes:
         dotted_lines(doc, lines)
 
     para(doc)
-    para(doc, _grade_line(data))
-    para(doc, f"Buổi sinh hoạt kết thúc lúc {_clock(_end_time(data))} cùng ngày.")
-    para(doc)
-    _signatures(doc, data)
+    closing = (
+        para(doc, _grade_line(data)),
+        para(doc, f"Buổi sinh hoạt kết thúc lúc {_clock(_end_time(data))} cùng ngày."),
+        para(doc),
+    )
+    _signatures(doc, data, *closing)
 
     props = doc.core_properties
     props.title = "Biên bản sinh hoạt chi bộ"
