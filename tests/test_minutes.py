@@ -418,6 +418,19 @@ def test_minutes_data_counts_every_status_on_the_day() -> None:
     assert (data.grade, data.score, data.minutes) == (Grade.KHA, 80, None)
 
 
+def test_an_absent_secretary_is_not_the_chair() -> None:
+    history = _history((MemberStatus.OFFICIAL, OLD))
+    args = dict(
+        chain=["Đảng ủy phường Hòa Minh"], cell="Chi bộ Khu phố 5", kind=MeetingType.REGULAR,
+        day=DAY, start=None, length=None,
+        roster=[(1, "Trần Thị Hòa", history), (2, "Nguyễn Văn An", history)],
+        reasons={}, voluntary=set(), guests=[], topic=None, secretaries=["Hòa Trần"],
+    )  # fmt: skip
+    assert minutes_data(**args, marks={}).chair == "Trần Thị Hòa"  # type: ignore[arg-type]
+    away = minutes_data(**args, marks={1: Attendance.EXCUSED})  # type: ignore[arg-type]
+    assert away.chair is None
+
+
 def test_upper_attendee_as_stored_by_the_flow() -> None:
     assert upper_person("Trần Văn Hải – Đảng ủy viên phụ trách") == Person(
         "Trần Văn Hải", "Đảng ủy viên phụ trách"

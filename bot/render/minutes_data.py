@@ -91,6 +91,9 @@ def minutes_data(
     probationary = {i for i in split.eligible if status[i] == MemberStatus.PROBATIONARY}
     present = [i for i in split.eligible if marks.get(i, Attendance.PRESENT) == Attendance.PRESENT]
 
+    # The secretary chairs the meeting they attended; an absent one was replaced by someone.
+    chair = chair_of(secretaries, [names[i] for i in split.eligible])
+
     def person(i: int) -> Person:
         return Person(names[i], attended=i in voluntary)  # R2: came, never in the rate
 
@@ -121,7 +124,7 @@ def minutes_data(
         guest_members=[person(i) for i in split.guests],
         guests=[Person(n, note) for n, note in guests],
         upper_attendee=upper_person(upper_attendee),
-        chair=chair_of(secretaries, [names[i] for i in split.eligible]),
+        chair=chair if chair in {names[i] for i in present} else None,
         grade=_grade(grade),
         score=score,
     )
