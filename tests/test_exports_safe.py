@@ -196,8 +196,14 @@ async def test_every_workbook_keeps_formula_like_names_as_text(env: BotEnv) -> N
     for content in sheets:
         assert_text_as_text(content, {*MEMBER_NAMES, WEBSERVICE, WARD_NAME})
     doc = docx_text(await minutes(env, world))
-    # (The minutes do not name the upper attendee yet: bot.render.minutes_data is not given one.)
-    for text in ("=1+1 Chủ đề", "=2+2 ốm", "=3+3 Khách (-khách mời)", HYPERLINK):
+    # #14: the upper committee's attendee as typed ("name – post") is in the minutes too.
+    for text in (
+        "=1+1 Chủ đề",
+        "=2+2 ốm",
+        "=3+3 Khách (-khách mời)",
+        HYPERLINK,
+        "@Trần Văn Hải, =post",
+    ):
         assert text in doc, text
 
 

@@ -183,7 +183,7 @@ async def test_minutes_docx_after_saving(env: BotEnv) -> None:
     )
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in tables and "Hòa Minh, ngày 21 tháng 11 năm 2026" in tables
     assert "CHI BỘ KHU PHỐ 5" in tables
-    assert "THÁNG 11/2026" in text
+    assert "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 11 NĂM 2026" in text
     assert "Nguyễn Văn An (ốm)" in text
     assert "Phạm Thị Thuỷ" in text  # exempted, listed by name
 

@@ -16,14 +16,16 @@ from bot.domain.meetings import (
     RosterSplit,
     RuleProfile,
     Tally,
+    default_minutes,
     next_mark,
     split_roster,
     tally,
 )
+from bot.domain.model import Role
 from bot.render.minutes import MinutesData
 from bot.render.minutes_data import minutes_data
 from bot.services import profiles
-from storage import meetings, members, orgs
+from storage import meetings, members, orgs, users
 from storage.models import Member
 
 from .meetings import Record, open_saved
@@ -134,26 +136,36 @@ async def summary(session: AsyncSession, record: Record) -> Summary:
 
 
 async def minutes(session: AsyncSession, access: Access, meeting_id: int) -> MinutesData:
-    """A draft of a logged meeting's minutes in the usual layout."""
+    """A draft of a logged meeting's minutes in the usual layout (S2: only the secretary,
+    in a private chat, asks for it, so it names members)."""
     meeting = await meetings.get(session, meeting_id)
     if meeting is None or meeting.state != "saved":
         raise Stale
     record = await open_saved(session, access, meeting_id)
     meeting, cell = record.meeting, record.cell
     assert meeting.held_on is not None
-    parent = await orgs.get(session, cell.parent_id) if cell.parent_id else None
+    chain = await orgs.ancestors(session, cell)  # from the root down to the parent
+    profile = await profiles.rule_profile(session, cell, chain)
+    # M5: a new meeting starts with its type's default length; a length still at the default
+    # may never have been entered, so the closing time is left to fill in rather than made up.
+    length = None if meeting.minutes == default_minutes(record.kind, profile) else meeting.minutes
+    secretaries = await users.holders(session, cell.id, frozenset({Role.SECRETARY}))
     got = await roll(session, record)
     return minutes_data(
-        upper_committee=parent.name if parent else "",
+        chain=[o.name for o in reversed(chain)],
         cell=cell.name,
         kind=record.kind,
         day=meeting.held_on,
         start=meeting.start_time,
-        length=meeting.minutes,
+        length=length,
         roster=[(m.id, m.full_name, m.statuses) for m in got.roster],
         marks=got.marks,
         reasons=got.reasons,
         voluntary=got.voluntary,
         guests=[(g.name, g.note) for g in await meetings.guests(session, meeting.id)],
         topic=meeting.topic,
+        upper_attendee=meeting.upper_attendee,
+        secretaries=[u.display_name for u in secretaries],
+        grade=meeting.grade,
+        score=meeting.score,
     )
