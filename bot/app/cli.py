@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from bot.app.commands.backup import cmd_backup, cmd_restore
 from bot.app.commands.common import CliError
 from bot.app.commands.demo import cmd_demo_data
-from bot.app.commands.orgs import cmd_admin_add, cmd_init, cmd_invite, cmd_org_import
+from bot.app.commands.orgs import (
+    cmd_admin_add,
+    cmd_init,
+    cmd_invite,
+    cmd_org_import,
+    cmd_org_settings,
+)
 from bot.app.commands.report import cmd_report
 from bot.app.commands.run import cmd_migrate, cmd_run
 from bot.app.logs import setup_logging
@@ -60,6 +66,15 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--under", help="the organisation the file's upper committees belong under")
     imp.set_defaults(fn=cmd_org_import)
+    st = org.add_parser(
+        "settings", help="show or change an organisation's settings (inherited down the tree)"
+    )
+    st.add_argument("--org", required=True)
+    st.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="e.g. grade_tot=85 (repeatable)"
+    )
+    st.add_argument("--unset", action="append", metavar="KEY", help="back to the inherited value")
+    st.set_defaults(fn=cmd_org_settings)
     rep = sub.add_parser("report", help="a roll-up of an organisation's cells (K1-K4)")
     rep.add_argument("--org", required=True, help='e.g. "Đảng ủy phường Hòa Minh"')
     rep.add_argument("--period", required=True, help="2026-10, 2026-Q3 or 2026")
