@@ -32,7 +32,7 @@ async def month_meetings(
         )
         .order_by(Org.name_key, Org.id, Meeting.held_on, Meeting.id)
     )
-    return [(m, o) for m, o in rows.tuples()]
+    return [(m, o) for m, o in rows]
 
 
 async def saved_meeting(session: AsyncSession, meeting_id: int) -> tuple[Meeting, Org] | None:
