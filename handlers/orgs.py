@@ -21,6 +21,7 @@ from bot.services import orgs
 from bot.services.refusals import BadName
 
 from .base import Button, Refused, Stale, Turn, esc, inline
+from .grades import entry as grades_entry
 from .roster import RosterList
 from .schedule import OpenSchedule
 
@@ -151,7 +152,12 @@ async def render_node(turn: Turn, org: Org, page: int, *, fresh: bool = False) -
     if org.is_cell:
         rows.append([(_("👥 Members"), RosterList(org.id, 0).pack())])
     else:
-        rows.append([(_("➕ Add a cell"), AddCell(org.id).pack())])
+        rows.append(
+            [
+                (_("➕ Add a cell"), AddCell(org.id).pack()),
+                (_("🏅 Grades"), grades_entry(org.id, turn.today).pack()),  # M9
+            ]
+        )
     can_move = turn.access.can_move(org.path)
     rows.append(
         [(_("✏️ Rename"), RenameOrg(org.id).pack())]

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from bot.render.i18n import all_translations
 
 from . import (
+    grades,
     language,
     member_status,
     menu,
@@ -39,6 +40,7 @@ FLOW_TEXT: dict[str, TextStep] = {
     "zero": zero_report.on_text,
     "schedule": schedule.time_text,
     "report": reports.month_text,
+    "gradenote": grades.note_text,
 }
 
 

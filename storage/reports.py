@@ -169,21 +169,44 @@ async def cell_facts(
     return out
 
 
-async def grade_counts(session: AsyncSession, node: Org, period: Period) -> dict[str, int]:
-    """M9: saved meetings of the period per grade."""
+@dataclass(frozen=True)
+class GradeCounts:
+    """M9: a period's graded meetings. `confirmed`: {grade value: n} by the upper committee's
+    grade (a confirmation stands after a correction of the cell's own grade); `unconfirmed`:
+    {grade value: n} by the cell's own grade, for those no committee has confirmed yet."""
+
+    confirmed: dict[str, int]
+    unconfirmed: dict[str, int]
+
+    @property
+    def pending(self) -> int:
+        """ "chưa xác nhận: n" — graded by the cell, not yet by the committee."""
+        return sum(self.unconfirmed.values())
+
+
+async def grade_counts(session: AsyncSession, node: Org, period: Period) -> GradeCounts:
+    """M9: saved meetings of the period by confirmed grade, and the unconfirmed ones by their
+    own grade: one grouped aggregate (at most 5 × 5 rows)."""
     rows = await session.execute(
-        select(Meeting.grade, func.count())
+        select(Meeting.confirmed_grade, Meeting.grade, func.count())
         .join(Org, Org.id == Meeting.cell_id)
         .where(
             _under(node),
             Meeting.state == "saved",
-            Meeting.grade.is_not(None),
+            or_(Meeting.grade.is_not(None), Meeting.confirmed_grade.is_not(None)),
             Meeting.held_on >= period.first_day,
             Meeting.held_on <= period.last_day,
         )
-        .group_by(Meeting.grade)
+        .group_by(Meeting.confirmed_grade, Meeting.grade)
     )
-    return {str(grade): int(n) for grade, n in rows}
+    confirmed: dict[str, int] = defaultdict(int)
+    unconfirmed: dict[str, int] = defaultdict(int)
+    for by_committee, own, n in rows:
+        if by_committee is not None:
+            confirmed[str(by_committee)] += int(n)
+        else:
+            unconfirmed[str(own)] += int(n)
+    return GradeCounts(dict(confirmed), dict(unconfirmed))
 
 
 async def cell_ids(session: AsyncSession, node: Org) -> list[int]:

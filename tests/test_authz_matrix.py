@@ -168,6 +168,15 @@ CALLBACKS: dict[str | None, list[tuple[str, str | None]]] = {
     "inv:x": [("inv:x:{invite}", None)],
     "inv:h": [("inv:h:{cell}", None)],
     "inv:rv": [("inv:rv:{grant}", None)],
+    # M9: an upper committee confirms grades (the victim ward's, or one's own with the
+    # victim's meeting); the leftover note flow points at the victim's meeting.
+    "gr:l": [("gr:l:{ward}:202611:0", None), ("gr:l:{cell}:202611:0", None)],
+    "gr:m": [("gr:m:{ward}:{meeting}", None), ("gr:m:{own_node}:{meeting}", None)],
+    "gr:s": [
+        ("gr:s:{ward}:{meeting}:{mver}:tot", None),
+        ("gr:s:{own_node}:{meeting}:{mver}:kem", None),
+    ],
+    "gr:n": [("gr:n:{ward}:{meeting}", "gradenote"), ("gr:n:{own_node}:{meeting}", None)],
     None: [("zz:{cell}:{member}", None), ("admin:delete_all", None)],
 }
 
@@ -211,6 +220,7 @@ LEFTOVER: dict[str, tuple[str, str, dict[str, str]]] = {
     "meeting_guests": ("meeting", "guests", {"meeting_id": "draft"}),
     "schedule": ("schedule", "time", {"org_id": "cell"}),
     "report": ("report", "month", {"node_id": "ward"}),
+    "gradenote": ("gradenote", "note", {"org_id": "ward", "meeting_id": "meeting"}),
 }
 # Typed text for each leftover flow (every FLOW_TEXT flow must be here).
 LEFTOVER_TEXTS: dict[str, list[tuple[str, str]]] = {
@@ -229,6 +239,7 @@ LEFTOVER_TEXTS: dict[str, list[tuple[str, str]]] = {
     "zero": [("zero_month", "8/2026"), ("zero_reason", "lý do chen ngang")],
     "schedule": [("schedule", "7h30 tối")],
     "report": [("report", "10/2026")],
+    "gradenote": [("gradenote", "ghi chú chen ngang")],
 }
 ROSTER_CSV = "Họ và tên,Ngày vào Đảng\nNgười Chen Ngang,03/02/2010\n".encode()
 

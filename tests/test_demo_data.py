@@ -108,7 +108,9 @@ async def test_reports_on_the_province(sessions: Sessions) -> None:
         assert year.full + year.most + year.few == year.cells == 24
         assert 12 <= year.full < 24 and year.most + year.few > 0  # K3
         assert year.r5_warned + year.r5_flagged > 0 and year.r6_flagged > 0  # R5, R6
-        assert sum(year.grades.values()) > 0 and year.short > 0  # M9, M5
+        # M9: the demo's cells grade their meetings; no committee has confirmed one yet.
+        assert year.grades_unconfirmed > 0 and sum(year.grades.values()) == 0
+        assert year.short > 0  # M5
 
 
 async def test_year_levels_judge_as_member_year(sessions: Sessions) -> None:

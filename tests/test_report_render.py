@@ -72,7 +72,7 @@ def make_report(period: Period, today: date, **overrides: Any) -> Report:
     elif period.kind == "quarter":
         quarter = quarter_figures(facts, period)
     else:
-        year = year_figures(facts, months, {"tot": 7, "kha": 2}, (1, 0, 2))
+        year = year_figures(facts, months, {"tot": 7, "kha": 2}, (1, 0, 2), 3)
     by_group, by_type = breakdowns(facts, months)
     fields: dict[str, Any] = {
         "node_id": 9,
@@ -266,9 +266,10 @@ def test_year_workbook() -> None:
     assert rows[VI.gettext("Mean attendance rate")][0].value == pytest.approx(float(mean))
     q4 = rows[VI.gettext("Thematic meeting in quarter {quarter}").format(quarter=4)]
     assert q4[0].value == 1 and q4[1].value == pytest.approx(0.25)
-    graded = VI.gettext("Meetings graded {grade}")
+    graded = VI.gettext("Meetings graded {grade} (confirmed)")  # M9: by the upper committee
     assert rows[graded.format(grade="Tốt")][0].value == 7
     assert rows[graded.format(grade="Kém")][0].value == 0
+    assert rows[VI.gettext("Graded by the cell, not yet confirmed")][0].value == 3
     streak = VI.gettext("Members excused more than {times} times in a row").format(times=3)
     assert rows[streak][0].value == 2  # R6, a count only (S2)
 

@@ -470,8 +470,10 @@ async def test_the_year(sessions: Sessions) -> None:
     assert y.lowest_rate == YEAR_RATES[C] == F(36, 41)
     assert y.short == 3  # C: 60′ in Jan and Oct, the 100′ combined session in Jun
     # M9: A 12 × tốt, B 10 + F 6 × khá, C 6 × trung bình + 1 × kém; D's deleted "tốt",
-    # B's thematic and E's and H's meetings have no grade.
-    assert y.grades == {"tot": 12, "kha": 16, "trung_binh": 6, "kem": 1}
+    # B's thematic and E's and H's meetings have no grade. No committee has confirmed one
+    # (test_grades.py confirms some): the report counts confirmed grades only.
+    assert y.grades == {"tot": 0, "kha": 0, "trung_binh": 0, "kem": 0}
+    assert y.grades_unconfirmed == 12 + 16 + 6 + 1
     assert y.thematic_quarters == [(1, 4, 6), (2, 4, 6), (3, 3, 7), (4, 3, 7)]
     # R5: Dung (Feb, Apr) warned, Bình (Mar, May, Oct) flagged; the transferred member
     # (Apr-Jun) has left, Kim has one regular month (the extraordinary one is not R5's).
@@ -532,7 +534,8 @@ async def test_a_grassroots_organisation_sees_only_its_cells(sessions: Sessions)
     # D (0), E (9), F (6 of 6); rates: E 1, F 1; the deleted 60′ "tốt" meeting is gone.
     assert (y.cells, y.full, y.most, y.few) == (3, 1, 1, 1)
     assert (y.mean_rate, y.lowest_rate, y.short) == (F(1), F(1), 0)
-    assert y.grades == {"tot": 0, "kha": 6, "trung_binh": 0, "kem": 0}
+    assert y.grades == {"tot": 0, "kha": 0, "trung_binh": 0, "kem": 0}
+    assert y.grades_unconfirmed == 6  # F's 6 × khá, none confirmed (M9)
     assert (y.r5_warned, y.r5_flagged, y.r6_flagged) == (0, 0, 0)
     # Q1, Q2: D and E due, E with one; Q3: F due too and has one; Q4: only F.
     assert y.thematic_quarters == [(1, 1, 2), (2, 1, 2), (3, 2, 3), (4, 1, 3)]
@@ -541,7 +544,7 @@ async def test_a_grassroots_organisation_sees_only_its_cells(sessions: Sessions)
     assert [c.name for c in one.cells] == [B]
     assert one.year is not None and (one.year.cells, one.year.most) == (1, 1)
     assert one.year.mean_rate == F(93, 95) and one.year.r5_flagged == 1
-    assert one.year.grades["kha"] == 10
+    assert one.year.grades["kha"] == 0 and one.year.grades_unconfirmed == 10
 
 
 async def test_deleted_meetings_and_withdrawn_zero_reports_do_not_count(
@@ -889,7 +892,9 @@ async def test_the_year_as_text(sessions: Sessions) -> None:
         "• 8 kỳ trở xuống: 2/7 (28,6%)",  # C, D
         "Tỷ lệ đảng viên dự bình quân: 96,3% (thấp nhất 87,8%)",  # C's 36/41
         "Buổi sinh hoạt chưa đủ thời lượng: 3",
-        "Xếp loại buổi sinh hoạt: Tốt 12 · Khá 16 · Trung bình 6 · Kém 1",
+        # M9: none confirmed yet (test_grades.py confirms some)
+        "Xếp loại buổi sinh hoạt (cấp ủy cấp trên đã xác nhận): Tốt 0 · Khá 0 · Trung bình 0 · Kém 0",
+        "Chi bộ tự xếp loại, chưa xác nhận: 35",
         "Sinh hoạt chuyên đề theo quý:",
         "• Quý 1: 4/6 (66,7%)",
         "• Quý 2: 4/6 (66,7%)",
@@ -1057,8 +1062,9 @@ async def test_the_year_as_a_workbook(sessions: Sessions) -> None:
         (3, approx(F(3, 7))),
         (3, approx(F(3, 7))),
     ]
-    graded = "Số buổi sinh hoạt xếp loại "
-    assert [rows[graded + g][0] for g in ("Tốt", "Khá", "Trung bình", "Kém")] == [12, 16, 6, 1]
+    graded = "Số buổi sinh hoạt xếp loại {} (đã xác nhận)"
+    assert [rows[graded.format(g)][0] for g in ("Tốt", "Khá", "Trung bình", "Kém")] == [0] * 4
+    assert rows["Số buổi chi bộ tự xếp loại, chưa xác nhận"][0] == 35  # M9
     assert rows["Đảng viên vắng không có lý do 2 tháng (cần nhắc nhở)"][0] == 1
     assert rows["Đảng viên vắng không có lý do từ 3 tháng trở lên"][0] == 1
     assert rows["Đảng viên vắng có lý do quá 3 lần liên tiếp"][0] == 1

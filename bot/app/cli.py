@@ -20,7 +20,13 @@ from contextlib import contextmanager
 from bot.app.commands.backup import cmd_backup, cmd_restore
 from bot.app.commands.common import CliError
 from bot.app.commands.demo import cmd_demo_data
-from bot.app.commands.orgs import cmd_admin_add, cmd_init, cmd_invite, cmd_org_import
+from bot.app.commands.orgs import (
+    cmd_admin_add,
+    cmd_init,
+    cmd_invite,
+    cmd_org_import,
+    cmd_org_settings,
+)
 from bot.app.commands.report import cmd_report
 from bot.app.commands.run import cmd_migrate, cmd_run
 from bot.app.logs import setup_logging
@@ -137,6 +143,19 @@ def parser(t: Translator | None = None) -> argparse.ArgumentParser:
     imp.add_argument("file", help=_("the CSV file"))
     imp.add_argument("--under", help=_("the organisation the file's upper committees belong under"))
     imp.set_defaults(fn=cmd_org_import)
+    st = org.add_parser(
+        "settings",
+        help=_("show or change an organisation's settings (inherited down the tree)"),
+        description=_("show or change an organisation's settings (inherited down the tree)"),
+    )
+    st.add_argument("--org", required=True, help=_("the organisation's name"))
+    st.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help=_("e.g. grade_tot=85 (repeatable)")
+    )
+    st.add_argument(
+        "--unset", action="append", metavar="KEY", help=_("back to the inherited value")
+    )
+    st.set_defaults(fn=cmd_org_settings)
     rep = sub.add_parser(
         "report",
         help=_("a roll-up of an organisation's cells (K1-K4)"),

@@ -130,6 +130,11 @@ class RuleProfile:
     excused_streak: int = 3
     # Secretaries may correct a meeting until this day of the following month.
     correction_deadline_day: int = 5
+    # M9: the lowest score of Tốt, Khá and Trung bình (below the last: Kém). Provinces weigh
+    # the criteria differently, so the thresholds are settings, not code.
+    grade_tot: int = DEFAULT_GRADE_SCALE.tot
+    grade_kha: int = DEFAULT_GRADE_SCALE.kha
+    grade_trung_binh: int = DEFAULT_GRADE_SCALE.trung_binh
 
     def __post_init__(self) -> None:
         t = self.attendance_threshold
@@ -146,6 +151,20 @@ class RuleProfile:
         # 28 so that the day exists in every month, February included.
         if not 1 <= self.correction_deadline_day <= 28:
             raise ValueError("correction_deadline_day must be 1-28")
+        if not 0 < self.grade_trung_binh < self.grade_kha < self.grade_tot <= 100:
+            raise ValueError(
+                "grade thresholds must fall from grade_tot to grade_trung_binh within 1-100: "
+                f"{self.grade_tot} > {self.grade_kha} > {self.grade_trung_binh} does not"
+            )
+
+    @property
+    def grade_scale(self) -> GradeScale:
+        """M9: the thresholds a score is graded by."""
+        return GradeScale(tot=self.grade_tot, kha=self.grade_kha, trung_binh=self.grade_trung_binh)
+
+    def grade_for(self, score: int) -> Grade:
+        """M9: the grade of a self-assessed score under this profile's thresholds."""
+        return grade_for_score(score, self.grade_scale)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> RuleProfile:
@@ -214,3 +233,16 @@ def can_correct(meeting_day: date, today: date, *, is_admin: bool, profile: Rule
     """Admins of the upper committee may always correct (they confirm the figures); a
     secretary until and including the deadline, after which the month's report is closed."""
     return is_admin or today <= correction_deadline(meeting_day, profile)
+
+
+# The keys of Org.settings the rule profile reads (the CLI refuses others but "reminders").
+PROFILE_KEYS = frozenset(f.name for f in fields(RuleProfile))
+GRADE_KEYS = ("grade_tot", "grade_kha", "grade_trung_binh")  # M9, highest first
+
+
+def grade_thresholds(settings: dict[str, Any]) -> tuple[object, object, object]:
+    """M9: the (Tốt, Khá, Trung bình) thresholds merged settings give, defaults filled in:
+    what to show when they are refused."""
+    default = RuleProfile()
+    tot, kha, tb = (settings.get(k, getattr(default, k)) for k in GRADE_KEYS)
+    return tot, kha, tb

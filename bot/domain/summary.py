@@ -141,11 +141,15 @@ class YearFigures:
     mean_rate: Fraction | None
     lowest_rate: Fraction | None
     short: int  # meetings under the minimum length (M5)
-    grades: dict[str, int]  # M9: meetings per grade
+    # M9: meetings per grade the upper committee confirmed {grade value: n}, every grade a
+    # key (storage.reports.GradeCounts.confirmed); those the cells graded and no committee
+    # has confirmed yet are only counted ("chưa xác nhận: n").
+    grades: dict[str, int]
     thematic_quarters: list[tuple[int, int, int]]  # (quarter, cells with one, cells due)
     r5_warned: int  # members at R5's warning, counts only (S2)
     r5_flagged: int
     r6_flagged: int
+    grades_unconfirmed: int = 0
 
 
 def year_figures(
@@ -153,8 +157,10 @@ def year_figures(
     months: Sequence[YearMonth],
     grades: Mapping[str, int],
     flags: tuple[int, int, int] = (0, 0, 0),
+    grades_unconfirmed: int = 0,
 ) -> YearFigures:
-    """K3 over `months` (a year's, or the months of this year so far)."""
+    """K3 over `months` (a year's, or the months of this year so far); `grades` are the
+    confirmed ones (M9), `grades_unconfirmed` how many await the committee."""
     full = most = few = 0
     rates: list[Fraction] = []
     counted = [c for c in cells if months and c.due(max(months))]  # due rises with the month
@@ -196,6 +202,7 @@ def year_figures(
         r5_warned=flags[0],
         r5_flagged=flags[1],
         r6_flagged=flags[2],
+        grades_unconfirmed=grades_unconfirmed,
     )
 
 

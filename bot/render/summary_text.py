@@ -187,7 +187,14 @@ def year_lines(report: Report, tr: Translator) -> list[str]:
     )
     lines.append(tr.gettext("Meetings shorter than the minimum: {n}").format(n=f.short))
     grades = " · ".join(f"{tr.gettext(labels.GRADE[Grade(g)])} {c}" for g, c in f.grades.items())
-    lines.append(tr.gettext("Meetings by grade: {grades}").format(grades=grades))
+    lines.append(
+        tr.gettext("Meetings by grade confirmed by the upper committee: {grades}").format(
+            grades=grades
+        )
+    )
+    lines.append(  # M9: graded by the cell, not yet confirmed
+        tr.gettext("Graded by the cell, not yet confirmed: {n}").format(n=f.grades_unconfirmed)
+    )
     lines.append(tr.gettext("Thematic meetings by quarter:"))
     lines += [
         "• " + tr.gettext("Q{q}: {share}").format(q=q, share=_share(tr, held, due))

@@ -20,7 +20,6 @@ from bot.domain.meetings import (
     Grade,
     MeetingType,
     default_minutes,
-    grade_for_score,
     month_of,
     needs_regular_check,
     validate_meeting_date,
@@ -202,11 +201,14 @@ def set_topic(record: Record, topic: str | None) -> None:
     meetings.touch(record.meeting)
 
 
-def set_grade(record: Record, grade: Grade | None, score: int | None = None) -> None:
-    """M9: a grade pressed (score None), or a score typed, which sets its grade."""
+async def set_grade(
+    session: AsyncSession, record: Record, grade: Grade | None, score: int | None = None
+) -> None:
+    """M9: a grade pressed (score None), or a score typed, which sets its grade by the
+    thresholds of the cell's rule profile (its settings, inherited down the tree)."""
     meeting = record.meeting
     if score is not None:
-        grade = grade_for_score(score)
+        grade = (await profiles.rule_profile(session, record.cell)).grade_for(score)
     meeting.grade = grade.value if grade is not None else None
     meeting.score = score
     meetings.touch(meeting)

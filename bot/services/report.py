@@ -71,7 +71,9 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
             flags = await year_flags.member_flags(
                 session, [c.id for c in cells], period.year, profile, today
             )
-        year = year_figures(cells, ended or months or period.months, grades, flags)
+        year = year_figures(
+            cells, ended or months or period.months, grades.confirmed, flags, grades.pending
+        )
     by_group, by_type = breakdowns(cells, ended or months or period.months)
     return Report(
         node_id=node.id,

@@ -168,7 +168,7 @@ async def grade_button(turn: Turn, data: SetGrade) -> None:
         grade = None if data.grade == NO_GRADE else Grade(data.grade)
     except ValueError:
         raise Stale from None
-    service.set_grade(record, grade)
+    await service.set_grade(turn.session, record, grade)
     await to_confirm(turn, record)
 
 
@@ -177,5 +177,5 @@ async def score_text(turn: Turn, record: Record) -> None:
     if not text.isdecimal() or not 0 <= int(text) <= 100:
         await turn.reply(turn._("Please type a whole number from 0 to 100, or press a grade."))
         return
-    service.set_grade(record, None, int(text))  # M9: the score sets the grade
+    await service.set_grade(turn.session, record, None, int(text))  # M9: the score sets the grade
     await to_confirm(turn, record)

@@ -44,8 +44,17 @@ class Meeting(Base):
     start_time: Mapped[time | None] = mapped_column(Time)
     minutes: Mapped[int | None] = mapped_column(SmallInteger)
     topic: Mapped[str | None] = mapped_column(String(200))
-    grade: Mapped[str | None] = mapped_column(String(12))
+    grade: Mapped[str | None] = mapped_column(String(12))  # M9: the cell's own grade
     score: Mapped[int | None] = mapped_column(SmallInteger)
+    # M9: the upper committee's grade (migration 0007), by an admin of an ancestor committee
+    # (bot/services/grades.py). `confirmed_of` is the cell's own grade it was given over: a
+    # correction that changes the own grade leaves the confirmation standing but marked for
+    # a second look (grade IS DISTINCT FROM confirmed_of).
+    confirmed_grade: Mapped[str | None] = mapped_column(String(12))
+    confirmed_of: Mapped[str | None] = mapped_column(String(12))
+    confirmed_by: Mapped[int | None] = mapped_column(BigInteger)
+    confirmed_at: Mapped[datetime | None]
+    grade_note: Mapped[str | None] = mapped_column(String(200))
     upper_attendee: Mapped[str | None] = mapped_column(String(200))  # "name – post"
     # R1/R2: the tally of a saved meeting, judged by each member's status on the day and kept
     # in step by storage.tallies whenever the marks or a status history change, so the

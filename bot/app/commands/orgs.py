@@ -1,10 +1,13 @@
-"""`chibo init`, `admin add`, `invite` and `org import`: the organisation tree and who runs it."""
+"""`chibo init`, `admin add`, `invite`, `org import` and `org settings`: the organisation tree,
+who runs it and the rules its cells are judged by."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app.commands.common import CliError, one_org, run_db
 from bot.app.settings import Settings
 from bot.domain.invites import deep_link
+from bot.domain.meeting_rules import RuleProfile
 from bot.domain.model import OrgKind, Role
 from bot.domain.names import org_name_problem, org_name_refusal
 from bot.domain.text import normalize
@@ -202,3 +206,69 @@ def _read_org_file(path: Path, t: Translator) -> OrgImport:
         raise CliError(
             t.gettext("Cannot import {path}: {reason}.").format(path=path, reason=reason)
         ) from None
+
+
+def _setting_value(text: str) -> Any:
+    """A value typed after "key=": JSON (85, true, {"send_at": "07:30"}), else the text
+    itself ("9/10")."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def cmd_org_settings(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """Show an organisation's settings, or set and remove keys (M9's grade thresholds, R4, M5,
+    the reminders); each change is checked for the node and everything beneath it."""
+    from bot.services import profiles
+
+    values: dict[str, Any] = {}
+    for item in args.set or []:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise CliError(
+                t.gettext("Write a setting as key=value, not {item!r}.").format(item=item)
+            )
+        values[key.strip()] = _setting_value(text.strip())
+    unset = [k.strip() for k in args.unset or []]
+
+    async def work(session: AsyncSession) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        org = await one_org(session, args.org, t)
+        if values or unset:
+            try:
+                await profiles.change_settings(
+                    session, org, values, unset, actor_id=None, source="cli"
+                )
+            except profiles.BadSetting as exc:
+                raise CliError(_setting_refusal(t, exc)) from None
+        chain = await orgs.ancestors(session, org)
+        return org.name, dict(org.settings or {}), profiles.effective(org, chain)
+
+    name, own, merged = run_db(settings, work)
+    profile = RuleProfile.from_settings(merged)
+    print(t.gettext("Settings of {name}:").format(name=name))
+    for key in sorted({*own, *(f.name for f in fields(RuleProfile))}):
+        value = own[key] if key in own else merged.get(key, getattr(profile, key, None))
+        origin = (
+            t.gettext("set here")
+            if key in own
+            else t.gettext("inherited")
+            if key in merged
+            else t.gettext("default")
+        )
+        print(f"  {key} = {json.dumps(value, ensure_ascii=False, default=str)}  ({origin})")
+    return 0
+
+
+def _setting_refusal(t: Translator, exc: Any) -> str:
+    if exc.problem == "unknown":
+        return t.gettext("There is no setting {key!r}.").format(key=exc.key)
+    if exc.problem == "grades":
+        tot, kha, tb = exc.thresholds
+        return t.gettext(
+            "The grade thresholds must fall within 1-100, Tốt above Khá above Trung bình: "
+            "{name} would get Tốt ≥ {tot}, Khá ≥ {kha}, Trung bình ≥ {tb}."
+        ).format(name=exc.where, tot=tot, kha=kha, tb=tb)
+    return t.gettext("{key} cannot be set like that for {name}: {reason}.").format(
+        key=exc.key, name=exc.where, reason=exc.reason
+    )

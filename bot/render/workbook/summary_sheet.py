@@ -82,9 +82,10 @@ def _year_lines(f: YearFigures, profile: RuleProfile, tr: Translator) -> list[Li
         lines.append(
             (_("Thematic meeting in quarter {quarter}").format(quarter=quarter), held, due)
         )
-    for grade in Grade:  # M9
-        label = _("Meetings graded {grade}").format(grade=_(labels.GRADE[grade]))
+    for grade in Grade:  # M9: the upper committee's grades
+        label = _("Meetings graded {grade} (confirmed)").format(grade=_(labels.GRADE[grade]))
         lines.append((label, f.grades.get(grade.value, 0), None))
+    lines.append((_("Graded by the cell, not yet confirmed"), f.grades_unconfirmed, None))
     # R5/R6: counts only; the names go to the secretary in private chats (S2).
     warned = _("Members with unexcused absences in {months} months (warning)")
     flagged = _("Members with unexcused absences in {months} or more months")
