@@ -43,7 +43,9 @@ class ReminderSettings:
     quiet_start: time = time(21, 30)  # nothing is sent from here …
     quiet_end: time = time(7, 0)  # … to here, local time
     digest_day: int = 3  # admins' list of cells that did not report last month
-    summary_day: int = 5  # K1: the linked groups' roll-up of last month, and the recaps
+    # K1: the linked groups' roll-up of last month, and the recaps; never before the day
+    # after the correction deadline (summary_day() below, #14)
+    summary_day: int = 6
     summary_at: time = time(8, 0)
 
     def __post_init__(self) -> None:
@@ -79,6 +81,14 @@ def is_quiet(now: datetime, s: ReminderSettings) -> bool:
     if s.quiet_start > s.quiet_end:  # the window wraps midnight
         return at >= s.quiet_start or at < s.quiet_end
     return s.quiet_start <= at < s.quiet_end
+
+
+def summary_day(s: ReminderSettings, correction_deadline_day: int) -> int:
+    """K1 (#14): the day last month's roll-ups go out: `summary_day`, but never before the
+    day after the secretaries' correction deadline (RuleProfile.correction_deadline_day, the
+    5th by default, so the 6th), so no posted figure changes afterwards. At most the 28th,
+    the last day every month has (a deadline on the 28th: the 28th)."""
+    return min(max(s.summary_day, correction_deadline_day + 1), 28)
 
 
 def planned_day(year: int, month: int, meeting_day: int) -> date:

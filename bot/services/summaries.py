@@ -1,7 +1,9 @@
 """The scheduled roll-ups (#5), planned by the reminder tick and claimed like reminders.
 
-- To every linked group (O2), on `summary_day` (default the 5th) from `summary_at` (08:00)
-  to the month's end: last month's summary of the node's subtree (K1) with the chart;
+- To every linked group (O2), from the day after the secretaries' correction deadline
+  (K1, #14: RuleProfile.correction_deadline_day, the 5th by default; `summary_day` if
+  later, default the 6th) at `summary_at` (08:00) to the month's end: last month's
+  summary of the node's subtree (K1) with the chart;
   after a quarter's last month the quarter's (K2); in January the year's (K3). Cells and
   counts only, never a person's name (S2).
 - To every cell's secretary and deputy, privately, at the same time: a recap of their
@@ -24,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.meeting_rules import RuleProfile
 from bot.domain.orgtree import effective_settings
-from bot.domain.reminders import ReminderSettings, is_quiet
+from bot.domain.reminders import ReminderSettings, is_quiet, summary_day
 from bot.domain.summary import Period, YearMonth
 from bot.render.i18n import resolve_locale, translator
 from bot.render.summary_text import recap_text, report_texts
@@ -60,24 +62,34 @@ def due_periods(today: date) -> list[Period]:
     return periods
 
 
-def _settings(org: Node, by_id: dict[int, Node]) -> ReminderSettings | None:
+@dataclass(frozen=True)
+class Timing:
+    """When a node's roll-ups of last month go out: its reminder settings and the day."""
+
+    rs: ReminderSettings
+    day: int  # summary_day(): after the correction deadline (K1, #14)
+
+
+def _settings(org: Node, by_id: dict[int, Node]) -> Timing | None:
     chain = [by_id[i] for i in org.ancestor_ids[:-1] if i in by_id]
     try:
-        return ReminderSettings.from_settings(effective_settings(org, chain).get("reminders", {}))
+        merged = effective_settings(org, chain)
+        rs = ReminderSettings.from_settings(merged.get("reminders", {}))
+        deadline = RuleProfile.from_settings(merged).correction_deadline_day
     except ValueError:  # one node's bad setting must not hold up the others
         log.warning("org %s: unusable reminder settings, no summary", org.id, exc_info=True)
         return None
+    return Timing(rs, summary_day(rs, deadline))
 
 
 RECAP_DAYS = 3  # a recap of last month is news for a few days, not for the whole month
 
 
-def is_due(rs: ReminderSettings, now: datetime, days: int | None = None) -> bool:
-    """From summary_day at summary_at to the month's end (or for `days` days), outside
-    the quiet hours."""
-    start = datetime.combine(
-        date(now.year, now.month, rs.summary_day), rs.summary_at, tzinfo=now.tzinfo
-    )
+def is_due(t: Timing, now: datetime, days: int | None = None) -> bool:
+    """From the summary day (after the correction deadline, K1) at summary_at to the
+    month's end (or for `days` days), outside the quiet hours."""
+    rs = t.rs
+    start = datetime.combine(date(now.year, now.month, t.day), rs.summary_at, tzinfo=now.tzinfo)
     if days is not None and now >= start + timedelta(days=days):
         return False
     return now >= start and not is_quiet(now, rs)
