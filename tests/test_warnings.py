@@ -19,7 +19,7 @@ from bot.services.warnings import plan_warnings
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
-from .auxil.botenv import VN, BotEnv
+from .auxil.botenv import ENTERED, VN, BotEnv
 from .fakeapi import TgUser
 
 SEC, DEP, ADMIN, SEC_B, SEC_11, STRANGER = 200, 201, 900, 203, 204, 950
@@ -242,6 +242,8 @@ async def digest_tree(env: BotEnv) -> dict[str, Any]:
                 actor_id=None,
                 cell_type=CellType.RESIDENTIAL,
             )
+        for cell in extra.values():  # entered long ago: tracked (#14)
+            cell.created_at = ENTERED
         extra["Chi bộ Khu phố 9"].founded_on = date(2026, 11, 1)
         await zero_reports.create(
             s, cell_id=extra["Chi bộ Khu phố 7"].id, year=2026, month=10, reason="bão", actor_id=SEC

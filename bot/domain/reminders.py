@@ -47,6 +47,9 @@ class ReminderSettings:
     # after the correction deadline (summary_day() below, #14)
     summary_day: int = 6
     summary_at: time = time(8, 0)
+    # #14: a digest, summary or recap not sent within this many days of its time (after
+    # downtime, or a bot started late in the month) is dropped, and the drop recorded.
+    catch_up_days: int = 7
 
     def __post_init__(self) -> None:
         if not 1 <= self.documents_days <= self.before_days <= 14:
@@ -57,6 +60,8 @@ class ReminderSettings:
             raise ValueError("digest_day must be 1-28")
         if not 1 <= self.summary_day <= 28:
             raise ValueError("summary_day must be 1-28")
+        if not 1 <= self.catch_up_days <= 28:
+            raise ValueError("catch_up_days must be 1-28")
         if any(d != -1 and not 1 <= d <= 28 for d in self.month_days):
             raise ValueError("month_days are 1-28 or -1 (the last day)")
 
@@ -149,9 +154,10 @@ def due(cell: CellMonth, now: datetime, s: ReminderSettings) -> list[Due]:
     year, month = d.year, d.month
     month_key = f"{year}-{month:02d}"
     first = date(year, month, 1)
-    if cell.founded_on is not None and last_day_of_month(year, month) < cell.founded_on:
-        return out
-    unreported = not cell.has_regular and not cell.has_zero_report
+    # Nothing about a month before the cell was tracked (founded, or entered into chibo:
+    # #14); next month's D-3 and D-1 (`following`) may still fall in it.
+    tracked = cell.founded_on is None or cell.founded_on <= last_day_of_month(year, month)
+    unreported = tracked and not cell.has_regular and not cell.has_zero_report
 
     def window(kind: Kind, start: datetime, end: datetime, period: str, about: date) -> None:
         if start <= now < end:
@@ -202,7 +208,7 @@ def due(cell: CellMonth, now: datetime, s: ReminderSettings) -> list[Due]:
     if cell.following is not None:
         # D-3 and D-1 of next month's meeting may fall in this month (a meeting on the 2nd).
         out += [i for i in due(cell.following, now, s) if i.kind in (Kind.BEFORE, Kind.DOCUMENTS)]
-    if not cell.has_thematic_in_quarter:
+    if tracked and not cell.has_thematic_in_quarter:
         qy, q = quarter_of(d)
         end = quarter_end(qy, q)
         late = end - timedelta(days=s.thematic_days_before_end)

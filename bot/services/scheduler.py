@@ -13,13 +13,14 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from telegram import Bot
 from telegram.ext import Application
 
 from bot.domain.dates import last_day_of_month
+from bot.domain.facts import tracked_since
 from bot.domain.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
 from bot.render.i18n import N_, resolve_locale, translator
 from bot.render.reminder_text import render
@@ -49,7 +50,7 @@ def _previous_month(day: date) -> date:
 
 
 def _cell_month(
-    info: reminders.CellInfo, facts: reminders.MonthFacts, year: int, month: int
+    info: reminders.CellInfo, facts: reminders.MonthFacts, year: int, month: int, tz: tzinfo
 ) -> CellMonth:
     cell_id = info.org.id
     planned = facts.moves.get((cell_id, year, month)) or planned_day(year, month, info.meeting_day)
@@ -60,7 +61,8 @@ def _cell_month(
         has_regular=(cell_id, year, month) in facts.regular,
         has_zero_report=(cell_id, year, month) in facts.zero,
         has_thematic_in_quarter=(cell_id, year, (month - 1) // 3 + 1) in facts.thematic,
-        founded_on=info.org.founded_on,
+        # #14: a cell entered on 06/12 without a founding day is not chased for November.
+        founded_on=tracked_since(info.org.founded_on, info.org.created_at, tz),
     )
 
 
@@ -105,9 +107,9 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
             rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
             if is_quiet(now, rs):
                 continue
-            this = _cell_month(info, facts, today.year, today.month)
-            last = _cell_month(info, facts, prev.year, prev.month)
-            after = _cell_month(info, facts, following.year, following.month)
+            this = _cell_month(info, facts, today.year, today.month, settings.timezone)
+            last = _cell_month(info, facts, prev.year, prev.month, settings.timezone)
+            after = _cell_month(info, facts, following.year, following.month, settings.timezone)
             items = due(replace(this, previous=last, following=after), now, rs)
             for item in items:
                 for person in people[info.org.id]:
