@@ -50,6 +50,8 @@ class ReminderSettings:
     # #14: a digest, summary or recap not sent within this many days of its time (after
     # downtime, or a bot started late in the month) is dropped, and the drop recorded.
     catch_up_days: int = 7
+    # M6 (#14): the admins' daily line of the meetings saved beneath their committee
+    upward: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.documents_days <= self.before_days <= 14:
@@ -71,6 +73,10 @@ class ReminderSettings:
         for key, value in (raw or {}).items():
             if key in ("send_at", "morning_at", "quiet_start", "quiet_end", "summary_at"):
                 values[key] = time.fromisoformat(str(value))
+            elif key == "upward":
+                if not isinstance(value, bool):
+                    raise ValueError("reminders.upward must be true or false")
+                values[key] = value
             elif key == "month_days":
                 values[key] = tuple(int(v) for v in value)
             elif key in cls.__dataclass_fields__:

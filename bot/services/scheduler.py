@@ -29,6 +29,7 @@ from bot.services.digest import plan_digest
 from bot.services.memory import release
 from bot.services.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.services.summaries import summary_batches
+from bot.services.upward import plan_upward
 from bot.services.warnings import warning_batches
 from storage import deliveries, reminders
 
@@ -185,7 +186,8 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
 
 async def tick(app_data: Any, bot: Bot) -> TickReport:
     """Plan, claim, send and record, one kind after another: the reminders, the R5/R6 early
-    warnings, the admins' digest of cells that did not report, then the roll-ups (#5: the
+    warnings, the admins' digest of cells that did not report, their daily line of the
+    meetings saved (M6, #14), then the roll-ups (#5: the
     groups' parts in order, the secretaries' recaps with the rest). One kind is sent before
     the next is planned, so a province's tick holds one kind's messages at a time, not all
     28,000 (#6: memory)."""
@@ -203,6 +205,7 @@ async def _tick(app_data: Any, bot: Bot) -> TickReport:
         if report.claimed > before:
             release()  # what planning this kind left behind, before the next is planned
     await _deliver(app_data, bot, await plan_digest(app_data, now), [], now, report)
+    await _deliver(app_data, bot, await plan_upward(app_data, now), [], now, report)
     async for planned in summary_batches(app_data, now):
         await _deliver(app_data, bot, planned.unordered, planned.ordered, now, report)
     if report.claimed:
