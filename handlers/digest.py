@@ -31,6 +31,7 @@ async def nudge(turn: Turn, data: Nudge) -> None:
         month,
         default_locale=turn.ctx.bot_data.settings.default_locale,
         now=turn.now,
+        tz=turn.ctx.bot_data.settings.timezone,  # L1: when a cell began to count (#14)
     )
     month_text = turn.t.month(year, month)
     if not done.late:

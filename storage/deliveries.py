@@ -103,6 +103,18 @@ async def claim_many(session: AsyncSession, claims: Sequence[Claim]) -> list[int
     return out
 
 
+async def drop_many(session: AsyncSession, claims: Sequence[Claim]) -> int:
+    """Record messages that were due but are too old to send (#14: a catch-up after
+    downtime): claimed like any other, in state "stale", so they are never sent or tried
+    again and an operator sees them. Returns how many were recorded now (not before)."""
+    ids = [i for i in await claim_many(session, claims) if i is not None]
+    if ids:
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_(ids)).values(state="stale", payload=None)
+        )
+    return len(ids)
+
+
 async def finish(
     session: AsyncSession,
     delivery_id: int,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Integer, cast, extract, select
@@ -75,6 +75,7 @@ class Node:
     founded_on: date | None
     settings: dict[str, Any] | None
     group_chat_id: int | None
+    created_at: datetime  # with founded_on: bot.domain.facts.tracked_since (#14)
 
     @property
     def is_cell(self) -> bool:
@@ -99,6 +100,7 @@ async def tree(session: AsyncSession) -> list[Node]:
             Org.founded_on,
             Org.settings,
             Org.group_chat_id,
+            Org.created_at,
         ).where(Org.archived_at.is_(None))
     )
     return [Node(*row) for row in rows]

@@ -67,9 +67,13 @@ async def run(env: BotEnv, at: datetime) -> None:
 
 async def test_monthly_summary_chart_and_recaps_once_across_a_restart(env: BotEnv) -> None:
     _tree, users, group, _ids = await setup(env)
-    await run(env, datetime(2026, 12, 5, 7, 55, tzinfo=VN))  # before summary_at
-    assert group_texts(group) == []
+    # K1 (#14): secretaries may correct November until the end of 05/12, so nothing goes
+    # out on the 5th (it did at 08:00); the 6th before summary_at neither.
     await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))
+    await run(env, datetime(2026, 12, 5, 23, 59, tzinfo=VN))
+    await run(env, datetime(2026, 12, 6, 7, 55, tzinfo=VN))
+    assert group_texts(group) == []
+    await run(env, datetime(2026, 12, 6, 8, 5, tzinfo=VN))
     [summary] = [m for m in group.chat.messages if m.from_bot and m.text]
     text = summary.text or ""
     assert "sinh hoạt chi bộ tháng 11/2026" in text
@@ -90,10 +94,10 @@ async def test_monthly_summary_chart_and_recaps_once_across_a_restart(env: BotEn
     assert "chưa ghi sinh hoạt thường kỳ" in recap_b and "0/11 tháng" in recap_b
     assert not [m for m in users["admin"].chat.messages if m.text and m.text.startswith("🗓")]
     before = (len(group.chat.messages), len(users["sec"].chat.messages))
-    await run(env, datetime(2026, 12, 5, 8, 6, tzinfo=VN))
+    await run(env, datetime(2026, 12, 6, 8, 6, tzinfo=VN))
     await stop_env(env)  # a restart: the claims are in the database
     env2 = await start_env(env.engine, env.clock, env.fake)
-    await run(env2, datetime(2026, 12, 6, 9, 0, tzinfo=VN))
+    await run(env2, datetime(2026, 12, 7, 9, 0, tzinfo=VN))
     assert (len(group.chat.messages), len(users["sec"].chat.messages)) == before
     no_member_names_in_groups(env2)
     assert not env2.errors
@@ -102,7 +106,7 @@ async def test_monthly_summary_chart_and_recaps_once_across_a_restart(env: BotEn
 
 async def test_january_brings_the_month_the_quarter_and_the_year(env: BotEnv) -> None:
     _tree, _users, group, _ids = await setup(env)
-    await run(env, datetime(2027, 1, 5, 8, 5, tzinfo=VN))
+    await run(env, datetime(2027, 1, 6, 8, 5, tzinfo=VN))
     texts = [m.text for m in group.chat.messages if m.from_bot and m.text]
     assert [t.split("\n")[0] for t in texts] == [
         "📊 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ tháng 12/2026",
@@ -173,7 +177,7 @@ async def test_a_summary_of_400_cells_arrives_whole_in_parts(env: BotEnv) -> Non
         ward = await s.get(Org, tree["ward"].id)
         for name in names:
             await orgs.create(s, name=name, kind=OrgKind.CELL, parent=ward, actor_id=None)
-    await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))
+    await run(env, datetime(2026, 12, 6, 8, 5, tzinfo=VN))
     parts = [m.text or "" for m in group.chat.messages if m.from_bot and m.text]
     assert len(parts) >= 4
     assert [p.rsplit("\n", 1)[-1] for p in parts] == [
@@ -237,6 +241,31 @@ async def test_a_recap_is_news_for_three_days_the_group_summary_all_month(env: B
     await run(env, datetime(2026, 12, 9, 9, 0, tzinfo=VN))
     assert "tháng 11/2026" in group_texts(group)[0]
     assert not [m for m in users["sec"].chat.messages if (m.text or "").startswith("🗓")]
-    await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))  # (the clock set back: a test)
+    await run(env, datetime(2026, 12, 6, 8, 5, tzinfo=VN))  # (the clock set back: a test)
     assert [m for m in users["sec"].chat.messages if (m.text or "").startswith("🗓")]
     assert not [m for m in users["sec_b"].chat.messages if (m.text or "").startswith("🗓")]
+
+
+async def test_a_configured_correction_deadline_moves_the_summary(env: BotEnv) -> None:
+    """K1 (#14): with the ward's correction deadline on the 10th, November's summary and
+    recaps wait for 11/12 at summary_at, whatever summary_day says; with the deadline on
+    the 3rd and summary_day 4, they go on the 4th."""
+    tree, users, group, _ids = await setup(env)
+    async with env.db() as s:
+        ward = await s.get(Org, tree["ward"].id)
+        assert ward is not None
+        ward.settings = {"correction_deadline_day": 10, "reminders": {"summary_day": 4}}
+    for at in (datetime(2026, 12, 6, 8, 5, tzinfo=VN), datetime(2026, 12, 10, 21, 0, tzinfo=VN)):
+        await run(env, at)
+        assert group_texts(group) == [], at
+    await run(env, datetime(2026, 12, 11, 8, 0, tzinfo=VN))
+    assert "tháng 11/2026" in group_texts(group)[0]
+    assert [m for m in users["sec"].chat.messages if (m.text or "").startswith("🗓")]
+    async with env.db() as s:
+        ward = await s.get(Org, tree["ward"].id)
+        assert ward is not None
+        ward.settings = {"correction_deadline_day": 3, "reminders": {"summary_day": 4}}
+    await run(env, datetime(2027, 1, 3, 20, 0, tzinfo=VN))
+    assert not [t for t in group_texts(group) if "tháng 12/2026" in t]
+    await run(env, datetime(2027, 1, 4, 8, 0, tzinfo=VN))
+    assert [t for t in group_texts(group) if "tháng 12/2026" in t]

@@ -22,7 +22,7 @@ from bot.services.scheduler import tick
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
-from .auxil.botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import ENTERED, VN, BotEnv, start_env, stop_env
 
 A_SEC, A_DEP, B_SEC, C_SEC, D_SEC, ADMIN = 201, 202, 203, 204, 205, 900
 TICKS = ((7, 5), (8, 5), (22, 0))  # 22:00 is in the quiet hours: nothing may go out
@@ -91,6 +91,7 @@ async def setup(env: BotEnv) -> tuple[dict[str, Org], dict[str, int]]:
             s, name="Chi bộ Khu phố 9", kind=OrgKind.CELL, parent=ward, actor_id=None,
             cell_type=CellType.RESIDENTIAL, meeting_day=6,
         )  # fmt: skip
+        kp7.created_at = kp9.created_at = ENTERED  # tracked all along (#14)
     cells = {"A": tree["kp5"], "B": tree["tdp12"], "C": kp7, "D": kp9, "ward": tree["ward"]}
     for uid, cell, role in (
         (A_SEC, "A", Role.SECRETARY),
@@ -163,7 +164,8 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
         return [(w, k) for w, k, _ in sent[uid] if w.startswith(prefix) and k != "recap"]
 
     a = sent[A_SEC]
-    assert [(w, k) for w, k, _ in a] == [(w, k) for w, k, _ in sent[A_DEP]]  # the deputy too
+    early = ("r5warn", "r5flag", "r6")  # R5/R6: the secretary and the admins, not the deputy
+    assert [(w, k) for w, k, _ in a if k not in early] == [(w, k) for w, k, _ in sent[A_DEP]]
     a = [(w, k, t) for w, k, t in a if k != "recap"]
     assert month(A_SEC, "2026-01") == [
         ("2026-01-01 07:05", "before"),  # due since 31/12 08:00: the first tick sends it
@@ -227,12 +229,13 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
             )
         ]
     assert states.count("blocked") == 1 and states[-1] == "blocked"
-    # The first message after the block is the recap of April on 05/05 (#5).
-    assert [w[:10] for w, k, _ in sent[ADMIN] if k == "blocked"] == ["2026-05-05"]
-    # #5: each secretary's recap of last month on the 5th at 08:05, every month.
+    # The first message after the block is the recap of April on 06/05 (#5).
+    assert [w[:10] for w, k, _ in sent[ADMIN] if k == "blocked"] == ["2026-05-06"]
+    # #5: each secretary's recap of last month on the 6th at 08:05 (after the correction
+    # deadline, the 5th: K1, #14), every month.
     for uid in (A_SEC, A_DEP, C_SEC, D_SEC):
         assert [w for w, k, _ in sent[uid] if k == "recap"] == [
-            f"{y}-{m:02d}-05 08:05"
+            f"{y}-{m:02d}-06 08:05"
             for y, m in [*((2026, m) for m in range(1, 13)), (2027, 1), (2027, 2)]
         ], uid
     assert [w[:7] for w, k, _ in sent[B_SEC] if k == "recap"] == [
@@ -242,10 +245,11 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
         "2026-04",
     ]
 
-    # R5 and R6 (Tư, Năm): each once, privately, to KP5's secretary and deputy and to the
-    # ward's admin, the tick after the meeting that crossed the threshold; nothing in 2027.
-    early = ("r5warn", "r5flag", "r6")
-    for uid in (A_SEC, A_DEP, ADMIN):
+    # R5 and R6 (Tư, Năm): each once, privately, to KP5's secretary and to the ward's
+    # admin (not the deputy, #14), the tick after the meeting that crossed the threshold;
+    # nothing in 2027.
+    assert not [k for _, k, _ in sent[A_DEP] if k in early]
+    for uid in (A_SEC, ADMIN):
         assert [(w, k) for w, k, _ in sent[uid] if k in early] == [
             ("2026-04-04 07:05", "r5warn"),
             ("2026-05-04 07:05", "r5flag"),

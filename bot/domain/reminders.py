@@ -43,8 +43,15 @@ class ReminderSettings:
     quiet_start: time = time(21, 30)  # nothing is sent from here …
     quiet_end: time = time(7, 0)  # … to here, local time
     digest_day: int = 3  # admins' list of cells that did not report last month
-    summary_day: int = 5  # K1: the linked groups' roll-up of last month, and the recaps
+    # K1: the linked groups' roll-up of last month, and the recaps; never before the day
+    # after the correction deadline (summary_day() below, #14)
+    summary_day: int = 6
     summary_at: time = time(8, 0)
+    # #14: a digest, summary or recap not sent within this many days of its time (after
+    # downtime, or a bot started late in the month) is dropped, and the drop recorded.
+    catch_up_days: int = 7
+    # M6 (#14): the admins' daily line of the meetings saved beneath their committee
+    upward: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.documents_days <= self.before_days <= 14:
@@ -55,6 +62,8 @@ class ReminderSettings:
             raise ValueError("digest_day must be 1-28")
         if not 1 <= self.summary_day <= 28:
             raise ValueError("summary_day must be 1-28")
+        if not 1 <= self.catch_up_days <= 28:
+            raise ValueError("catch_up_days must be 1-28")
         if any(d != -1 and not 1 <= d <= 28 for d in self.month_days):
             raise ValueError("month_days are 1-28 or -1 (the last day)")
 
@@ -64,6 +73,10 @@ class ReminderSettings:
         for key, value in (raw or {}).items():
             if key in ("send_at", "morning_at", "quiet_start", "quiet_end", "summary_at"):
                 values[key] = time.fromisoformat(str(value))
+            elif key == "upward":
+                if not isinstance(value, bool):
+                    raise ValueError("reminders.upward must be true or false")
+                values[key] = value
             elif key == "month_days":
                 values[key] = tuple(int(v) for v in value)
             elif key in cls.__dataclass_fields__:
@@ -79,6 +92,14 @@ def is_quiet(now: datetime, s: ReminderSettings) -> bool:
     if s.quiet_start > s.quiet_end:  # the window wraps midnight
         return at >= s.quiet_start or at < s.quiet_end
     return s.quiet_start <= at < s.quiet_end
+
+
+def summary_day(s: ReminderSettings, correction_deadline_day: int) -> int:
+    """K1 (#14): the day last month's roll-ups go out: `summary_day`, but never before the
+    day after the secretaries' correction deadline (RuleProfile.correction_deadline_day, the
+    5th by default, so the 6th), so no posted figure changes afterwards. At most the 28th,
+    the last day every month has (a deadline on the 28th: the 28th)."""
+    return min(max(s.summary_day, correction_deadline_day + 1), 28)
 
 
 def planned_day(year: int, month: int, meeting_day: int) -> date:
@@ -139,9 +160,10 @@ def due(cell: CellMonth, now: datetime, s: ReminderSettings) -> list[Due]:
     year, month = d.year, d.month
     month_key = f"{year}-{month:02d}"
     first = date(year, month, 1)
-    if cell.founded_on is not None and last_day_of_month(year, month) < cell.founded_on:
-        return out
-    unreported = not cell.has_regular and not cell.has_zero_report
+    # Nothing about a month before the cell was tracked (founded, or entered into chibo:
+    # #14); next month's D-3 and D-1 (`following`) may still fall in it.
+    tracked = cell.founded_on is None or cell.founded_on <= last_day_of_month(year, month)
+    unreported = tracked and not cell.has_regular and not cell.has_zero_report
 
     def window(kind: Kind, start: datetime, end: datetime, period: str, about: date) -> None:
         if start <= now < end:
@@ -192,7 +214,7 @@ def due(cell: CellMonth, now: datetime, s: ReminderSettings) -> list[Due]:
     if cell.following is not None:
         # D-3 and D-1 of next month's meeting may fall in this month (a meeting on the 2nd).
         out += [i for i in due(cell.following, now, s) if i.kind in (Kind.BEFORE, Kind.DOCUMENTS)]
-    if not cell.has_thematic_in_quarter:
+    if tracked and not cell.has_thematic_in_quarter:
         qy, q = quarter_of(d)
         end = quarter_end(qy, q)
         late = end - timedelta(days=s.thematic_days_before_end)

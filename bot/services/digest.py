@@ -13,13 +13,14 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.domain.dates import last_day_of_month
+from bot.domain.facts import tracked_since
 from bot.domain.model import OrgKind, Role
 from bot.domain.orgtree import effective_settings
 from bot.domain.reminders import ReminderSettings, is_quiet
@@ -51,10 +52,19 @@ def _natural(text: str) -> tuple[Any, ...]:
 
 
 def unreported(
-    cells: Iterable[Org], reported: set[int], year: int, month: int, *, within: str = "/"
+    cells: Iterable[Org],
+    reported: set[int],
+    year: int,
+    month: int,
+    *,
+    tz: tzinfo,
+    within: str = "/",
 ) -> list[Org]:
-    """K1: the cells under the node at path `within` that existed by the month's end and
-    have neither a regular meeting nor a "did not meet" report for it, in name order."""
+    """K1: the cells under the node at path `within` that were tracked by the month's end
+    (founded by then, or without a founding day entered into chibo by then: #14,
+    bot.domain.facts.tracked_since) and have neither a regular meeting nor a "did not meet"
+    report for it, in name order. A cell entered on 06/12 is never "not reported" for
+    November."""
     end = last_day_of_month(year, month)
     late = [
         c
@@ -62,7 +72,7 @@ def unreported(
         if c.is_cell
         and c.path.startswith(within)
         and c.id not in reported
-        and (c.founded_on is None or c.founded_on <= end)
+        and tracked_since(c.founded_on, c.created_at, tz) <= end
     ]
     return sorted(late, key=lambda c: (_natural(c.name_key), c.id))
 
@@ -118,18 +128,21 @@ def nudge_message(tr: Translator, cell: Org, year: int, month: int) -> tuple[str
     ]
 
 
-def _due(org: Org, by_id: dict[int, Org], now: datetime) -> bool:
-    """From digest_day at send_at to the month's end, outside the quiet hours."""
+def _due(org: Org, by_id: dict[int, Org], now: datetime) -> str | None:
+    """ "due" from digest_day at send_at for catch_up_days, outside the quiet hours;
+    "stale" after that (#14: dropped, not sent weeks late); else None."""
     chain = [by_id[i] for i in org.ancestor_ids[:-1] if i in by_id]
     try:
         rs = ReminderSettings.from_settings(effective_settings(org, chain).get("reminders", {}))
     except ValueError:  # one node's bad setting must not hold up the others
         log.warning("org %s: unusable reminder settings, no digest", org.id, exc_info=True)
-        return False
+        return None
     start = datetime.combine(
         date(now.year, now.month, rs.digest_day), rs.send_at, tzinfo=now.tzinfo
     )
-    return now >= start and not is_quiet(now, rs)
+    if now >= start + timedelta(days=rs.catch_up_days):
+        return "stale"
+    return "due" if now >= start and not is_quiet(now, rs) else None
 
 
 async def plan_digest(app_data: Any, now_utc: datetime) -> list[Outgoing]:
@@ -143,24 +156,37 @@ async def plan_digest(app_data: Any, now_utc: datetime) -> list[Outgoing]:
     async with app_data.sessions() as session, session.begin():
         tree = await warnings.nodes(session)
         by_id = {o.id: o for o in tree}
-        due = [o for o in tree if not o.is_cell and _due(o, by_id, now)]
-        if not due:
+        when = {o.id: w for o in tree if not o.is_cell and (w := _due(o, by_id, now))}
+        if not when:
             return out
-        admins = await reminders.recipients(session, [o.id for o in due], (Role.ADMIN,))
-        key = {o.id: f"digest:{o.id}:{period(year, month)}" for o in due}
+        nodes = [by_id[i] for i in when]
+        admins = await reminders.recipients(session, list(when), (Role.ADMIN,))
+        key = {o.id: f"digest:{o.id}:{period(year, month)}" for o in nodes}
         done = await warnings.claimed(
-            session, (a.user_id for o in due for a in admins.get(o.id, [])), key.values()
+            session, (a.user_id for o in nodes for a in admins.get(o.id, [])), key.values()
         )
         waiting = {
             o.id: [a for a in admins.get(o.id, []) if (a.user_id, key[o.id]) not in done]
-            for o in due
+            for o in nodes
         }
-        due = [o for o in due if waiting[o.id]]
+        # #14: a digest not sent within catch_up_days (the bot was down) is recorded as
+        # "stale", once, and logged; never sent late.
+        stale = [
+            deliveries.Claim(a.user_id, key[o.id], "digest", o.id, {})
+            for o in nodes
+            if when[o.id] == "stale"
+            for a in waiting[o.id]
+        ]
+        if stale and (n := await deliveries.drop_many(session, stale)):
+            log.warning(
+                "%s digest(s) of %s past the catch-up limit dropped", n, period(year, month)
+            )
+        due = [o for o in nodes if when[o.id] == "due" and waiting[o.id]]
         if not due:
             return out
         reported = await warnings.reported_cells(session, year, month)
         for org in due:
-            late = unreported(tree, reported, year, month, within=org.path)
+            late = unreported(tree, reported, year, month, tz=settings.timezone, within=org.path)
             if not late:
                 continue
             for person in waiting[org.id]:
@@ -193,13 +219,19 @@ async def nudge_cells(
     *,
     default_locale: str,
     now: datetime,
+    tz: tzinfo,
 ) -> Nudged:
     """Remind the secretary and deputy of every cell under `org` that has not reported the
     month, once per cell and month whoever asks: the claims are made in the caller's
     transaction, the messages sent, and the outcomes written in it too."""
     cells = await orgs.subtree(session, org, kind=OrgKind.CELL)
     late = unreported(
-        cells, await warnings.reported_cells(session, year, month), year, month, within=org.path
+        cells,
+        await warnings.reported_cells(session, year, month),
+        year,
+        month,
+        tz=tz,
+        within=org.path,
     )
     people = await reminders.recipients(session, [c.id for c in late])
     items: list[Outgoing] = []

@@ -13,13 +13,14 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from telegram import Bot
 from telegram.ext import Application
 
 from bot.domain.dates import last_day_of_month
+from bot.domain.facts import tracked_since
 from bot.domain.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
 from bot.render.i18n import N_, resolve_locale, translator
 from bot.render.reminder_text import render
@@ -28,6 +29,7 @@ from bot.services.digest import plan_digest
 from bot.services.memory import release
 from bot.services.outbox import Outcome, Outgoing, send_all, send_in_order
 from bot.services.summaries import summary_batches
+from bot.services.upward import plan_upward
 from bot.services.warnings import warning_batches
 from storage import deliveries, reminders
 
@@ -49,7 +51,7 @@ def _previous_month(day: date) -> date:
 
 
 def _cell_month(
-    info: reminders.CellInfo, facts: reminders.MonthFacts, year: int, month: int
+    info: reminders.CellInfo, facts: reminders.MonthFacts, year: int, month: int, tz: tzinfo
 ) -> CellMonth:
     cell_id = info.org.id
     planned = facts.moves.get((cell_id, year, month)) or planned_day(year, month, info.meeting_day)
@@ -60,7 +62,8 @@ def _cell_month(
         has_regular=(cell_id, year, month) in facts.regular,
         has_zero_report=(cell_id, year, month) in facts.zero,
         has_thematic_in_quarter=(cell_id, year, (month - 1) // 3 + 1) in facts.thematic,
-        founded_on=info.org.founded_on,
+        # #14: a cell entered on 06/12 without a founding day is not chased for November.
+        founded_on=tracked_since(info.org.founded_on, info.org.created_at, tz),
     )
 
 
@@ -105,9 +108,9 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
             rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
             if is_quiet(now, rs):
                 continue
-            this = _cell_month(info, facts, today.year, today.month)
-            last = _cell_month(info, facts, prev.year, prev.month)
-            after = _cell_month(info, facts, following.year, following.month)
+            this = _cell_month(info, facts, today.year, today.month, settings.timezone)
+            last = _cell_month(info, facts, prev.year, prev.month, settings.timezone)
+            after = _cell_month(info, facts, following.year, following.month, settings.timezone)
             items = due(replace(this, previous=last, following=after), now, rs)
             for item in items:
                 for person in people[info.org.id]:
@@ -183,7 +186,8 @@ async def record(app_data: Any, outcomes: list[Outcome], now_utc: datetime) -> l
 
 async def tick(app_data: Any, bot: Bot) -> TickReport:
     """Plan, claim, send and record, one kind after another: the reminders, the R5/R6 early
-    warnings, the admins' digest of cells that did not report, then the roll-ups (#5: the
+    warnings, the admins' digest of cells that did not report, their daily line of the
+    meetings saved (M6, #14), then the roll-ups (#5: the
     groups' parts in order, the secretaries' recaps with the rest). One kind is sent before
     the next is planned, so a province's tick holds one kind's messages at a time, not all
     28,000 (#6: memory)."""
@@ -201,6 +205,7 @@ async def _tick(app_data: Any, bot: Bot) -> TickReport:
         if report.claimed > before:
             release()  # what planning this kind left behind, before the next is planned
     await _deliver(app_data, bot, await plan_digest(app_data, now), [], now, report)
+    await _deliver(app_data, bot, await plan_upward(app_data, now), [], now, report)
     async for planned in summary_batches(app_data, now):
         await _deliver(app_data, bot, planned.unordered, planned.ordered, now, report)
     if report.claimed:

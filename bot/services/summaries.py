@@ -1,7 +1,9 @@
 """The scheduled roll-ups (#5), planned by the reminder tick and claimed like reminders.
 
-- To every linked group (O2), on `summary_day` (default the 5th) from `summary_at` (08:00)
-  to the month's end: last month's summary of the node's subtree (K1) with the chart;
+- To every linked group (O2), from the day after the secretaries' correction deadline
+  (K1, #14: RuleProfile.correction_deadline_day, the 5th by default; `summary_day` if
+  later, default the 6th) at `summary_at` (08:00) to the month's end: last month's
+  summary of the node's subtree (K1) with the chart;
   after a quarter's last month the quarter's (K2); in January the year's (K3). Cells and
   counts only, never a person's name (S2).
 - To every cell's secretary and deputy, privately, at the same time: a recap of their
@@ -9,7 +11,10 @@
 
 Each message is claimed under (chat, "sum:<node>:<period>:<part>") or
 (chat, "recap:<cell>:<yyyy-mm>") before it is sent, so restarts, a second instance or a
-tick run twice never send one twice, and a tick after downtime still sends it.
+tick run twice never send one twice, and a tick after downtime still sends it, for
+`catch_up_days` (7 by default; a recap for 3): after that a group's summary is dropped and
+recorded as a "stale" delivery, logged once (#14). A cell entered into chibo after the
+month (bot.domain.facts.tracked_since) gets no recap of it.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.facts import tracked_since
 from bot.domain.meeting_rules import RuleProfile
 from bot.domain.orgtree import effective_settings
-from bot.domain.reminders import ReminderSettings, is_quiet
+from bot.domain.reminders import ReminderSettings, is_quiet, summary_day
 from bot.domain.summary import Period, YearMonth
 from bot.render.i18n import resolve_locale, translator
 from bot.render.summary_text import recap_text, report_texts
@@ -32,7 +38,8 @@ from bot.services import outbox
 from bot.services.outbox import Outgoing
 from bot.services.profiles import rule_profile
 from bot.services.report import build
-from storage import reminders, reports, warnings
+from storage import deliveries, reminders, reports, warnings
+from storage.deliveries import Claim
 from storage.models import Org
 from storage.reminders import Node
 
@@ -60,27 +67,48 @@ def due_periods(today: date) -> list[Period]:
     return periods
 
 
-def _settings(org: Node, by_id: dict[int, Node]) -> ReminderSettings | None:
+@dataclass(frozen=True)
+class Timing:
+    """When a node's roll-ups of last month go out: its reminder settings and the day."""
+
+    rs: ReminderSettings
+    day: int  # summary_day(): after the correction deadline (K1, #14)
+
+
+def _settings(org: Node, by_id: dict[int, Node]) -> Timing | None:
     chain = [by_id[i] for i in org.ancestor_ids[:-1] if i in by_id]
     try:
-        return ReminderSettings.from_settings(effective_settings(org, chain).get("reminders", {}))
+        merged = effective_settings(org, chain)
+        rs = ReminderSettings.from_settings(merged.get("reminders", {}))
+        deadline = RuleProfile.from_settings(merged).correction_deadline_day
     except ValueError:  # one node's bad setting must not hold up the others
         log.warning("org %s: unusable reminder settings, no summary", org.id, exc_info=True)
         return None
+    return Timing(rs, summary_day(rs, deadline))
 
 
 RECAP_DAYS = 3  # a recap of last month is news for a few days, not for the whole month
 
 
-def is_due(rs: ReminderSettings, now: datetime, days: int | None = None) -> bool:
-    """From summary_day at summary_at to the month's end (or for `days` days), outside
-    the quiet hours."""
-    start = datetime.combine(
-        date(now.year, now.month, rs.summary_day), rs.summary_at, tzinfo=now.tzinfo
-    )
-    if days is not None and now >= start + timedelta(days=days):
+def _start(t: Timing, now: datetime) -> datetime:
+    return datetime.combine(date(now.year, now.month, t.day), t.rs.summary_at, tzinfo=now.tzinfo)
+
+
+def is_due(t: Timing, now: datetime, days: int | None = None) -> bool:
+    """From the summary day (after the correction deadline, K1) at summary_at for
+    `catch_up_days` (or `days`, if fewer), outside the quiet hours (#14: no longer until
+    the month's end: November's summary on 31/12 is stale)."""
+    start = _start(t, now)
+    limit = min(t.rs.catch_up_days, days or t.rs.catch_up_days)
+    if now >= start + timedelta(days=limit):
         return False
-    return now >= start and not is_quiet(now, rs)
+    return now >= start and not is_quiet(now, t.rs)
+
+
+def is_stale(t: Timing, now: datetime) -> bool:
+    """Past the catch-up limit of this month's roll-ups (#14): what was not sent by then is
+    dropped."""
+    return now >= _start(t, now) + timedelta(days=t.rs.catch_up_days)
 
 
 def part_keys(node_id: int, period: Period, n: int) -> list[str]:
@@ -91,14 +119,25 @@ async def _group_summaries(
     session: AsyncSession, tree: Sequence[Node], by_id: dict[int, Node], now: datetime, locale: str
 ) -> list[Outgoing]:
     today = now.date()
-    linked = [o for o in tree if o.group_chat_id is not None]
-    linked = [o for o in linked if (rs := _settings(o, by_id)) is not None and is_due(rs, now)]
+    timed = [(o, t) for o in tree if o.group_chat_id is not None and (t := _settings(o, by_id))]
+    linked = [o for o, t in timed if is_due(t, now)]
+    stale = [o for o, t in timed if is_stale(t, now)]
     periods = due_periods(today)
     wanted = [(o, p) for o in linked for p in periods]
     done = await warnings.claimed(
         session,
-        (o.group_chat_id for o in linked if o.group_chat_id is not None),
-        (part_keys(o.id, p, 1)[0] for o, p in wanted),
+        (o.group_chat_id for o in [*linked, *stale] if o.group_chat_id is not None),
+        (part_keys(o.id, p, 1)[0] for o in [*linked, *stale] for p in periods),
+    )
+    await _drop(
+        session,
+        [
+            Claim(chat, key, "summary", o.id, {})
+            for o in stale
+            for p in periods
+            if (chat := o.group_chat_id) is not None
+            and (chat, key := part_keys(o.id, p, 1)[0]) not in done
+        ],
     )
     out: list[Outgoing] = []
     tr = translator(locale)  # a group has no language of its own: the deployment's
@@ -133,6 +172,17 @@ async def _group_summaries(
     return out
 
 
+async def _drop(session: AsyncSession, claims: list[Claim]) -> None:
+    """#14: record the roll-ups that were never sent in time as "stale", once, and log them."""
+    if claims and (n := await deliveries.drop_many(session, claims)):
+        log.warning(
+            "%s %s message(s) past the catch-up limit dropped, not sent: %s",
+            n,
+            claims[0].kind,
+            ", ".join(c.key for c in claims[:5]) + (" …" if len(claims) > 5 else ""),
+        )
+
+
 RECAP_BATCH = 500  # cells whose recaps are rendered, claimed and sent at a time (#6: memory)
 
 
@@ -140,14 +190,17 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
     """The secretaries' recaps: who is due read in one transaction; then, a branch of the
     tree at a time, the cells' facts read, and the recaps rendered and claimed RECAP_BATCH
     cells at a time, each batch in a transaction of its own."""
-    today = now.date()
+    today, tz = now.date(), app_data.settings.timezone
     last = today.replace(day=1) - timedelta(days=1)
     ym: YearMonth = (last.year, last.month)
     so_far = Period(ym[0]).months[: ym[1]]
     async with app_data.sessions() as session, session.begin():
         tree = await reminders.tree(session)
         by_id = {o.id: o for o in tree}
-        cells = [o for o in tree if o.is_cell]
+        # #14: a cell entered after last month (tracked_since) has no recap of it.
+        cells = [
+            o for o in tree if o.is_cell and tracked_since(o.founded_on, o.created_at, tz) <= last
+        ]
         cells = [
             c
             for c in cells

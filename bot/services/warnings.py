@@ -3,8 +3,9 @@
 R5: a member absent without reason from the regular meeting in 2 months of the calendar
 year gets a warning, in 3 months a flag for the cell to consider the case; R6: absent with
 reason more than 3 times in a row. Each goes once per member, threshold and year, privately
-to the cell's secretary and deputy and to the upper committee's admins, never to a group
-(R5, S2). The bot never says that anyone is removed: that is the cell's decision.
+to the cell's secretary and to the upper committee's admins only: not to the deputy, never
+to a group (R5; R6 is flagged the same way; S2). The bot never says that anyone is removed:
+that is the cell's decision.
 """
 
 from __future__ import annotations
@@ -185,7 +186,9 @@ async def warning_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[lis
             if not found:
                 continue
             ids = {r.cell_id for r in found}
-            cell_people = await reminders.recipients(session, ids)
+            # R5 (and R6, "flag it the same way"): the secretary and the upper committee's
+            # admins only, never the deputy.
+            cell_people = await reminders.recipients(session, ids, (Role.SECRETARY,))
             admins = await upper_admins(session, (awake[i] for i in ids))
             people = {i: unique([*cell_people.get(i, []), *admins[i]]) for i in ids}
             done = await warnings.claimed(

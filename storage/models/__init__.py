@@ -5,7 +5,7 @@ metadata, which is what Alembic's env and the tests read.
 """
 
 from .base import NAMING, Base, utcnow
-from .flows import Delivery, FlowState
+from .flows import Delivery, FlowState, MeetingUpward
 from .meetings import Meeting, MeetingGuest, MeetingMark, MeetingMove, ZeroReport
 from .people import AuditEntry, Invite, Member, MemberStatusChange, Org, RoleAssignment, User
 
@@ -20,6 +20,7 @@ __all__ = [
     "MeetingGuest",
     "MeetingMark",
     "MeetingMove",
+    "MeetingUpward",
     "Member",
     "MemberStatusChange",
     "Org",

@@ -60,3 +60,15 @@ class Delivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The rendered message (text, buttons), so a retry after a network error resends it.
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class MeetingUpward(Base):
+    """M6 (#14): the version of a saved meeting last reported to the upper committee's
+    admins in their daily line (bot/services/upward.py). A saved meeting without a row, or
+    with a newer version (corrected, deleted), is still to report."""
+
+    __tablename__ = "meeting_upward"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    version: Mapped[int]
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)

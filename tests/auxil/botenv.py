@@ -39,6 +39,10 @@ from ..fakeapi import FakeTelegram, TgGroup, TgUser
 
 TOKEN = "123456:TEST-token-for-the-offline-fake-api"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# When seed_tree's organisations were entered into chibo: a cell without a founding day counts
+# from then (bot.domain.facts.tracked_since, #14), and tests play months long before the
+# machine's today.
+ENTERED = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class Clock:
@@ -118,6 +122,8 @@ class BotEnv:
                 actor_id=None,
                 cell_type=CellType.RESIDENTIAL,
             )
+            for org in (ward, kp5, tdp12):  # tracked from long before any month a test plays
+                org.created_at = ENTERED
         return {"ward": ward, "kp5": kp5, "tdp12": tdp12}
 
     async def save_meeting(
