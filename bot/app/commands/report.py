@@ -40,7 +40,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> i
         from bot.render.summary_text import report_texts
         from bot.render.workbook import report_workbook
 
-        report = await build(session, await one_org(session, args.org, t), period, today)
+        node = await one_org(session, args.org, t)
+        report = await build(session, node, period, today, settings.timezone)
         if args.format == "png":
             return compliance_chart(report, t)
         if args.format == "xlsx":
