@@ -22,7 +22,8 @@ Definitions, kept in one place so that the text, the chart and the workbook agre
 - short (M5): a regular meeting under the minimum length, a combined one under the
   combined minimum;
 - K3 buckets count regular meetings held (months with a regular or combined meeting, M1)
-  by the cells tracked for every judged month: all of them, 1-3 months short (9-11 of a
+  by the cells tracked since the first day of the judged months (existing the whole
+  period): all of them, 1-3 months short (9-11 of a
   finished year), 4 or more short (8 or fewer); cells tracked from inside the period are
   counted apart, with how many of them held every month they were due;
 - K4 groups a cell under its real grassroots level: its nearest grassroots organisation,
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
 from bot.domain.attendance import meets_threshold
@@ -196,11 +198,13 @@ def year_figures(
     full = most = few = new = new_full = late = 0
     rates: list[Fraction] = []
     counted = [c for c in cells if months and c.due(max(months))]  # due rises with the month
-    first = min(months) if months else None
+    # Tracked the whole period: since its first day (a cell founded on 15/01 did not exist
+    # the whole year, though January was due for it).
+    start = date(*min(months), 1) if months else None
     n = len(months)
     for c in counted:
         missed = c.missed(months)
-        if first is not None and not c.due(first):
+        if start is not None and c.since is not None and c.since > start:
             new += 1  # #14: reported apart, not in a bucket it could not fill
             new_full += missed == 0
         elif missed == 0:  # held = n - missed: the due months are all n
