@@ -1167,3 +1167,103 @@ async def test_the_ward_s_chart(sessions: Sessions, period: str) -> None:
         f"Tháng {last}: 4/7 chi bộ đã sinh hoạt thường kỳ ({share}); "
         f"tỷ lệ dự họp bình quân {rate}, yêu cầu 90,0%."
     )
+
+
+# --- #14: running years, cells tracked since their entry, a province's communes ------------
+
+
+async def test_a_running_year_as_text_says_what_it_counts(sessions: Sessions) -> None:
+    """K3 as of 15/10/2026: after 9 ended months, held of 9 for the 6 cells tracked all
+    year; every label says what it counts (A, E, H: 9/9; B, C: 1-3 short; D: 4 or more),
+    F apart."""
+    t = await ward(sessions)
+    lines = report_texts(await report(sessions, t["W"], "2026", today=date(2026, 10, 15)), VI)
+    text = lines[0].split("\n")
+    at = text.index("Sau 9 tháng, sinh hoạt thường kỳ của 6 chi bộ được theo dõi đủ 9 tháng:")
+    assert text[at + 1 : at + 6] == [
+        "• sinh hoạt thường kỳ đủ 9/9 tháng: 3/6 (50,0%)",
+        "• thiếu 1-3 tháng (6-8/9 tháng): 2/6 (33,3%)",
+        "• thiếu từ 4 tháng trở lên (từ 5/9 tháng trở xuống): 1/6 (16,7%)",
+        "Thành lập (hoặc bắt đầu theo dõi) trong năm: 1, đã sinh hoạt đủ các tháng: 1",
+        f"• {FF} (theo dõi từ 07/2026)",
+    ]
+    assert not any("12 tháng" in line for line in text)
+
+
+async def test_a_cell_entered_this_month_is_not_missing_earlier_months(
+    sessions: Sessions,
+) -> None:
+    """#14: a cell without a founding date, created on 06/12/2026 (local time, L1), counts
+    from December: not "not reported" for November, nor a missed month of the year; the
+    reports say "theo dõi từ 12/2026"."""
+    t = await ward(sessions)
+    async with sessions.begin() as s:
+        ward_ = await orgs.get(s, t["W"].id)
+        assert ward_ is not None
+        new = await orgs.create(
+            s, name="Chi bộ Khu phố 12", kind=OrgKind.CELL, parent=ward_, actor_id=None,
+            cell_type=CellType.RESIDENTIAL,
+        )  # fmt: skip
+        # 30/11 at 18:00 UTC is already 01/12 in Vietnam.
+        new.created_at = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
+        assert new.founded_on is None
+    today = date(2026, 12, 6)
+    november = await report(sessions, t["W"], "2026-11", today=today)
+    assert november.month is not None
+    assert "Chi bộ Khu phố 12" not in november.month.unreported
+    assert november.month.cells == 7  # the ward's seven, not the newcomer
+    december = await report(sessions, t["W"], "2026-12", today=today)
+    assert december.month is not None and december.month.cells == 8
+    assert "Chi bộ Khu phố 12" in december.month.unreported  # December is due
+    year = await report(sessions, t["W"], "2026", today=today)
+    assert year.year is not None
+    # Judged on January-November: not due in any of them, so in no bucket and not "new".
+    assert (year.year.cells, year.year.whole, year.year.new) == (7, 6, 1)
+    q4 = report_texts(await report(sessions, t["W"], "2026-Q4", today=today), VI)[0]
+    assert "• Chi bộ Khu phố 12 (theo dõi từ 12/2026)" in q4.split("\n")
+    assert "Chi bộ bắt đầu theo dõi trong kỳ: 1" in q4
+
+
+async def test_a_province_s_breakdown_goes_commune_by_commune(sessions: Sessions) -> None:
+    """K4 (#14): a province's cells directly under a commune are "chi bộ trực thuộc Đảng ủy
+    xã …", one line per commune under its name, never "trực thuộc Tỉnh ủy"."""
+    async with sessions.begin() as s:
+        province = await orgs.create(
+            s, name="Tỉnh ủy Minh Hòa", kind=OrgKind.PROVINCE, parent=None, actor_id=None
+        )
+        made: dict[str, Org] = {}
+        for commune in ("Đảng ủy xã An Hòa", "Đảng ủy phường Bình Minh"):
+            c = await orgs.create(
+                s, name=commune, kind=OrgKind.COMMUNE, parent=province, actor_id=None
+            )
+            office = await orgs.create(
+                s, name=f"Đảng bộ Khối cơ quan {commune[8:]}", kind=OrgKind.GRASSROOTS, parent=c,
+                actor_id=None,
+            )  # fmt: skip
+            for parent, name in ((c, "Thôn 1"), (c, "Thôn 2"), (office, "UBND")):
+                cell = await orgs.create(
+                    s, name=f"Chi bộ {name} {commune[8:]}", kind=OrgKind.CELL, parent=parent,
+                    actor_id=None, cell_type=CellType.RESIDENTIAL,
+                )  # fmt: skip
+                cell.created_at = ENTERED
+                await crew(s, cell, name[:2], 3)
+                made[cell.name] = cell
+        await meet(s, made["Chi bộ Thôn 1 xã An Hòa"], date(2026, 10, 5))
+        await meet(s, made["Chi bộ UBND phường Bình Minh"], date(2026, 10, 5))
+    r = await report(sessions, province, "2026-10")
+    lines = report_texts(r, VI)[0].split("\n")
+    at = lines.index("<b>Theo đảng bộ, chi bộ cơ sở:</b>")
+    every = f"{EVERY} 100,0%"
+    assert lines[at + 1 : at + 7] == [
+        "<i>Đảng ủy phường Bình Minh</i>",
+        f"• Đảng bộ Khối cơ quan phường Bình Minh: 1/1 (100,0%) {every}",
+        f"• chi bộ trực thuộc Đảng ủy phường Bình Minh: 0/2 (0,0%) {EVERY} —",
+        "<i>Đảng ủy xã An Hòa</i>",
+        f"• Đảng bộ Khối cơ quan xã An Hòa: 0/1 (0,0%) {EVERY} —",
+        f"• chi bộ trực thuộc Đảng ủy xã An Hòa: 1/2 (50,0%) {every}",
+    ]
+    assert not any("Tỉnh ủy" in line for line in lines[at:])
+    summary, _cells = sheets(r)
+    rows = by_label(summary)
+    assert rows["Đảng ủy xã An Hòa"] == (None, None, None, None)  # the commune's heading
+    assert rows["    chi bộ trực thuộc Đảng ủy xã An Hòa"] == (2, 1, 0.5, 1)
