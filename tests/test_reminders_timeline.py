@@ -22,7 +22,7 @@ from bot.services.scheduler import tick
 from storage import members, orgs, zero_reports
 from storage.models import Delivery, Org
 
-from .auxil.botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import ENTERED, VN, BotEnv, start_env, stop_env
 
 A_SEC, A_DEP, B_SEC, C_SEC, D_SEC, ADMIN = 201, 202, 203, 204, 205, 900
 TICKS = ((7, 5), (8, 5), (22, 0))  # 22:00 is in the quiet hours: nothing may go out
@@ -91,6 +91,7 @@ async def setup(env: BotEnv) -> tuple[dict[str, Org], dict[str, int]]:
             s, name="Chi bộ Khu phố 9", kind=OrgKind.CELL, parent=ward, actor_id=None,
             cell_type=CellType.RESIDENTIAL, meeting_day=6,
         )  # fmt: skip
+        kp7.created_at = kp9.created_at = ENTERED  # #14: tracked through the whole timeline
     cells = {"A": tree["kp5"], "B": tree["tdp12"], "C": kp7, "D": kp9, "ward": tree["ward"]}
     for uid, cell, role in (
         (A_SEC, "A", Role.SECRETARY),

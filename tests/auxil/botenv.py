@@ -118,6 +118,10 @@ class BotEnv:
                 actor_id=None,
                 cell_type=CellType.RESIDENTIAL,
             )
+            # #14: entered long ago, so every month a test plays counts for the cells
+            # (bot.domain.facts.tracked_since; created_at is real time, not the test clock).
+            for org in (ward, kp5, tdp12):
+                org.created_at = ENTERED
         return {"ward": ward, "kp5": kp5, "tdp12": tdp12}
 
     async def save_meeting(
@@ -153,6 +157,7 @@ class BotEnv:
             )
 
 
+ENTERED = datetime(2020, 1, 1, tzinfo=UTC)  # when seed_tree's organisations were entered (#14)
 TIME_SCALE = float(os.environ.get("CHIBO_TEST_TIME_SCALE", "20"))
 
 
