@@ -18,7 +18,7 @@ each through ``bot.services.report.build`` (what /baocao, the group summaries an
 call) for the figures, and ``bot.render.summary_text.report_texts`` for the text, separately.
 Baseline: ONE hand-written SQL aggregate (``HEADLINE_SQL``) computing the same headline
 figures (cells due, cell-months held / zero report / not reported, mean and lowest
-attendance rate, the 12 / 9-11 / ≤ 8 buckets) on the same database. The figures of both
+attendance rate, the 12 / 9-11 / ≤ 8 buckets of the cells tracked all year) on the same database. The figures of both
 must agree, or the run fails. Printed: median and p95 of each, the ratio code / SQL, the
 targets (commune monthly < 100 ms, province yearly < 1 s, within 1.5× of the SQL), the
 build time of the province and the database size.
@@ -62,19 +62,22 @@ TARGETS = {"commune monthly": 0.100, "province yearly": 1.0}
 MAX_RATIO = 1.5
 
 # The same definitions as bot/domain/summary.py, in one statement: a cell is due for a month when
-# founded by its last day; held = a saved regular or combined meeting (M1, M4); zero = a
+# tracked by its last day (#14: its founding day, else the first of the month it was created
+# in, local time); held = a saved regular or combined meeting (M1, M4); zero = a
 # standing zero report and no regular meeting (M8); a cell's rate = present / eligible
 # summed over its regular meetings of the due months (R2); the mean is over cells.
 HEADLINE_SQL = """
 WITH cells AS (
-    SELECT id, founded_on FROM orgs
+    SELECT id, coalesce(founded_on,
+                        date_trunc('month', created_at AT TIME ZONE :tz)::date) AS since
+    FROM orgs
     WHERE kind = 'cell' AND archived_at IS NULL AND path LIKE :prefix
 ), months AS (
     SELECT m::date AS first, (m + interval '1 month' - interval '1 day')::date AS last
     FROM generate_series(CAST(:first AS date), CAST(:last_month AS date), interval '1 month') m
 ), due AS (
     SELECT c.id, mo.first FROM cells c
-    JOIN months mo ON c.founded_on IS NULL OR c.founded_on <= mo.last
+    JOIN months mo ON c.since <= mo.last
 ), met AS (
     SELECT m.cell_id, date_trunc('month', m.held_on)::date AS first,
            sum(coalesce(m.eligible, 0)) AS eligible, sum(coalesce(m.present, 0)) AS present
@@ -87,22 +90,24 @@ WITH cells AS (
     FROM zero_reports z JOIN cells c ON c.id = z.cell_id
     WHERE z.deleted_at IS NULL AND make_date(z.year, z.month, 1) BETWEEN :first AND :last_month
 ), per_cell AS (
-    SELECT d.id,
+    SELECT d.id, min(c.since) <= CAST(:first AS date) AS whole,
            count(*) FILTER (WHERE met.cell_id IS NOT NULL) AS held,
            count(*) FILTER (WHERE met.cell_id IS NULL AND z.cell_id IS NOT NULL) AS zero,
            count(*) FILTER (WHERE met.cell_id IS NULL) AS missed,
            CASE WHEN sum(met.eligible) > 0
                 THEN sum(met.present)::numeric / sum(met.eligible) END AS rate
     FROM due d
+    JOIN cells c ON c.id = d.id
     LEFT JOIN met ON met.cell_id = d.id AND met.first = d.first
     LEFT JOIN zero z ON z.cell_id = d.id AND z.first = d.first
     GROUP BY d.id
 )
 SELECT count(*) AS cells, sum(held) AS held, sum(zero) AS zero,
        sum(missed) - sum(zero) AS unreported, avg(rate) AS mean_rate, min(rate) AS lowest_rate,
-       count(*) FILTER (WHERE missed = 0) AS full_,
-       count(*) FILTER (WHERE missed BETWEEN 1 AND 3) AS most,
-       count(*) FILTER (WHERE missed >= 4) AS few
+       count(*) FILTER (WHERE whole) AS whole,
+       count(*) FILTER (WHERE whole AND missed = 0) AS full_,
+       count(*) FILTER (WHERE whole AND missed BETWEEN 1 AND 3) AS most,
+       count(*) FILTER (WHERE whole AND missed >= 4) AS few
 FROM per_cell
 """
 
@@ -117,6 +122,7 @@ class Headline:
     unreported: int
     mean_rate: Fraction | None
     lowest_rate: Fraction | None
+    whole: int  # K3's buckets count the cells tracked in every month (#14)
     full: int
     most: int
     few: int
@@ -128,15 +134,15 @@ class Headline:
         return (
             f"cells {self.cells}; cell-months held {self.held}, zero report {self.zero}, "
             f"not reported {self.unreported}; rate mean {pct(self.mean_rate)}, lowest "
-            f"{pct(self.lowest_rate)}; all months {self.full}, missed 1-3 {self.most}, "
-            f"missed 4+ {self.few}"
+            f"{pct(self.lowest_rate)}; of {self.whole} tracked all months: all held "
+            f"{self.full}, missed 1-3 {self.most}, missed 4+ {self.few}"
         )
 
     def agrees(self, other: Headline) -> bool:
         def close(a: Fraction | None, b: Fraction | None) -> bool:
             return (a is None) == (b is None) and (a is None or abs(a - (b or 0)) < 1e-9)
 
-        counts = ("cells", "held", "zero", "unreported", "full", "most", "few")
+        counts = ("cells", "held", "zero", "unreported", "whole", "full", "most", "few")
         return all(getattr(self, k) == getattr(other, k) for k in counts) and (
             close(self.mean_rate, other.mean_rate) and close(self.lowest_rate, other.lowest_rate)
         )
@@ -154,7 +160,9 @@ def from_report(report: Report) -> Headline:
     months = judged_months(report)
     counted = [c for c in report.cells if any(c.due(ym) for ym in months)]
     states = [month_state(c, ym) for c in counted for ym in months]
-    missed = [sum(1 for ym in months if month_state(c, ym) in ("zero", "none")) for c in counted]
+    start = date(*months[0], 1)
+    whole = [c for c in counted if c.since is None or c.since <= start]
+    missed = [sum(1 for ym in months if month_state(c, ym) in ("zero", "none")) for c in whole]
     if report.month is not None:
         mean, lowest = report.month.mean_rate, report.month.lowest_rate
     else:
@@ -167,6 +175,7 @@ def from_report(report: Report) -> Headline:
         unreported=states.count("none"),
         mean_rate=mean,
         lowest_rate=lowest,
+        whole=len(whole),
         full=sum(1 for m in missed if m == 0),
         most=sum(1 for m in missed if 1 <= m <= 3),
         few=sum(1 for m in missed if m >= 4),
@@ -178,6 +187,7 @@ def _fraction(value: Decimal | None) -> Fraction | None:
 
 
 async def headline_sql(engine: AsyncEngine, node: Org, months: Sequence[YearMonth]) -> Headline:
+    """HEADLINE_SQL over `months`, in the bot's default timezone (L1)."""
     first = date(months[0][0], months[0][1], 1)
     last_month = date(months[-1][0], months[-1][1], 1)
     last_day = (last_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -190,6 +200,7 @@ async def headline_sql(engine: AsyncEngine, node: Org, months: Sequence[YearMont
                     "first": first,
                     "last_month": last_month,
                     "last_day": last_day,
+                    "tz": VN.key,
                 },
             )
         ).one()
@@ -200,6 +211,7 @@ async def headline_sql(engine: AsyncEngine, node: Org, months: Sequence[YearMont
         unreported=int(row.unreported or 0),
         mean_rate=_fraction(row.mean_rate),
         lowest_rate=_fraction(row.lowest_rate),
+        whole=int(row.whole),
         full=int(row.full_),
         most=int(row.most),
         few=int(row.few),

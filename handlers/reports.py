@@ -157,7 +157,7 @@ async def picked_period(turn: Turn, data: ReportText) -> None:
 
 
 async def _build(turn: Turn, node: Org, period: Period) -> Report:
-    return await build(turn.session, node, period, turn.today)
+    return await build(turn.session, node, period, turn.today, turn.ctx.settings.timezone)
 
 
 async def send_text(turn: Turn, node: Org, period: Period) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import func, literal, select, update
@@ -24,6 +24,7 @@ def _snapshot(org: Org) -> dict[str, Any]:
         "meeting_day": org.meeting_day,
         "meeting_time": org.meeting_time.strftime("%H:%M") if org.meeting_time else None,
         "group_chat_id": org.group_chat_id,
+        "founded_on": org.founded_on.isoformat() if org.founded_on else None,
     }
 
 
@@ -50,6 +51,7 @@ async def create(
     cell_type: CellType | None = None,
     meeting_day: int | None = None,
     meeting_time: time | None = None,
+    founded_on: date | None = None,
     source: str = "bot",
 ) -> Org:
     name = normalize(name)
@@ -61,6 +63,7 @@ async def create(
         cell_type=cell_type,
         meeting_day=meeting_day,
         meeting_time=meeting_time,
+        founded_on=founded_on,
         settings={},
     )
     session.add(org)

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
+from sqlalchemy import Date, Integer, and_, case, cast, extract, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.domain.facts import tracked_since
 from bot.domain.meeting_rules import REGULAR_KINDS, RuleProfile
 from bot.domain.model import OrgKind
-from bot.domain.summary import CellFacts, MonthFacts, Period, YearMonth
+from bot.domain.summary import REPORT_WITHIN_DAYS, CellFacts, MonthFacts, Period, YearMonth
 
 from .models import Meeting, MeetingMark, Member, Org, ZeroReport
 
 THEMATIC_KINDS = ("thematic", "combined")  # M4
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # L1: the default of Settings.timezone
+# The levels a cell directly under which is "chi bộ trực thuộc" that committee (K4, O2).
+COMMITTEES = (OrgKind.COMMUNE, OrgKind.DISTRICT)
 
 
 def _under(node: Org) -> Any:
@@ -38,11 +43,30 @@ async def cells_under(session: AsyncSession, node: Org) -> list[Org]:
     return list(rows)
 
 
+def _lag_days(session: AsyncSession, tz: tzinfo) -> Any:
+    """M6: the days from a meeting to its logging, local calendar days (L1): saved_at's
+    local date minus held_on, in SQL so that the report stays one aggregate."""
+    if session.get_bind().dialect.name == "postgresql" and isinstance(tz, ZoneInfo):
+        local_day = cast(func.timezone(tz.key, Meeting.saved_at), Date)
+        return type_coerce(local_day - Meeting.held_on, Integer)  # date - date: days
+    # SQLite has no zone database: the zone's offset now (Asia/Ho_Chi_Minh has no summer
+    # time, L1). saved_at is stored there as UTC text.
+    offset = (datetime.now(UTC).astimezone(tz).utcoffset() or UTC.utcoffset(None)).total_seconds()
+    julian = func.julianday(func.date(Meeting.saved_at, f"{int(offset):+d} seconds"))
+    return cast(julian - func.julianday(Meeting.held_on), Integer)
+
+
 async def month_sums(
-    session: AsyncSession, node: Org, first: date, last: date, profile: RuleProfile
+    session: AsyncSession,
+    node: Org,
+    first: date,
+    last: date,
+    profile: RuleProfile,
+    tz: tzinfo = LOCAL,
 ) -> dict[int, dict[YearMonth, MonthFacts]]:
     """cell → (year, month) → the month's counts, from one grouped query over meetings and
     one over zero reports."""
+    lag = func.coalesce(_lag_days(session, tz), 0)
     regular = Meeting.kind.in_(REGULAR_KINDS)
     # As integers: PostgreSQL's EXTRACT gives numeric, a Decimal for each of 100,000 rows.
     year = cast(extract("year", Meeting.held_on), Integer)
@@ -66,6 +90,8 @@ async def month_sums(
             on_regular(Meeting.present),
             on_regular(Meeting.unexcused),
             func.sum(case((short, 1), else_=0)),
+            func.max(lag),  # M6
+            func.sum(case((lag > REPORT_WITHIN_DAYS, 1), else_=0)),
         )
         .join(Org, Org.id == Meeting.cell_id)
         .where(
@@ -86,7 +112,9 @@ async def month_sums(
         counts = row[3:]
         facts = shared.get(counts)
         if facts is None:
-            n_regular, n_thematic, eligible, present, unexcused, n_short = map(int, counts)
+            n_regular, n_thematic, eligible, present, unexcused, n_short, lag_days, late = map(
+                int, counts
+            )
             facts = shared[counts] = MonthFacts(
                 regular=n_regular,
                 thematic=n_thematic,
@@ -94,6 +122,8 @@ async def month_sums(
                 present=present,
                 unexcused=unexcused,
                 short=n_short,
+                lag=lag_days,
+                late=late,
             )
         y, m = row[1], row[2]
         ym = yms.get(y * 16 + m)
@@ -123,13 +153,19 @@ async def month_sums(
 
 
 async def cell_facts(
-    session: AsyncSession, node: Org, first: date, last: date, profile: RuleProfile
+    session: AsyncSession,
+    node: Org,
+    first: date,
+    last: date,
+    profile: RuleProfile,
+    tz: tzinfo = LOCAL,
 ) -> list[CellFacts]:
-    """Every cell under `node` (or the node itself, if a cell) with its months."""
+    """Every cell under `node` (or the node itself, if a cell) with its months, tracked
+    since its founding day or the month it was created in `tz` (#14)."""
     # Rows, not ORM objects: a province has 10,000 cells.
     cells = list(
         await session.execute(
-            select(Org.id, Org.name, Org.cell_type, Org.founded_on, Org.path)
+            select(Org.id, Org.name, Org.cell_type, Org.founded_on, Org.created_at, Org.path)
             .where(_under(node), Org.kind == OrgKind.CELL)
             .order_by(Org.id)
         )
@@ -144,17 +180,16 @@ async def cell_facts(
                 select(Org.id, Org.name, Org.kind).where(Org.id.in_(above_ids))
             )
         }
-    months = await month_sums(session, node, first, last, profile)
+    months = await month_sums(session, node, first, last, profile, tz)
     out = []
     for c in cells:
-        group = next(
-            (
-                above[a]
-                for a in reversed(ancestors[c.id])
-                if a in above and above[a].kind == OrgKind.GRASSROOTS
-            ),
-            None,
-        )
+        line = [above[a] for a in reversed(ancestors[c.id]) if a in above]  # nearest first
+        # K4: the nearest grassroots organisation; else the committee right above the cell.
+        group = next((o for o in line if o.kind == OrgKind.GRASSROOTS), None)
+        direct = group is None and bool(line)
+        if direct:
+            group = line[0]
+        area = next((o for o in line if o.kind in COMMITTEES), None)
         out.append(
             CellFacts(
                 id=c.id,
@@ -162,8 +197,11 @@ async def cell_facts(
                 cell_type=c.cell_type.value if c.cell_type else None,
                 group_id=group.id if group else None,
                 group=group.name if group else None,
-                founded_on=c.founded_on,
+                since=tracked_since(c.founded_on, c.created_at, tz),
                 months=months.get(c.id, {}),
+                direct=direct,
+                area_id=area.id if area else None,
+                area=area.name if area else None,
             )
         )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -105,6 +106,7 @@ async def test_report_text_workbook_and_chart(engine: AsyncEngine, tmp_path: Pat
                 s, name=f"Chi bộ Khu phố {i}", kind=OrgKind.CELL, parent=ward, actor_id=None,
                 cell_type=CellType.RESIDENTIAL,
             )  # fmt: skip
+            cell.founded_on = date(2026, 1, 1)  # #14: counted from then, not from today
             if i < 3:  # Khu phố 3 never reports
                 m = await meetings.create_draft(
                     s, cell_id=cell.id, kind="regular", user_id=1, start=time(19, 30), minutes=90
@@ -136,3 +138,36 @@ async def test_report_text_workbook_and_chart(engine: AsyncEngine, tmp_path: Pat
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
     done = chibo(engine, "report", "--org", "Không có", "--period", "2026-10")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+async def test_org_import_start_dates_and_tracked_since(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """#14: `chibo org import` stores the start date column as the founding date; a cell
+    without one counts from the month it was created, so last month's report does not
+    call it "not reported", and this month's does."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # L1
+    last = today.replace(day=1) - timedelta(days=1)
+    sheet = tmp_path / "to-chuc.csv"
+    sheet.write_text(
+        "Tổ chức cấp trên,Tên chi bộ,Loại hình,Ngày sinh hoạt hằng tháng,Ngày thành lập\n"
+        "Đảng ủy phường Hòa Minh,Chi bộ Khu phố 1,dân cư,3,01/01/2020\n"
+        "Đảng ủy phường Hòa Minh,Chi bộ Khu phố 2,dân cư,3,\n",
+        encoding="utf-8",
+    )
+    done = chibo(engine, "org", "import", str(sheet))
+    assert done.returncode == 0, done.stderr
+    async with make_sessionmaker(engine).begin() as s:
+        founded = dict(
+            (await s.execute(select(Org.name, Org.founded_on).where(Org.kind == "cell"))).all()
+        )
+    assert founded == {"Chi bộ Khu phố 1": date(2020, 1, 1), "Chi bộ Khu phố 2": None}
+    org = ("--org", "Đảng ủy phường Hòa Minh")
+    done = chibo(engine, "report", *org, "--period", f"{last.year}-{last.month:02d}")
+    assert done.returncode == 0, done.stderr
+    assert "Chưa báo cáo: 1\n• Chi bộ Khu phố 1\n" in done.stdout  # not Khu phố 2
+    done = chibo(engine, "report", *org, "--period", f"{today.year}-{today.month:02d}")
+    assert "Chưa báo cáo: 2\n• Chi bộ Khu phố 1\n• Chi bộ Khu phố 2\n" in done.stdout

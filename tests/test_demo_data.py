@@ -105,8 +105,8 @@ async def test_reports_on_the_province(sessions: Sessions) -> None:
         assert month.mean_rate is not None and 0.85 < month.mean_rate < 1
         year = (await build_report(s, province, Period(2026), TODAY)).year
         assert year is not None and year.months == 11  # the running year's ended months
-        assert year.full + year.most + year.few == year.cells == 24
-        assert 12 <= year.full < 24 and year.most + year.few > 0  # K3
+        assert year.full + year.most + year.few == year.whole == year.cells - year.new  # K3
+        assert 12 <= year.full < 24 and year.most + year.few > 0
         assert year.r5_warned + year.r5_flagged > 0 and year.r6_flagged > 0  # R5, R6
         # M9: the demo's cells grade their meetings; no committee has confirmed one yet.
         assert year.grades_unconfirmed > 0 and sum(year.grades.values()) == 0
@@ -153,3 +153,40 @@ async def test_cli(engine: AsyncEngine, sessions: Sessions) -> None:
         provinces = list(await s.scalars(select(Org.name).where(Org.kind == "province")))
         assert len(provinces) == 2 and len(set(provinces)) == 2
         assert await s.scalar(select(func.count()).select_from(Org).where(Org.kind == "cell")) == 5
+
+
+async def test_k3_buckets_agree_with_a_plain_count(sessions: Sessions) -> None:
+    """#14, K3 on a finished year of the demo province (200 cells, 24 months, as the issue
+    ran it): the buckets count regular meetings held by the cells that existed the whole
+    year, the cells founded during it apart; checked against a count straight from the
+    meetings table, without storage/reports."""
+    spec = Spec(cells=200, members_per_cell=3, months=24, seed=1, today=TODAY)
+    async with sessions.begin() as s:
+        await demo.populate(s, spec)
+    async with sessions.begin() as s:
+        province = await s.scalar(select(Org).where(Org.kind == OrgKind.PROVINCE))
+        assert province is not None
+        year = (await build_report(s, province, Period(2025), TODAY)).year
+        cells = list(await s.execute(select(Org.id, Org.founded_on).where(Org.kind == "cell")))
+        rows = await s.execute(
+            select(Meeting.cell_id, Meeting.held_on).where(
+                Meeting.state == "saved",
+                Meeting.kind.in_(("regular", "combined")),
+                Meeting.held_on.between(date(2025, 1, 1), date(2025, 12, 31)),
+            )
+        )
+        held: dict[int, set[int]] = {}
+        for cell_id, day in rows:
+            held.setdefault(cell_id, set()).add(day.month)
+    assert year is not None and year.months == 12
+    # The demo's cells were all entered in 12/2024, the first month: those without a
+    # founding date existed the whole year.
+    whole = [i for i, founded in cells if founded is None or founded <= date(2025, 1, 1)]
+    new = [i for i, f in cells if f is not None and date(2025, 1, 1) < f <= date(2025, 12, 31)]
+    months = Counter(
+        "12" if n == 12 else "9-11" if n >= 9 else "<=8"
+        for n in (len(held.get(i, ())) for i in whole)
+    )
+    assert (year.whole, year.new) == (len(whole), len(new)) and year.new > 0
+    assert (year.full, year.most, year.few) == (months["12"], months["9-11"], months["<=8"])
+    assert year.full + year.most + year.few == year.whole

@@ -13,7 +13,7 @@ from bot.services.scheduler import tick
 from storage import members, orgs
 from storage.models import Org
 
-from .auxil.botenv import VN, BotEnv, start_env, stop_env
+from .auxil.botenv import ENTERED, VN, BotEnv, start_env, stop_env
 from .fakeapi import TgGroup, TgUser
 
 SEC, SEC_B, ADMIN, STRANGER = 200, 203, 900, 950
@@ -115,9 +115,10 @@ async def test_january_brings_the_month_the_quarter_and_the_year(env: BotEnv) ->
     ]
     assert "0/2 (0,0%) chi bộ đã sinh hoạt chuyên đề trong quý" in texts[1]
     assert "• 11/2026: 1/2 (50,0%)" in texts[1]
-    # The year: KP5 held 1 of 12 months, TDP12 none: both "8 or fewer".
-    assert "• 8 kỳ trở xuống: 2/2 (100,0%)" in texts[2]
-    assert "• đủ 12 kỳ: 0/2 (0,0%)" in texts[2]
+    # The year (K3, #14): KP5 held 1 of 12 months, TDP12 none: both "8 or fewer".
+    assert "Sinh hoạt thường kỳ của 2 chi bộ được theo dõi cả năm:" in texts[2]
+    assert "• sinh hoạt thường kỳ từ 8 tháng trở xuống: 2/2 (100,0%)" in texts[2]
+    assert "• sinh hoạt thường kỳ đủ 12 tháng: 0/2 (0,0%)" in texts[2]
     assert len([m for m in group.chat.messages if m.from_bot and m.photo]) == 1  # the month's
     no_member_names_in_groups(env)
 
@@ -176,7 +177,8 @@ async def test_a_summary_of_400_cells_arrives_whole_in_parts(env: BotEnv) -> Non
     async with env.db() as s:
         ward = await s.get(Org, tree["ward"].id)
         for name in names:
-            await orgs.create(s, name=name, kind=OrgKind.CELL, parent=ward, actor_id=None)
+            new = await orgs.create(s, name=name, kind=OrgKind.CELL, parent=ward, actor_id=None)
+            new.created_at = ENTERED  # #14: counted in November
     await run(env, datetime(2026, 12, 6, 8, 5, tzinfo=VN))
     parts = [m.text or "" for m in group.chat.messages if m.from_bot and m.text]
     assert len(parts) >= 4

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import time
+from datetime import date, time
 
 import pytest
 from hypothesis import given
@@ -210,3 +210,49 @@ def test_parse_org_csv_never_crashes(data: bytes) -> None:
         code = ""
         assert all(r.reason.code in PROBLEM_CODES for r in result.rejected)
     assert code == "" or code in PROBLEM_CODES
+
+
+def test_start_date_column() -> None:
+    """#14: an optional start date, "Ngày thành lập" or "Theo dõi từ" (L2/L3 dates, or a
+    month: its first day), stored as the founding date; none, empty or in the future
+    rejected or left out as they should be."""
+    data = (
+        "Tổ chức cấp trên,Tên chi bộ,Loại hình,Ngày sinh hoạt hằng tháng,Ngày thành lập\n"
+        f"{WARD},Chi bộ Khu phố 1,dân cư,3,15/07/2026\n"
+        f"{WARD},Chi bộ Khu phố 2,dân cư,3,3-2-26\n"
+        f"{WARD},Chi bộ Khu phố 3,dân cư,3,07/2026\n"
+        f"{WARD},Chi bộ Khu phố 4,dân cư,3,\n"
+        f"{WARD},Chi bộ Khu phố 5,dân cư,3,31/02/2026\n"
+        f"{WARD},Chi bộ Khu phố 6,dân cư,3,01/01/2027\n"
+    ).encode()
+    result = parse_org_csv(data, today=date(2026, 12, 6))
+    assert [(r.name, r.founded_on) for r in result.rows] == [
+        ("Chi bộ Khu phố 1", date(2026, 7, 15)),
+        ("Chi bộ Khu phố 2", date(2026, 2, 3)),
+        ("Chi bộ Khu phố 3", date(2026, 7, 1)),
+        ("Chi bộ Khu phố 4", None),  # tracked from the month it is created
+    ]
+    assert [(p.row, p.reason) for p in result.rejected] == [
+        (6, Problem("bad_start_date", {"value": "31/02/2026"})),
+        (7, Problem("bad_start_date", {"value": "01/01/2027"})),  # not in the future
+    ]
+    for header in ("Theo dõi từ", "Founded", "Tracked from"):
+        other = parse_org_csv(
+            f"Tổ chức cấp trên,Tên chi bộ,Loại hình,{header}\n"
+            f"{WARD},Chi bộ Khu phố 7,dân cư,2026-03-01\n".encode(),
+            today=date(2026, 12, 6),
+        )
+        assert [r.founded_on for r in other.rows] == [date(2026, 3, 1)], header
+
+
+def test_start_date_in_an_xlsx_file() -> None:
+    """An Excel date cell is a date (#14), whatever the sheet's display format."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Tổ chức cấp trên", "Tên chi bộ", "Loại hình", "Theo dõi từ"])
+    ws.append([WARD, "Chi bộ Khu phố 1", "dân cư", date(2026, 5, 20)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = parse_org_csv(buf.getvalue(), today=date(2026, 12, 6))
+    assert [r.founded_on for r in result.rows] == [date(2026, 5, 20)]

@@ -51,7 +51,8 @@ def cells() -> list[CellFacts]:
     d = {(2026, 12): met(present=6, eligible=6)}
     return by_name(
         [
-            CellFacts(4, "Chi bộ Trường THCS", "residential", None, None, date(2026, 11, 15), d),
+            # K4: directly under the ward; #14: tracked from its founding on 15/11.
+            CellFacts(4, "Chi bộ Trường THCS", "residential", 9, WARD, date(2026, 11, 15), d, True),
             CellFacts(2, "Chi bộ khu phố 10", "agency", 2, "Đảng bộ phường Bình Minh", None, b),
             CellFacts(1, "Chi bộ khu phố 2", "residential", 1, "Đảng bộ phường An Hải", None, a),
             CellFacts(3, "Chi bộ khu phố 9", "students", 1, "Đảng bộ phường An Hải", None, c),
@@ -59,6 +60,7 @@ def cells() -> list[CellFacts]:
     )
 
 
+WARD = "Đảng ủy phường Cẩm Lệ"
 ORDER = ["Chi bộ khu phố 2", "Chi bộ khu phố 9", "Chi bộ khu phố 10", "Chi bộ Trường THCS"]
 
 
@@ -76,7 +78,7 @@ def make_report(period: Period, today: date, **overrides: Any) -> Report:
     by_group, by_type = breakdowns(facts, months)
     fields: dict[str, Any] = {
         "node_id": 9,
-        "node_name": "Đảng ủy phường Cẩm Lệ",
+        "node_name": WARD,
         "period": period,
         "months": months,
         "today": today,
@@ -207,9 +209,10 @@ def test_month_workbook_in_vietnamese() -> None:
     assert [r[state].value for r in data] == ["✓", "—", "KSH", None]  # D: not founded yet
     assert data[0][rate].value == pytest.approx(0.9) and "%" in data[0][rate].number_format
     assert [r[rate].value for r in data[1:]] == [None, None, None]
-    assert sheet.freeze_panes == "E5"
-    # 4 fixed columns, the month's 2, one thematic quarter, 5 totals: A-L, over 4 cells.
-    assert sheet.auto_filter.ref == "A4:L8"
+    assert sheet.freeze_panes == "F5"
+    # 5 fixed columns, the month's 2, one thematic quarter, 7 totals: A-O, over 4 cells.
+    assert sheet.auto_filter.ref == "A4:O8"
+    assert data[3][2].value == f"chi bộ trực thuộc {WARD}"  # K4: the cell's real level
     assert sheet["B3"].font.b
 
 
@@ -225,7 +228,7 @@ def test_quarter_workbook() -> None:
     assert "Chi bộ khu phố 10" in rows  # listed without a thematic meeting
 
     heads = [c.value for c in sheet[3]]
-    assert heads[4:10:2] == ["07/2026", "08/2026", "09/2026"]
+    assert heads[5:11:2] == ["07/2026", "08/2026", "09/2026"]
     data = cell_rows(sheet)
     assert [r[1].value for r in data] == ORDER
     by_name_ = {r[1].value: r for r in data}
@@ -246,20 +249,18 @@ def test_year_workbook() -> None:
     summary, sheet = wb.worksheets
     assert summary["A3"].value == "Năm 2026"
     rows = summary_rows(summary)
-    full = rows[VI.gettext("Regular meeting in all {months} months").format(months=12)]
-    most = rows[
-        VI.gettext("Regular meeting in {low}-{high} of {months} months").format(
-            low=9, high=11, months=12
-        )
-    ]
-    few = rows[
-        VI.gettext("Regular meeting in {most} or fewer of {months} months").format(
-            most=8, months=12
-        )
-    ]
-    # K3: A met every month; B missed 2 and D (founded in November) 1; C met 3 times.
-    assert [full[0].value, most[0].value, few[0].value] == [1, 2, 1]
-    assert full[1].value == pytest.approx(0.25) and "%" in full[1].number_format
+    full = rows["Sinh hoạt thường kỳ đủ 12 tháng"]
+    most = rows["Sinh hoạt thường kỳ 9-11 tháng"]
+    few = rows["Sinh hoạt thường kỳ từ 8 tháng trở xuống"]
+    # K3 over the 3 cells tracked all year: A met every month; B 10; C 3 times. D, founded
+    # on 15/11, apart: due for November and December, it met in December only (#14).
+    assert [full[0].value, most[0].value, few[0].value] == [1, 1, 1]
+    assert full[1].value == pytest.approx(1 / 3) and "%" in full[1].number_format
+    assert rows["Chi bộ được theo dõi cả năm"][0].value == 3
+    new = rows["Chi bộ thành lập (hoặc bắt đầu theo dõi) trong năm"]
+    assert new[0].value == 1 and new[1].value == pytest.approx(0.25)
+    assert rows["trong đó, đã sinh hoạt thường kỳ đủ các tháng"][0].value == 0
+    assert "Chi bộ Trường THCS (theo dõi từ 11/2026)" in rows
     lowest = rows[VI.gettext("Lowest attendance rate")][0]
     assert lowest.value == pytest.approx(0.98) and "%" in lowest.number_format
     mean = (Fraction(119, 120) + Fraction(98, 100) + 1 + 1) / 4
@@ -276,8 +277,9 @@ def test_year_workbook() -> None:
     heads = [c.value for c in sheet[3]]
     data = cell_rows(sheet)
     assert [r[1].value for r in data] == ORDER
-    assert heads[4:28:2] == [f"{m:02d}/2026" for m in range(1, 13)]
-    assert heads[28] == VI.gettext("Thematic Q{quarter}/{year}").format(quarter=1, year=2026)
+    assert heads[5:29:2] == [f"{m:02d}/2026" for m in range(1, 13)]
+    assert [r[4].value for r in data] == [None, None, None, "11/2026"]  # #14
+    assert heads[29] == VI.gettext("Thematic Q{quarter}/{year}").format(quarter=1, year=2026)
     zero = heads.index(VI.gettext("Months reported as not met"))
     met_col = heads.index(VI.gettext("Months with the regular meeting"))
     assert [r[zero].value for r in data] == [0, 0, 1, 0]
@@ -294,7 +296,8 @@ def test_workbook_in_english_names_no_person() -> None:
     state, _rate = state_columns(sheet, (2026, 10), EN)
     assert [r[state].value for r in cell_rows(sheet)] == ["✓", "—", "DNM", None]
     # S2: the only names in the workbook are the node's, the organisations' and the cells'.
-    names = {"Đảng ủy phường Cẩm Lệ", "Đảng bộ phường An Hải", "Đảng bộ phường Bình Minh"}
+    names = {WARD, "Đảng bộ phường An Hải", "Đảng bộ phường Bình Minh"}
+    names.add(f"cells directly under {WARD}")  # K4: the THCS cell's line
     texts = {
         c.value
         for ws in wb.worksheets

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import io
 import struct
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from fractions import Fraction
 from typing import Any
 
@@ -56,6 +56,9 @@ from storage.models import Meeting, Member, Org
 F = Fraction
 USER = 200
 JOINED = date(2010, 1, 1)
+# The ward's cells were entered into chibo long ago (#14: a cell without a founding date is
+# tracked from the month it was created).
+ENTERED = datetime(2020, 1, 1, tzinfo=UTC)
 TODAY = date(2027, 1, 10)
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -97,8 +100,10 @@ async def meet(
     minutes: int | None = None,
     marks: dict[int, str] | None = None,
     grade: str | None = None,
+    logged: datetime | None = None,
 ) -> Meeting:
-    """A saved meeting as the logging flow stores it (no mark: present)."""
+    """A saved meeting as the logging flow stores it (no mark: present), logged at 20:00
+    local time on the day it was held unless `logged` says when (M6)."""
     m = await meetings.create_draft(
         s,
         cell_id=cell.id,
@@ -111,6 +116,7 @@ async def meet(
     for member_id, mark in (marks or {}).items():
         await meetings.set_mark(s, m, member_id, mark, "ốm" if mark == "excused" else None)
     await meetings.save(s, m, actor_id=USER)
+    m.saved_at = logged or datetime.combine(day, time(13, 0), tzinfo=UTC)  # 20:00 in Vietnam
     return m
 
 
@@ -132,9 +138,11 @@ async def ward(sessions: Sessions) -> dict[str, Org]:
         g1, g2 = await grassroots(G1), await grassroots(G2)
 
         async def cell(name: str, parent: Org, cell_type: CellType) -> Org:
-            return await orgs.create(
+            made = await orgs.create(
                 s, name=name, kind=OrgKind.CELL, parent=parent, actor_id=None, cell_type=cell_type
             )
+            made.created_at = ENTERED
+            return made
 
         # A: 12 months; combined (thematic too) in Mar, Jun, Sep, Dec; all graded "tốt".
         a = await cell(A, g1, CellType.RESIDENTIAL)
@@ -145,7 +153,9 @@ async def ward(sessions: Sessions) -> dict[str, Org]:
             if month == 10:
                 marks = {p1: "excused"}  # probationary members count (R2): 9/10
             kind = "combined" if month % 3 == 0 else "regular"
-            await meet(s, a, date(2026, month, 5), kind, marks=marks, grade="tot")
+            # M6: November's logged on 07/11 at 23:00 local time, 2 days after: in time.
+            logged = datetime(2026, 11, 7, 16, 0, tzinfo=UTC) if month == 11 else None
+            await meet(s, a, date(2026, month, 5), kind, marks=marks, grade="tot", logged=logged)
 
         # B: 19 eligible + 1 exempted (always there, voluntarily); no Feb (zero), no Jul.
         b = await cell(B, g1, CellType.RESIDENTIAL)
@@ -164,7 +174,9 @@ async def ward(sessions: Sessions) -> dict[str, Org]:
                 marks[binh] = "unexcused"
             if month == 10:
                 marks[chi] = "excused"
-            await meet(s, b, date(2026, month, 5), marks=marks, grade="kha")
+            # M6: October's logged on 09/10, 4 days after it.
+            logged = datetime(2026, 10, 9, 13, 0, tzinfo=UTC) if month == 10 else None
+            await meet(s, b, date(2026, month, 5), marks=marks, grade="kha", logged=logged)
         for month in (3, 6, 12):
             await meet(s, b, date(2026, month, 20), "thematic", marks={exempt: "voluntary"})
         await zero(s, b, 2)
@@ -227,7 +239,10 @@ async def ward(sessions: Sessions) -> dict[str, Org]:
             if month == 11:
                 marks = {kim: "unexcused"}
             kind = "combined" if month == 3 else "regular"
-            await meet(s, h, date(2026, month, 5), kind, marks=marks)
+            # M6: November's logged at 00:30 on 08/11 in Vietnam (17:30 on 07/11 UTC, L1):
+            # 3 days after, late, though only 2 by the UTC date.
+            logged = datetime(2026, 11, 7, 17, 30, tzinfo=UTC) if month == 11 else None
+            await meet(s, h, date(2026, month, 5), kind, marks=marks, logged=logged)
         # M3: no stand-in for the regular meeting; its unexcused mark is not R5's either.
         await meet(s, h, date(2026, 10, 15), "extraordinary", marks={kim: "unexcused"})
     return {"W": w, "G1": g1, "G2": g2, "A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "H": h}
@@ -294,9 +309,12 @@ async def test_each_cell_s_months(sessions: Sessions) -> None:
         D: (G2, "agency"),
         E: (G2, "public_service"),
         FF: (G2, "private_enterprise"),
-        H: (None, "armed_forces"),
+        H: (WARD, "armed_forces"),  # K4: directly under the ward
     }
-    assert cells[FF].founded_on == date(2026, 7, 15)
+    assert [c.name for c in r.cells if c.direct] == [H]
+    assert {c.area for c in r.cells} == {WARD}
+    assert cells[FF].since == date(2026, 7, 15)
+    assert cells[A].since == date(2020, 1, 1)  # no founding date: the month it was entered
     months = [(2026, m) for m in range(1, 13)]
 
     def by_month(name: str, what: str) -> dict[int, int]:
@@ -461,9 +479,11 @@ async def test_the_year(sessions: Sessions) -> None:
     assert y is not None and r.month is None and r.quarter is None
     assert r.months == [(2026, m) for m in range(1, 13)] and r.complete
     assert (y.cells, y.months) == (7, 12)
-    # 12 of 12: A; F held all 6 months it was due for. 9-11: B (10), E (9, zero reports
-    # are not meetings), H (11). 8 or fewer: C (7), D (0).
-    assert (y.full, y.most, y.few) == (2, 3, 2)
+    # K3 (#14) over the 6 cells tracked all year, by regular meetings held: 12: A. 9-11: B
+    # (10), E (9, zero reports are not meetings), H (11). 8 or fewer: C (7), D (0). F,
+    # founded on 15/7, apart: it held all 6 months it was due for.
+    assert (y.whole, y.full, y.most, y.few) == (6, 1, 3, 2)
+    assert (y.new, y.new_full) == (1, 1)
     # Each cell's rate over its year's regular meetings (the sums, not the months' mean);
     # D has none. The mean weighs each cell the same.
     assert y.mean_rate == mean(list(YEAR_RATES.values()))
@@ -493,9 +513,9 @@ async def test_breakdowns(sessions: Sessions) -> None:
     # means every due month of the period, so only A and F.
     residential = mean([YEAR_RATES[A], YEAR_RATES[B], YEAR_RATES[C]])
     assert r.by_group == [
-        Breakdown("", 1, 0, F(53, 55)),
-        Breakdown(G2, 3, 1, F(1)),  # D, E, F: D has no rate
-        Breakdown(G1, 3, 1, residential),
+        Breakdown(G2, 3, 1, F(1), False, WARD),  # D, E, F: D has no rate
+        Breakdown(G1, 3, 1, residential, False, WARD),
+        Breakdown(WARD, 1, 0, F(53, 55), True, WARD),  # H: "chi bộ trực thuộc" the ward
     ]
     assert r.by_type == [
         Breakdown(CellType.AGENCY.value, 1, 0, None),
@@ -507,9 +527,9 @@ async def test_breakdowns(sessions: Sessions) -> None:
     october = await report(sessions, t["W"], "2026-10")
     # For a month: held that month; the rate is the month's.
     assert october.by_group == [
-        Breakdown("", 1, 0, None),
-        Breakdown(G2, 3, 1, F(1)),  # F held; D did not, E reported zero
-        Breakdown(G1, 3, 3, (F(9, 10) + F(17, 19) + 1) / 3),
+        Breakdown(G2, 3, 1, F(1), False, WARD),  # F held; D did not, E reported zero
+        Breakdown(G1, 3, 3, (F(9, 10) + F(17, 19) + 1) / 3, False, WARD),
+        Breakdown(WARD, 1, 0, None, True, WARD),
     ]
 
 
@@ -531,8 +551,8 @@ async def test_a_grassroots_organisation_sees_only_its_cells(sessions: Sessions)
 
     y = (await report(sessions, t["G2"], "2026")).year
     assert y is not None
-    # D (0), E (9), F (6 of 6); rates: E 1, F 1; the deleted 60′ "tốt" meeting is gone.
-    assert (y.cells, y.full, y.most, y.few) == (3, 1, 1, 1)
+    # D (0), E (9); F (6 of 6) apart; rates: E 1, F 1; the deleted 60′ "tốt" meeting is gone.
+    assert (y.cells, y.whole, y.full, y.most, y.few, y.new, y.new_full) == (3, 2, 0, 1, 1, 1, 1)
     assert (y.mean_rate, y.lowest_rate, y.short) == (F(1), F(1), 0)
     assert y.grades == {"tot": 0, "kha": 0, "trung_binh": 0, "kem": 0}
     assert y.grades_unconfirmed == 6  # F's 6 × khá, none confirmed (M9)
@@ -555,6 +575,7 @@ async def test_deleted_meetings_and_withdrawn_zero_reports_do_not_count(
         cell = await orgs.create(
             s, name=A, kind=OrgKind.CELL, parent=w, actor_id=None, cell_type=CellType.RESIDENTIAL
         )
+        cell.created_at = ENTERED
         (absent, *_) = await crew(s, cell, "A", 4)
         october = await meet(s, cell, date(2026, 10, 5), minutes=60, marks={absent: "unexcused"})
         november = await zero(s, cell, 11, "Lũ lụt")
@@ -615,15 +636,17 @@ async def test_namesakes_under_a_province_are_two_lines(sessions: Sessions) -> N
                     actor_id=None,
                     cell_type=CellType.PUBLIC_SERVICE,
                 )
+                cell.created_at = ENTERED
                 await crew(s, cell, f"{len(cells)}", 2)
                 cells.append(cell)
         # The first commune's three cells met in October, the second's two did not.
         for cell in cells[:3]:
             await meet(s, cell, date(2026, 10, 5))
     r = await report(sessions, province, "2026-10")
+    # K4 commune by commune (their names in order), each with its own organisation.
     assert r.by_group == [
-        Breakdown("Đảng bộ Trường THPT", 3, 3, F(1)),
-        Breakdown("Đảng bộ Trường THPT", 2, 0, None),
+        Breakdown("Đảng bộ Trường THPT", 2, 0, None, False, "Đảng ủy xã Hòa Bình"),
+        Breakdown("Đảng bộ Trường THPT", 3, 3, F(1), False, "Đảng ủy xã Tân Thành"),
     ]
     assert r.by_type == []  # one type
 
@@ -745,14 +768,15 @@ def test_period_parse_refuses(text: str) -> None:
 
 async def test_a_running_year_is_judged_on_the_months_that_have_ended(sessions: Sessions) -> None:
     """As of 15/10/2026, October still has time for its meeting (M1): the year's buckets
-    count January-September. A, E, F (due from July), H held every one of them; B missed
-    February and July, C July-September; D never met."""
+    count January-September, held of the 9: A, E, H held every one of them; B missed
+    February and July, C July-September; D never met. F (due from July, all held) apart."""
     t = await ward(sessions)
     r = await report(sessions, t["W"], "2026", today=date(2026, 10, 15))
     assert r.complete is False and r.months[-1] == (2026, 10)
     y = r.year
     assert y is not None
-    assert (y.months, y.cells, y.full, y.most, y.few) == (9, 7, 4, 2, 1)
+    assert (y.months, y.cells, y.whole, y.full, y.most, y.few) == (9, 7, 6, 3, 2, 1)
+    assert (y.new, y.new_full) == (1, 1)
 
 
 # --- the renderers on the ward (#5's "done when"): text, workbook, chart ------------------
@@ -803,11 +827,13 @@ async def test_october_as_text(sessions: Sessions) -> None:
         f"• {B}",
         "Chi bộ có đảng viên vắng không lý do: 1 (1 lượt)",
         "Buổi sinh hoạt chưa đủ thời lượng: 1",
+        "Báo cáo chậm quá 2 ngày sau buổi sinh hoạt: 1 chi bộ",  # M6
+        f"• {B} (4 ngày)",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
-        f"• {UNDER}: 0/1 (0,0%) {EVERY} —",
         f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",
         f"• {G1}: 3/3 (100,0%) {EVERY} 93,2%",  # (9/10 + 17/19 + 1) / 3 = 177/190
+        f"• {UNDER}: 0/1 (0,0%) {EVERY} —",  # K4: H's own line, the ward's
         "",
         "<b>Theo loại hình chi bộ:</b>",
         f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
@@ -834,13 +860,15 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
         "• 07/2026: 4/7 (57,1%)",
         "• 08/2026: 5/7 (71,4%)",
         "• 09/2026: 5/7 (71,4%)",
+        "Chi bộ bắt đầu theo dõi trong kỳ: 1",  # #14: F, founded on 15/7
+        f"• {FF} (theo dõi từ 07/2026)",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
         # H met in Jul-Sep; E and F (due from July) did, D did not; A did, B missed July,
         # C met in none. Every rate of the quarter is 1.
-        f"• {UNDER}: 1/1 (100,0%) {EVERY} 100,0%",
         f"• {G2}: 2/3 (66,7%) {EVERY} 100,0%",
         f"• {G1}: 1/3 (33,3%) {EVERY} 100,0%",
+        f"• {UNDER}: 1/1 (100,0%) {EVERY} 100,0%",
         "",
         "<b>Theo loại hình chi bộ:</b>",
         f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
@@ -866,9 +894,9 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
         "• 12/2026: 4/7 (57,1%)",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
-        f"• {UNDER}: 0/1 (0,0%) {EVERY} 90,0%",  # H: Nov 4/5, Dec 5/5
         f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",  # F; E only reported zero, D nothing
         f"• {G1}: {residential}",
+        f"• {UNDER}: 0/1 (0,0%) {EVERY} 90,0%",  # H: Nov 4/5, Dec 5/5
         "",
         "<b>Theo loại hình chi bộ:</b>",
         f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
@@ -887,11 +915,16 @@ async def test_the_year_as_text(sessions: Sessions) -> None:
     # residential (23/24 + 93/95 + 36/41) / 3 = 93,84%; H 53/55 = 96,36%.
     assert lines == [
         f"📗 <b>{WARD}</b>: sinh hoạt chi bộ năm 2026",
-        "• đủ 12 kỳ: 2/7 (28,6%)",  # A, F
-        "• 9-11 kỳ: 3/7 (42,9%)",  # B, E, H
-        "• 8 kỳ trở xuống: 2/7 (28,6%)",  # C, D
+        # K3 by regular meetings held, over the cells tracked all year (#14).
+        "Sinh hoạt thường kỳ của 6 chi bộ được theo dõi cả năm:",
+        "• sinh hoạt thường kỳ đủ 12 tháng: 1/6 (16,7%)",  # A
+        "• sinh hoạt thường kỳ 9-11 tháng: 3/6 (50,0%)",  # B, E, H
+        "• sinh hoạt thường kỳ từ 8 tháng trở xuống: 2/6 (33,3%)",  # C, D
+        "Thành lập (hoặc bắt đầu theo dõi) trong năm: 1, đã sinh hoạt đủ các tháng: 1",
+        f"• {FF} (theo dõi từ 07/2026)",
         "Tỷ lệ đảng viên dự bình quân: 96,3% (thấp nhất 87,8%)",  # C's 36/41
         "Buổi sinh hoạt chưa đủ thời lượng: 3",
+        "Báo cáo chậm quá 2 ngày sau buổi sinh hoạt: 2 chi bộ",  # M6: B in Oct, H in Nov
         # M9: none confirmed yet (test_grades.py confirms some)
         "Xếp loại buổi sinh hoạt (cấp ủy cấp trên đã xác nhận): Tốt 0 · Khá 0 · Trung bình 0 · Kém 0",
         "Chi bộ tự xếp loại, chưa xác nhận: 35",
@@ -904,9 +937,9 @@ async def test_the_year_as_text(sessions: Sessions) -> None:
         "vắng có lý do quá 3 lần liên tiếp: 1",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
-        f"• {UNDER}: 0/1 (0,0%) {EVERY} 96,4%",
         f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",
         f"• {G1}: 1/3 (33,3%) {EVERY} 93,8%",
+        f"• {UNDER}: 0/1 (0,0%) {EVERY} 96,4%",
         "",
         "<b>Theo loại hình chi bộ:</b>",
         f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
@@ -970,10 +1003,15 @@ async def test_october_as_a_workbook(sessions: Sessions) -> None:
     assert rows["Chi bộ có đảng viên vắng không có lý do"] == (1, approx(F(1, 7)), None, None)
     assert rows["Lượt vắng không có lý do"] == (1, None, None, None)
     assert rows["Buổi sinh hoạt không đủ thời lượng tối thiểu"] == (1, None, None, None)
-    # The unreported cells by name (K1), then K4 with O3's order of types.
+    late = "Chi bộ báo cáo chậm quá 2 ngày sau buổi sinh hoạt"  # M6
+    assert rows[late] == (1, approx(F(1, 7)), None, None)
+    # The unreported cells by name (K1), the late ones with their days (M6), then K4 with
+    # O3's order of types.
     labels_ = list(rows)
     at = labels_.index("Chi bộ chưa báo cáo")
     assert labels_[at + 1 : at + 3] == [H, D]
+    assert rows["Chi bộ báo cáo chậm"][0] == "Số ngày từ khi sinh hoạt đến khi báo cáo (lâu nhất)"
+    assert rows[B] == (4, None, None, None)
     group = (
         "Số chi bộ",
         "Sinh hoạt đủ các tháng",
@@ -981,7 +1019,7 @@ async def test_october_as_a_workbook(sessions: Sessions) -> None:
         "Tỷ lệ dự họp bình quân",
     )
     assert rows["Theo tổ chức cơ sở đảng"] == group
-    assert rows["(trực thuộc trực tiếp)"] == (1, 0, 0, None)
+    assert rows[UNDER] == (1, 0, 0, None)
     assert rows[G2] == (3, 1, approx(F(1, 3)), 1)
     assert rows[G1] == (3, 3, 1, approx(F(177, 190)))
     assert rows["Theo loại hình chi bộ"] == group
@@ -997,24 +1035,29 @@ async def test_october_as_a_workbook(sessions: Sessions) -> None:
     assert rows["doanh nghiệp ngoài nhà nước"] == (1, 1, 1, 1)
     assert rows["lực lượng vũ trang"] == (1, 0, 0, None)
 
-    # Sheet 2: No., cell, group, type; October's mark and rate; thematic Q4 (October so
-    # far); months not met, months met, rate, unexcused, short.
-    assert [c.value for c in cells[3]][:11] == [
-        "STT", "Chi bộ", "Tổ chức cơ sở đảng", "Loại hình", "10/2026", None,
+    # Sheet 2: No., cell, group, type, tracked from; October's mark and rate; thematic Q4
+    # (October so far); months not met, months met, rate, unexcused, short; days to
+    # logging (the most), meetings logged late (M6).
+    assert [c.value for c in cells[3]] == [
+        "STT", "Chi bộ", "Tổ chức cơ sở đảng", "Loại hình", "Theo dõi từ", "10/2026", None,
         "Chuyên đề quý 4/2026", "Số tháng báo cáo không sinh hoạt",
         "Số tháng có sinh hoạt thường kỳ", "Tỷ lệ dự họp", "Lượt vắng không có lý do",
+        "Buổi không đủ thời lượng", "Số ngày từ khi sinh hoạt đến khi báo cáo (lâu nhất)",
+        "Số buổi báo cáo chậm quá 2 ngày",
     ]  # fmt: skip
-    assert [c.value for c in cells[4]][4:6] == ["Sinh hoạt", "Tỷ lệ dự"]
+    assert [c.value for c in cells[4]][5:7] == ["Sinh hoạt", "Tỷ lệ dự"]
     got = [tuple(r) for r in cells.iter_rows(min_row=5, values_only=True)]
+    # H's extraordinary meeting was logged the day it was held (0 days); E and D logged none.
     assert got == [
-        (1, H, None, "lực lượng vũ trang", "—", None, "—", 0, 0, None, 0, 0),
-        (2, FF, G2, "doanh nghiệp ngoài nhà nước", "✓", 1, "—", 0, 1, 1, 0, 0),
-        (3, A, G1, "dân cư", "✓", approx(F(9, 10)), "—", 0, 1, approx(F(9, 10)), 0, 0),
-        (4, B, G1, "dân cư", "✓", approx(F(17, 19)), "—", 0, 1, approx(F(17, 19)), 1, 0),
-        (5, C, G1, "dân cư", "✓", 1, "—", 0, 1, 1, 0, 1),
-        (6, E, G2, "đơn vị sự nghiệp", "KSH", None, "—", 1, 0, None, 0, 0),
-        (7, D, G2, "cơ quan hành chính", "—", None, "—", 0, 0, None, 0, 0),
-    ]
+        (1, H, UNDER, "lực lượng vũ trang", None, "—", None, "—", 0, 0, None, 0, 0, 0, 0),
+        (2, FF, G2, "doanh nghiệp ngoài nhà nước", None, "✓", 1, "—", 0, 1, 1, 0, 0, 0, 0),
+        (3, A, G1, "dân cư", None, "✓", approx(F(9, 10)), "—", 0, 1, approx(F(9, 10)), 0, 0, 0, 0),
+        (4, B, G1, "dân cư", None, "✓", approx(F(17, 19)), "—", 0, 1, approx(F(17, 19)), 1, 0,
+         4, 1),
+        (5, C, G1, "dân cư", None, "✓", 1, "—", 0, 1, 1, 0, 1, 0, 0),
+        (6, E, G2, "đơn vị sự nghiệp", None, "KSH", None, "—", 1, 0, None, 0, 0, None, 0),
+        (7, D, G2, "cơ quan hành chính", None, "—", None, "—", 0, 0, None, 0, 0, None, 0),
+    ]  # fmt: skip
     no_person(all_text(summary, cells), await member_names(sessions))
 
 
@@ -1029,15 +1072,17 @@ YEAR_MARKS = {
     E: ("✓✓✓✓✓✓✓✓✓KKK", "✓✓✓—"),
     D: ("————————————", "————"),
 }
-# Months reported as not met, months met, the year's rate, unexcused absences, short ones.
+# Months reported as not met, months met, the year's rate, unexcused absences, short ones,
+# the most days to logging a meeting and the meetings logged more than 2 days after (M6):
+# H's November 3 days (local time), A's November 2, B's October 4.
 YEAR_TAIL = {
-    H: (0, 11, YEAR_RATES[H], 1, 0),
-    FF: (0, 6, YEAR_RATES[FF], 0, 0),
-    A: (0, 12, YEAR_RATES[A], 0, 0),
-    B: (1, 10, YEAR_RATES[B], 3, 0),
-    C: (0, 7, YEAR_RATES[C], 5, 3),
-    E: (3, 9, YEAR_RATES[E], 0, 0),
-    D: (0, 0, None, 0, 0),
+    H: (0, 11, YEAR_RATES[H], 1, 0, 3, 1),
+    FF: (0, 6, YEAR_RATES[FF], 0, 0, 0, 0),
+    A: (0, 12, YEAR_RATES[A], 0, 0, 2, 0),
+    B: (1, 10, YEAR_RATES[B], 3, 0, 4, 1),
+    C: (0, 7, YEAR_RATES[C], 5, 3, 0, 0),
+    E: (3, 9, YEAR_RATES[E], 0, 0, 0, 0),
+    D: (0, 0, None, 0, 0, None, 0),
 }
 
 
@@ -1050,9 +1095,15 @@ async def test_the_year_as_a_workbook(sessions: Sessions) -> None:
     summary, cells = sheets(await report(sessions, t["W"], "2026"))
     rows = by_label(summary)
     assert rows["Số chi bộ"][0] == 7
-    assert rows["Sinh hoạt thường kỳ đủ 12/12 tháng"][:2] == (2, approx(F(2, 7)))
-    assert rows["Sinh hoạt thường kỳ 9-11/12 tháng"][:2] == (3, approx(F(3, 7)))
-    assert rows["Sinh hoạt thường kỳ từ 8/12 tháng trở xuống"][:2] == (2, approx(F(2, 7)))
+    # K3 as the text has it: shares of the 6 cells tracked all year; F apart (#14).
+    assert rows["Chi bộ được theo dõi cả năm"][:2] == (6, approx(F(6, 7)))
+    assert rows["Sinh hoạt thường kỳ đủ 12 tháng"][:2] == (1, approx(F(1, 6)))
+    assert rows["Sinh hoạt thường kỳ 9-11 tháng"][:2] == (3, approx(F(3, 6)))
+    assert rows["Sinh hoạt thường kỳ từ 8 tháng trở xuống"][:2] == (2, approx(F(2, 6)))
+    assert rows["Chi bộ thành lập (hoặc bắt đầu theo dõi) trong năm"][:2] == (1, approx(F(1, 7)))
+    assert rows["trong đó, đã sinh hoạt thường kỳ đủ các tháng"][:2] == (1, 1)
+    assert rows["Chi bộ báo cáo chậm quá 2 ngày sau buổi sinh hoạt"][:2] == (2, approx(F(2, 7)))
+    assert f"{FF} (theo dõi từ 07/2026)" in rows
     assert rows["Tỷ lệ dự họp bình quân"][:2] == (approx(mean(list(YEAR_RATES.values()))), None)
     assert rows["Tỷ lệ dự họp thấp nhất"][:2] == (approx(F(36, 41)), None)
     assert rows["Buổi sinh hoạt không đủ thời lượng tối thiểu"][:2] == (3, None)
@@ -1070,25 +1121,28 @@ async def test_the_year_as_a_workbook(sessions: Sessions) -> None:
     assert rows["Đảng viên vắng có lý do quá 3 lần liên tiếp"][0] == 1
 
     head = [c.value for c in cells[3]]
-    assert head[4:28:2] == [f"{m:02d}/2026" for m in range(1, 13)]
-    assert head[28:32] == [f"Chuyên đề quý {q}/2026" for q in (1, 2, 3, 4)]
+    assert head[4] == "Theo dõi từ"
+    assert head[5:29:2] == [f"{m:02d}/2026" for m in range(1, 13)]
+    assert head[29:33] == [f"Chuyên đề quý {q}/2026" for q in (1, 2, 3, 4)]
     got = [tuple(r) for r in cells.iter_rows(min_row=5, values_only=True)]
     assert [(r[0], r[1]) for r in got] == list(enumerate([H, FF, A, B, C, E, D], 1))
+    # #14: only F is tracked from inside the year.
+    assert [r[4] for r in got] == [None, "07/2026", None, None, None, None, None]
     for row in got:
         name = row[1]
         months, quarters = YEAR_MARKS[name]
-        assert len(row) == 4 + 2 * 12 + 4 + 5, name
-        assert list(row[4:28:2]) == [mark(c) for c in months], name
+        assert len(row) == 5 + 2 * 12 + 4 + 7, name
+        assert list(row[5:29:2]) == [mark(c) for c in months], name
         rates = RATES.get(name, {})
-        assert list(row[5:28:2]) == [approx(rates.get(m)) for m in range(1, 13)], name
-        assert list(row[28:32]) == [mark(c) for c in quarters], name
-        zero_, held, rate, unexcused, short = YEAR_TAIL[name]
-        assert row[32:] == (zero_, held, approx(rate), unexcused, short), name
+        assert list(row[6:29:2]) == [approx(rates.get(m)) for m in range(1, 13)], name
+        assert list(row[29:33]) == [mark(c) for c in quarters], name
+        zero_, held, rate, unexcused, short, lag, late = YEAR_TAIL[name]
+        assert row[33:] == (zero_, held, approx(rate), unexcused, short, lag, late), name
     # Some months spelled out: A's October 9/10, B's October 17/19, C's April 4/6.
     a, b, c = got[2], got[3], got[4]
-    assert (a[22], a[23]) == ("✓", pytest.approx(0.9))
-    assert (b[22], b[23]) == ("✓", pytest.approx(17 / 19))
-    assert (c[10], c[11]) == ("✓", pytest.approx(4 / 6))
+    assert (a[23], a[24]) == ("✓", pytest.approx(0.9))
+    assert (b[23], b[24]) == ("✓", pytest.approx(17 / 19))
+    assert (c[11], c[12]) == ("✓", pytest.approx(4 / 6))
     no_person(all_text(summary, cells), await member_names(sessions))
 
 
@@ -1119,3 +1173,103 @@ async def test_the_ward_s_chart(sessions: Sessions, period: str) -> None:
         f"Tháng {last}: 4/7 chi bộ đã sinh hoạt thường kỳ ({share}); "
         f"tỷ lệ dự họp bình quân {rate}, yêu cầu 90,0%."
     )
+
+
+# --- #14: running years, cells tracked since their entry, a province's communes ------------
+
+
+async def test_a_running_year_as_text_says_what_it_counts(sessions: Sessions) -> None:
+    """K3 as of 15/10/2026: after 9 ended months, held of 9 for the 6 cells tracked all
+    year; every label says what it counts (A, E, H: 9/9; B, C: 1-3 short; D: 4 or more),
+    F apart."""
+    t = await ward(sessions)
+    lines = report_texts(await report(sessions, t["W"], "2026", today=date(2026, 10, 15)), VI)
+    text = lines[0].split("\n")
+    at = text.index("Sau 9 tháng, sinh hoạt thường kỳ của 6 chi bộ được theo dõi đủ 9 tháng:")
+    assert text[at + 1 : at + 6] == [
+        "• sinh hoạt thường kỳ đủ 9/9 tháng: 3/6 (50,0%)",
+        "• thiếu 1-3 tháng (6-8/9 tháng): 2/6 (33,3%)",
+        "• thiếu từ 4 tháng trở lên (từ 5/9 tháng trở xuống): 1/6 (16,7%)",
+        "Thành lập (hoặc bắt đầu theo dõi) trong năm: 1, đã sinh hoạt đủ các tháng: 1",
+        f"• {FF} (theo dõi từ 07/2026)",
+    ]
+    assert not any("12 tháng" in line for line in text)
+
+
+async def test_a_cell_entered_this_month_is_not_missing_earlier_months(
+    sessions: Sessions,
+) -> None:
+    """#14: a cell without a founding date, created on 06/12/2026 (local time, L1), counts
+    from December: not "not reported" for November, nor a missed month of the year; the
+    reports say "theo dõi từ 12/2026"."""
+    t = await ward(sessions)
+    async with sessions.begin() as s:
+        ward_ = await orgs.get(s, t["W"].id)
+        assert ward_ is not None
+        new = await orgs.create(
+            s, name="Chi bộ Khu phố 12", kind=OrgKind.CELL, parent=ward_, actor_id=None,
+            cell_type=CellType.RESIDENTIAL,
+        )  # fmt: skip
+        # 30/11 at 18:00 UTC is already 01/12 in Vietnam.
+        new.created_at = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
+        assert new.founded_on is None
+    today = date(2026, 12, 6)
+    november = await report(sessions, t["W"], "2026-11", today=today)
+    assert november.month is not None
+    assert "Chi bộ Khu phố 12" not in november.month.unreported
+    assert november.month.cells == 7  # the ward's seven, not the newcomer
+    december = await report(sessions, t["W"], "2026-12", today=today)
+    assert december.month is not None and december.month.cells == 8
+    assert "Chi bộ Khu phố 12" in december.month.unreported  # December is due
+    year = await report(sessions, t["W"], "2026", today=today)
+    assert year.year is not None
+    # Judged on January-November: not due in any of them, so in no bucket and not "new".
+    assert (year.year.cells, year.year.whole, year.year.new) == (7, 6, 1)
+    q4 = report_texts(await report(sessions, t["W"], "2026-Q4", today=today), VI)[0]
+    assert "• Chi bộ Khu phố 12 (theo dõi từ 12/2026)" in q4.split("\n")
+    assert "Chi bộ bắt đầu theo dõi trong kỳ: 1" in q4
+
+
+async def test_a_province_s_breakdown_goes_commune_by_commune(sessions: Sessions) -> None:
+    """K4 (#14): a province's cells directly under a commune are "chi bộ trực thuộc Đảng ủy
+    xã …", one line per commune under its name, never "trực thuộc Tỉnh ủy"."""
+    async with sessions.begin() as s:
+        province = await orgs.create(
+            s, name="Tỉnh ủy Minh Hòa", kind=OrgKind.PROVINCE, parent=None, actor_id=None
+        )
+        made: dict[str, Org] = {}
+        for commune in ("Đảng ủy xã An Hòa", "Đảng ủy phường Bình Minh"):
+            c = await orgs.create(
+                s, name=commune, kind=OrgKind.COMMUNE, parent=province, actor_id=None
+            )
+            office = await orgs.create(
+                s, name=f"Đảng bộ Khối cơ quan {commune[8:]}", kind=OrgKind.GRASSROOTS, parent=c,
+                actor_id=None,
+            )  # fmt: skip
+            for parent, name in ((c, "Thôn 1"), (c, "Thôn 2"), (office, "UBND")):
+                cell = await orgs.create(
+                    s, name=f"Chi bộ {name} {commune[8:]}", kind=OrgKind.CELL, parent=parent,
+                    actor_id=None, cell_type=CellType.RESIDENTIAL,
+                )  # fmt: skip
+                cell.created_at = ENTERED
+                await crew(s, cell, name[:2], 3)
+                made[cell.name] = cell
+        await meet(s, made["Chi bộ Thôn 1 xã An Hòa"], date(2026, 10, 5))
+        await meet(s, made["Chi bộ UBND phường Bình Minh"], date(2026, 10, 5))
+    r = await report(sessions, province, "2026-10")
+    lines = report_texts(r, VI)[0].split("\n")
+    at = lines.index("<b>Theo đảng bộ, chi bộ cơ sở:</b>")
+    every = f"{EVERY} 100,0%"
+    assert lines[at + 1 : at + 7] == [
+        "<i>Đảng ủy phường Bình Minh</i>",
+        f"• Đảng bộ Khối cơ quan phường Bình Minh: 1/1 (100,0%) {every}",
+        f"• chi bộ trực thuộc Đảng ủy phường Bình Minh: 0/2 (0,0%) {EVERY} —",
+        "<i>Đảng ủy xã An Hòa</i>",
+        f"• Đảng bộ Khối cơ quan xã An Hòa: 0/1 (0,0%) {EVERY} —",
+        f"• chi bộ trực thuộc Đảng ủy xã An Hòa: 1/2 (50,0%) {every}",
+    ]
+    assert not any("Tỉnh ủy" in line for line in lines[at:])
+    summary, _cells = sheets(r)
+    rows = by_label(summary)
+    assert rows["Đảng ủy xã An Hòa"] == (None, None, None, None)  # the commune's heading
+    assert rows["    chi bộ trực thuộc Đảng ủy xã An Hòa"] == (2, 1, 0.5, 1)

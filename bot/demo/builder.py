@@ -48,6 +48,9 @@ class Builder:
         self.start = date(*self.months[0], 1)
         self.end = last_day_of_month(*self.months[-1])
         self.created = utc(spec.today - timedelta(days=1))
+        # #14: the organisations were entered before the history they hold, so a cell
+        # without a founding date is tracked from the first month (tracked_since).
+        self.entered = utc(self.start)
         self._keys: dict[str, tuple[str, str]] = {}
 
     def next_id(self, table: str) -> int:
@@ -81,7 +84,7 @@ class Builder:
                 at,
                 founded,
                 {},
-                self.created,
+                self.entered,
             )
         )
         return oid, path

@@ -17,6 +17,10 @@ from bot.domain.text import fold
 
 YearMonth = tuple[int, int]
 
+# M6: a meeting's result reaches the upper committee within 2 days after it (local
+# implementations of HD 42); a meeting logged later than this counts as reported late.
+REPORT_WITHIN_DAYS = 2
+
 
 @dataclass(frozen=True)
 class Period:
@@ -96,6 +100,10 @@ class MonthFacts:
     present: int = 0
     unexcused: int = 0  # unexcused absences at regular meetings (R3)
     short: int = 0  # meetings under the minimum length (M5)
+    # M6: of the month's saved meetings (any kind), the most days from the meeting to its
+    # logging (local dates, L1), and how many were logged more than REPORT_WITHIN_DAYS late.
+    lag: int | None = None  # None: no saved meeting in the month
+    late: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,9 +113,13 @@ class CellFacts:
     id: int
     name: str
     cell_type: str | None  # bot.domain.model.CellType value (O3, K4)
-    group_id: int | None  # the grassroots organisation above it (K4), if any
+    # K4: the cell's real grassroots level: its nearest grassroots organisation, or, for a
+    # cell directly under a committee (a commune's, a province's), that committee, `direct`.
+    group_id: int | None
     group: str | None
-    founded_on: date | None
+    # #14: the first day the cell counts (bot.domain.facts.tracked_since: its founding day,
+    # else the first of the month it was entered into chibo); None: always.
+    since: date | None
     months: Mapping[YearMonth, MonthFacts] = field(default_factory=dict)
     # totals() by months asked: a year's figures, breakdowns and rates ask the same months
     # of 10,000 cells several times. Not an init field, so replace() starts afresh.
@@ -117,16 +129,31 @@ class CellFacts:
     _missed: dict[tuple[YearMonth, ...], int] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-    # The founding month: founded by a month's last day is founded in that month or before.
+    direct: bool = False  # K4: `group` is the committee the cell sits directly under
+    # K4 in a province's report: the commune (or district) committee above the cell.
+    area_id: int | None = None
+    area: str | None = None
+    # The month it is tracked from: tracked by a month's last day is due for that month.
     _from: YearMonth | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.founded_on is not None:
-            object.__setattr__(self, "_from", (self.founded_on.year, self.founded_on.month))
+        if self.since is not None:
+            object.__setattr__(self, "_from", (self.since.year, self.since.month))
 
     def due(self, ym: YearMonth) -> bool:
-        """Was the cell there for the month (founded by its last day)?"""
+        """Was the cell tracked for the month (#14: tracked since by its last day)?"""
         return self._from is None or self._from <= ym
+
+    def lag(self, months: Iterable[YearMonth]) -> int | None:
+        """M6: the most days any meeting of these months took to be logged; None: none."""
+        found = [
+            m.lag for ym in months if (m := self.months.get(ym)) is not None and m.lag is not None
+        ]
+        return max(found, default=None)
+
+    def late(self, months: Iterable[YearMonth]) -> int:
+        """M6: meetings of these months logged more than REPORT_WITHIN_DAYS after they were held."""
+        return sum(m.late for ym in months if (m := self.months.get(ym)) is not None)
 
     def missed(self, months: Iterable[YearMonth]) -> int:
         """M1: the months among these that were due and had no regular meeting."""

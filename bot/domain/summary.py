@@ -7,8 +7,10 @@ stored meeting tallies (R1/R2): no attendance row is looked at here, so a provin
 only the texts round them (R4). Nothing here carries a person's name (S2).
 
 Definitions, kept in one place so that the text, the chart and the workbook agree:
-- a cell counts in a period's reports from its founding day on; a month is due from
-  the cell when it had been founded by the month's last day;
+- a cell counts in a period's reports from the day it is tracked since (#14,
+  bot.domain.facts.tracked_since: its founding day, else the first of the month it was
+  entered into chibo); a month is due from the cell when it was tracked by the month's
+  last day, and a month before that is never "not reported" (M8, K1);
 - "held" (M1): at least one saved regular or combined meeting in the month; "did not meet"
   (M8): a standing zero report and no regular meeting; otherwise "not reported";
 - a cell's rate for a month is present / eligible over its regular meetings of the month
@@ -18,17 +20,28 @@ Definitions, kept in one place so that the text, the chart and the workbook agre
 - below the threshold (R4): a cell whose rate is under the profile's threshold, compared
   exactly; with unexcused absences: a cell with at least one at a regular meeting;
 - short (M5): a regular meeting under the minimum length, a combined one under the
-  combined minimum.
+  combined minimum;
+- K3 buckets count regular meetings held (months with a regular or combined meeting, M1)
+  by the cells tracked since the first day of the judged months (existing the whole
+  period): all of them, 1-3 months short (9-11 of a
+  finished year), 4 or more short (8 or fewer); cells tracked from inside the period are
+  counted apart, with how many of them held every month they were due;
+- K4 groups a cell under its real grassroots level: its nearest grassroots organisation,
+  else the committee it sits directly under ("chi bộ trực thuộc Đảng ủy xã …");
+- late (M6): a meeting logged more than REPORT_WITHIN_DAYS after the day it was held
+  (saved_at's local date against held_on).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
 from bot.domain.attendance import meets_threshold
 from bot.domain.facts import (
+    REPORT_WITHIN_DAYS,
     CellFacts,
     MonthFacts,
     Period,
@@ -43,6 +56,7 @@ from bot.domain.meeting_rules import Grade, RuleProfile
 
 # The facts are read from here too (storage, renderers, tests): one import for the roll-ups.
 __all__ = [
+    "REPORT_WITHIN_DAYS",
     "Breakdown",
     "CellFacts",
     "MonthFacts",
@@ -57,6 +71,7 @@ __all__ = [
     "month_figures",
     "month_state",
     "quarter_figures",
+    "tracked_within",
     "year_figures",
 ]
 
@@ -76,6 +91,23 @@ class MonthFigures:
     with_unexcused: int  # cells with at least one unexcused absence
     unexcused: int  # unexcused absences in all
     short: int  # meetings under the minimum length (M5)
+    # M6: cells with a meeting of the month logged more than REPORT_WITHIN_DAYS after it
+    # was held, with the most days it took (cells only, never persons: S2).
+    late: list[tuple[str, int]] = field(default_factory=list)
+
+
+def late_cells(cells: Iterable[CellFacts], months: Sequence[YearMonth]) -> list[tuple[str, int]]:
+    """M6: (name, most days to logging) of the cells that logged a meeting of these months
+    late, in the order given."""
+    return [(c.name, c.lag(months) or 0) for c in cells if c.late(months)]
+
+
+def tracked_within(cells: Iterable[CellFacts], period: Period) -> list[CellFacts]:
+    """#14: the cells tracked from a day inside the period (after its first day, by its
+    last): reports say "tracked from 07/2026" for them."""
+    return [
+        c for c in cells if c.since is not None and period.first_day < c.since <= period.last_day
+    ]
 
 
 def month_figures(cells: Sequence[CellFacts], ym: YearMonth, profile: RuleProfile) -> MonthFigures:
@@ -94,6 +126,7 @@ def month_figures(cells: Sequence[CellFacts], ym: YearMonth, profile: RuleProfil
         with_unexcused=sum(1 for c in due if c.month(ym).unexcused),
         unexcused=sum(c.month(ym).unexcused for c in due),
         short=sum(c.month(ym).short for c in due),
+        late=late_cells(due, [ym]),
     )
 
 
@@ -133,11 +166,17 @@ def quarter_figures(cells: Sequence[CellFacts], period: Period) -> QuarterFigure
 
 @dataclass(frozen=True)
 class YearFigures:
-    cells: int  # cells due for at least one month of the period
-    months: int  # months in the period (12 for a whole year)
-    full: int  # cells that held the regular meeting every month due (12/12)
-    most: int  # missed 1-3 months (9-11 of 12)
-    few: int  # missed 4 or more (8 or fewer of 12)
+    cells: int  # cells tracked for at least one judged month: whole + new
+    months: int  # months judged (12 for a finished year; the ended months of a running one)
+    # K3 over the `whole` cells, those tracked for every judged month, by the months they
+    # held the regular meeting (M1): all `months`; 1-3 fewer (9-11 of 12); 4 or more fewer
+    # (8 or fewer of 12).
+    whole: int
+    full: int
+    most: int
+    few: int
+    new: int  # cells tracked from inside the judged months (#14: founded or entered then)
+    new_full: int  # of them, held the regular meeting every month they were due
     mean_rate: Fraction | None
     lowest_rate: Fraction | None
     short: int  # meetings under the minimum length (M5)
@@ -150,6 +189,7 @@ class YearFigures:
     r5_flagged: int
     r6_flagged: int
     grades_unconfirmed: int = 0
+    late: int = 0  # M6: cells with a meeting logged more than REPORT_WITHIN_DAYS late
 
 
 def year_figures(
@@ -159,19 +199,28 @@ def year_figures(
     flags: tuple[int, int, int] = (0, 0, 0),
     grades_unconfirmed: int = 0,
 ) -> YearFigures:
-    """K3 over `months` (a year's, or the months of this year so far); `grades` are the
-    confirmed ones (M9), `grades_unconfirmed` how many await the committee."""
-    full = most = few = 0
+    """K3 over `months` (a year's, or the ended months of this year so far); `grades` are
+    the confirmed ones (M9), `grades_unconfirmed` how many await the committee."""
+    full = most = few = new = new_full = late = 0
     rates: list[Fraction] = []
     counted = [c for c in cells if months and c.due(max(months))]  # due rises with the month
+    # Tracked the whole period: since its first day (a cell founded on 15/01 did not exist
+    # the whole year, though January was due for it).
+    start = date(*min(months), 1) if months else None
+    n = len(months)
     for c in counted:
         missed = c.missed(months)
-        if missed == 0:
+        if start is not None and c.since is not None and c.since > start:
+            new += 1  # #14: reported apart, not in a bucket it could not fill
+            new_full += missed == 0
+        elif missed == 0:  # held = n - missed: the due months are all n
             full += 1
         elif missed <= 3:
             most += 1
         else:
             few += 1
+        if c.late(months):
+            late += 1
         rate = c.rate(months)  # the due months' sums: totals() skips the others
         if rate is not None:
             rates.append(rate)
@@ -190,10 +239,13 @@ def year_figures(
         thematic.append((q, held_q, len(due_q)))
     return YearFigures(
         cells=len(counted),
-        months=len(months),
+        months=n,
+        whole=len(counted) - new,
         full=full,
         most=most,
         few=few,
+        new=new,
+        new_full=new_full,
         mean_rate=mean(rates),
         lowest_rate=min(rates, default=None),
         short=sum(c.totals(months).short for c in cells),
@@ -203,6 +255,7 @@ def year_figures(
         r5_flagged=flags[1],
         r6_flagged=flags[2],
         grades_unconfirmed=grades_unconfirmed,
+        late=late,
     )
 
 
@@ -211,12 +264,15 @@ def year_figures(
 
 @dataclass(frozen=True)
 class Breakdown:
-    # A grassroots organisation's name ("" for the cells directly under the node), or a
-    # cell type value.
+    # A grassroots organisation's name, or with `direct` the committee whose own cells
+    # these are ("chi bộ trực thuộc Đảng ủy xã …"), "" for cells without any; or a cell
+    # type value.
     label: str
     cells: int
     held: int  # cells that held every month of the period that was due
     mean_rate: Fraction | None
+    direct: bool = False
+    area: str = ""  # the commune (or district) committee the line belongs to; "" if none
 
 
 def breakdowns(
@@ -225,24 +281,44 @@ def breakdowns(
     """(by grassroots organisation, by cell type); each list is empty when the node has
     only one such group, since a breakdown of one line says nothing."""
 
-    def line(label: str, group: list[CellFacts]) -> Breakdown:
+    def line(key: _Key, group: list[CellFacts]) -> Breakdown:
         due = [c for c in group if months and c.due(max(months))]  # due rises with the month
         held = [c for c in due if not c.missed(months)]
         rates = [r for c in due if (r := c.rate(months)) is not None]
-        return Breakdown(label, len(due), len(held), mean(rates))
+        return Breakdown(key.label, len(due), len(held), mean(rates), key.direct, key.area)
 
-    def split(keyed: Iterable[tuple[tuple[str, int | None], CellFacts]]) -> list[Breakdown]:
-        groups: dict[tuple[str, int | None], list[CellFacts]] = {}
+    def split(keyed: Iterable[tuple[_Key, CellFacts]]) -> list[Breakdown]:
+        groups: dict[_Key, list[CellFacts]] = {}
         for key, c in keyed:
             groups.setdefault(key, []).append(c)
         if len(groups) < 2:
             return []
-        order = sorted(groups, key=lambda k: (natural_key(k[0]), k[1] or 0))
-        return [line(label, groups[(label, ident)]) for label, ident in order]
+        return [line(key, groups[key]) for key in sorted(groups, key=_Key.order)]
 
-    # Grassroots organisations by id: two of one name under a province are two lines, not
-    # one with both's cells. Cells directly under the node have no group (label "").
+    # By id: two grassroots organisations of one name under a province are two lines, not
+    # one with both's cells. Per commune (K4): its grassroots organisations, then its own
+    # cells ("chi bộ trực thuộc"), so a province's lines come commune by commune.
     return (
-        split(((c.group or "", c.group_id), c) for c in cells),
-        split(((c.cell_type or "other", None), c) for c in cells),
+        split(
+            (_Key(c.area or "", c.area_id, c.direct, c.group or "", c.group_id), c) for c in cells
+        ),
+        split((_Key("", None, False, c.cell_type or "other", None), c) for c in cells),
     )
+
+
+@dataclass(frozen=True)
+class _Key:
+    area: str
+    area_id: int | None
+    direct: bool
+    label: str
+    ident: int | None
+
+    def order(self) -> tuple[object, ...]:
+        return (
+            natural_key(self.area),
+            self.area_id or 0,
+            self.direct,
+            natural_key(self.label),
+            self.ident or 0,
+        )

@@ -3,16 +3,18 @@ from its name (O1-O3, M7). No database, no Telegram.
 
 The file lists cells with their upper organisation:
 "Tổ chức cấp trên", "Tên chi bộ", "Loại hình", "Ngày sinh hoạt hằng tháng", and optionally
-"Giờ sinh hoạt" and "Loại tổ chức". Rule IDs refer to ../shared/DOMAIN.md.
+"Giờ sinh hoạt", "Loại tổ chức" and a start date, "Ngày thành lập" or "Theo dõi từ" (#14:
+stored as the founding date, so reports count the cell from then; without it, from the
+month it is created). Rule IDs refer to ../shared/DOMAIN.md.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import UTC, date, datetime, time
 
-from bot.domain.dates import parse_time
+from bot.domain.dates import parse_date, parse_month, parse_time
 from bot.domain.model import CellType, OrgKind
 from bot.domain.names import org_name_problem
 from bot.domain.text import fold
@@ -62,6 +64,8 @@ PROBLEM_CODES: dict[str, str] = {
     "unknown_org_kind": "Unknown kind of organisation “{value}” (chi bộ, tổ đảng, đảng bộ …).",
     "bad_meeting_day": "Meeting day “{value}” must be 1-28 or “cuối tháng”.",
     "bad_time": "Cannot read the time “{value}”; write it like 19:30.",
+    "bad_start_date": "Cannot read the start date “{value}”; write it like 15/07/2026 or "
+    "07/2026, not in the future.",
     "duplicate_in_file": "{name} under {parent} is already on row {first_row}.",
 }
 
@@ -77,6 +81,7 @@ class OrgRow:
     meeting_day: int | None  # M7: 1-28, -1 = last day of the month, None = inherit
     meeting_time: time | None
     kind: OrgKind = OrgKind.CELL  # the "Loại tổ chức" column, else guessed from the name
+    founded_on: date | None = None  # #14: "Ngày thành lập" / "Theo dõi từ", if given
 
 
 @dataclass
@@ -180,6 +185,25 @@ _COLUMNS: dict[str, frozenset[str]] = {
     ),
     "meeting_time": frozenset({"gio sinh hoat", "gio sh", "gio hop", "gio"}),
     "kind": frozenset({"loai to chuc", "cap to chuc", "cap"}),
+    # #14: when the cell starts to count in reports (bot.domain.facts.tracked_since).
+    "founded": frozenset(
+        {
+            "ngay thanh lap",
+            "thanh lap",
+            "ngay thanh lap chi bo",
+            "theo doi tu",
+            "ngay theo doi",
+            "bat dau theo doi",
+            "ngay bat dau theo doi",
+            "ngay bat dau",
+            "founded",
+            "founded on",
+            "date founded",
+            "tracked from",
+            "tracked since",
+            "start date",
+        }
+    ),
 }
 
 
@@ -197,8 +221,25 @@ def _find_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def parse_org_csv(data: bytes) -> OrgImport:
-    """The organisation file (CSV with "," or ";", or XLSX). Raises OrgFileError."""
+def parse_start_date(value: Cell, *, today: date) -> date | None:
+    """#14: a cell's start date: a day (L2/L3: "15/07/2026", "15-7-26", an Excel date) or
+    a month ("07/2026": its first day); None if empty. Raises ValueError for anything
+    else, and for a day after `today` (a cell cannot be tracked from the future)."""
+    text = cell_text(value)
+    if not text:
+        return None
+    day = parse_date(text, today=today, require_year=True)
+    if day is None and (month := parse_month(text, today=today)) is not None:
+        day = date(month[0], month[1], 1)
+    if day is None or day > today:
+        raise ValueError(text)
+    return day
+
+
+def parse_org_csv(data: bytes, *, today: date | None = None) -> OrgImport:
+    """The organisation file (CSV with "," or ";", or XLSX). Raises OrgFileError.
+    `today` (default: today in UTC, a day off at most) bounds the start dates."""
+    today = today or datetime.now(UTC).date()
     _, sheets = read_sheets("", data)
     rows, (header, columns) = first_table(sheets, _find_header)
     body = [(i + 1, row) for i, row in enumerate(rows) if i > header and not is_blank(row)]
@@ -208,7 +249,7 @@ def parse_org_csv(data: bytes) -> OrgImport:
     seen: dict[tuple[str, str], int] = {}
     for number, row in body:
         try:
-            org = _read_row(number, row, columns)
+            org = _read_row(number, row, columns, today)
             key = (fold(org.parent_name), fold(org.name))
             if key in seen:
                 params = {"name": org.name, "parent": org.parent_name, "first_row": str(seen[key])}
@@ -227,7 +268,7 @@ class _Rejected(Exception):
         self.problem = problem
 
 
-def _read_row(number: int, row: Row, columns: dict[str, int]) -> OrgRow:
+def _read_row(number: int, row: Row, columns: dict[str, int], today: date) -> OrgRow:
     def get(name: str) -> Cell:
         return cell_at(row, columns, name)
 
@@ -257,4 +298,8 @@ def _read_row(number: int, row: Row, columns: dict[str, int]) -> OrgRow:
     at = parse_time(time_text) if time_text else None
     if time_text and at is None:
         raise _Rejected(Problem("bad_time", {"value": time_text}))
-    return OrgRow(number, parent, name, cell_type, day, at, kind)
+    try:
+        founded = parse_start_date(get("founded"), today=today)
+    except ValueError:
+        raise _Rejected(Problem("bad_start_date", {"value": cell_text(get("founded"))})) from None
+    return OrgRow(number, parent, name, cell_type, day, at, kind, founded)

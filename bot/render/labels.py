@@ -125,6 +125,10 @@ PROBLEMS = {
     "unknown_org_kind": N_("unknown kind of organisation “{value}”"),
     "bad_meeting_day": N_("the meeting day “{value}” must be 1-28 or “cuối tháng”"),
     "bad_time": N_("cannot read the time “{value}”; write it like 19:30"),
+    "bad_start_date": N_(
+        "cannot read the start date “{value}”; write it like 15/07/2026 or 07/2026, not in "
+        "the future"
+    ),
 }
 
 

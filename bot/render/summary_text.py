@@ -14,12 +14,22 @@ from fractions import Fraction
 from bot.domain.meeting_rules import Grade
 from bot.domain.model import CellType
 from bot.domain.report import Report
-from bot.domain.summary import Breakdown, CellFacts, Period, YearMonth, month_state
+from bot.domain.summary import (
+    REPORT_WITHIN_DAYS,
+    Breakdown,
+    CellFacts,
+    Period,
+    YearFigures,
+    YearMonth,
+    month_state,
+    tracked_within,
+)
 from bot.render import labels
 from bot.render.i18n import Translator
 
 LIMIT = 4096  # Telegram's limit for a message, in UTF-16 code units
 BUDGET = 3900  # what a part may hold, leaving room for "(2/3)"
+MAX_LATE_NAMES = 30  # M6: the late cells named in a monthly text; the rest counted
 
 
 def units(text: str) -> int:
@@ -88,7 +98,8 @@ def _head(report: Report, tr: Translator, icon: str) -> list[str]:
 
 
 def _breakdown_lines(report: Report, tr: Translator) -> list[str]:
-    """K4, where the node has more than one grassroots organisation or cell type."""
+    """K4, where the node has more than one grassroots organisation or cell type. In a
+    province's report the grassroots lines come commune by commune, under its name."""
     lines: list[str] = []
     for title, rows, is_type in (
         (tr.gettext("By grassroots organisation:"), report.by_group, False),
@@ -97,20 +108,73 @@ def _breakdown_lines(report: Report, tr: Translator) -> list[str]:
         if not rows:
             continue
         lines += ["", f"<b>{title}</b>"]
-        lines += [_breakdown_line(report, tr, row, is_type) for row in rows]
+        areas = len({row.area for row in rows}) > 1
+        area: str | None = None
+        for row in rows:
+            if areas and row.area != area:
+                area = row.area
+                lines.append(f"<i>{html.escape(area or report.node_name, quote=False)}</i>")
+            lines.append(_breakdown_line(report, tr, row, is_type))
     return lines
 
 
+def group_label(report: Report, tr: Translator, name: str | None, direct: bool) -> str:
+    """K4: a grassroots organisation's name, or "chi bộ trực thuộc Đảng ủy xã …" for the
+    cells directly under a committee (a Breakdown's label and direct, or a cell's group
+    and direct: the text's and the workbook's label)."""
+    if name and not direct:
+        return name
+    return tr.gettext("cells directly under {node}").format(node=name or report.node_name)
+
+
 def _breakdown_line(report: Report, tr: Translator, row: Breakdown, is_type: bool) -> str:
-    if is_type:
-        label = tr.gettext(labels.CELL_TYPE[CellType(row.label)])
-    else:
-        label = row.label or tr.gettext("cells directly under {node}").format(node=report.node_name)
+    label = (
+        tr.gettext(labels.CELL_TYPE[CellType(row.label)])
+        if is_type
+        else group_label(report, tr, row.label, row.direct)
+    )
     return tr.gettext("• {label}: {held} held every month · mean attendance {rate}").format(
         label=html.escape(label, quote=False),
         held=_share(tr, row.held, row.cells),
         rate=_pct(tr, row.mean_rate),
     )
+
+
+def tracked_from(tr: Translator, cell: CellFacts) -> str:
+    """#14: "Chi bộ Đông Á (theo dõi từ 07/2026)"."""
+    assert cell.since is not None
+    return tr.gettext("{cell} (tracked from {month})").format(
+        cell=cell.name, month=tr.month(cell.since.year, cell.since.month)
+    )
+
+
+def _tracked_lines(report: Report, tr: Translator) -> list[str]:
+    """#14: the cells tracked from inside the period, each with the month."""
+    within = tracked_within(report.cells, report.period)
+    if not within:
+        return []
+    head = tr.gettext("Tracked from inside the period: {n} cells").format(n=len(within))
+    return [head, *_names([tracked_from(tr, c) for c in within])]
+
+
+def late_lines(report: Report, tr: Translator, late: Sequence[tuple[str, int]]) -> list[str]:
+    """M6: the cells that logged a meeting more than REPORT_WITHIN_DAYS after holding it,
+    each with the most days it took; at most MAX_LATE_NAMES named."""
+    lines = [
+        tr.ngettext(
+            "Logged a meeting more than {days} day after it: {n} cells",
+            "Logged a meeting more than {days} days after it: {n} cells",
+            REPORT_WITHIN_DAYS,
+        ).format(days=REPORT_WITHIN_DAYS, n=len(late))
+    ]
+    shown = [
+        tr.ngettext("{cell} ({days} day)", "{cell} ({days} days)", days).format(cell=n, days=days)
+        for n, days in late[:MAX_LATE_NAMES]
+    ]
+    lines += _names(shown)
+    if len(late) > MAX_LATE_NAMES:
+        lines.append(tr.gettext("… and {n} more cells").format(n=len(late) - MAX_LATE_NAMES))
+    return lines
 
 
 def month_lines(report: Report, tr: Translator) -> list[str]:
@@ -142,6 +206,8 @@ def month_lines(report: Report, tr: Translator) -> list[str]:
         ).format(n=f.with_unexcused, absences=f.unexcused)
     )
     lines.append(tr.gettext("Meetings shorter than the minimum: {n}").format(n=f.short))
+    lines += late_lines(report, tr, f.late)
+    lines += _tracked_lines(report, tr)
     return lines + _breakdown_lines(report, tr)
 
 
@@ -164,7 +230,66 @@ def quarter_lines(report: Report, tr: Translator) -> list[str]:
         for ym, held, due in f.held_months
         if ym in report.months
     ]
+    lines += _tracked_lines(report, tr)
     return lines + _breakdown_lines(report, tr)
+
+
+def year_heading(tr: Translator, f: YearFigures) -> str:
+    """K3: what the buckets count, and over which cells: a finished year's cells tracked
+    all year, or a running year's tracked in every month ended so far."""
+    if f.months == 12:
+        return tr.gettext(
+            "Regular meetings held by the {cells} cells tracked the whole year:"
+        ).format(cells=f.whole)
+    return tr.ngettext(
+        "After {n} month, regular meetings held by the {cells} cells tracked in it:",
+        "After {n} months, regular meetings held by the {cells} cells tracked in all {n}:",
+        f.months,
+    ).format(n=f.months, cells=f.whole)
+
+
+def whole_label(tr: Translator, f: YearFigures) -> str:
+    """K3: the cells the buckets are shares of, as a row label (the workbook's)."""
+    if f.months == 12:
+        return tr.gettext("Cells tracked the whole year")
+    return tr.ngettext(
+        "Cells tracked in the {n} month ended", "Cells tracked in all {n} months ended", f.months
+    ).format(n=f.months)
+
+
+def year_buckets(tr: Translator, f: YearFigures) -> list[tuple[str, int]]:
+    """K3's buckets, each labelled with exactly what it counts: 12 / 9-11 / ≤ 8 months
+    held in a finished year; held of the n months ended so far in a running one. Shares
+    are of f.whole. The text, the workbook and the committee's document use these."""
+    n = f.months
+    if n == 12:
+        return [
+            (tr.gettext("regular meeting in all 12 months"), f.full),
+            (tr.gettext("regular meeting in 9-11 months"), f.most),
+            (tr.gettext("regular meeting in 8 months or fewer"), f.few),
+        ]
+    out = [(tr.gettext("regular meeting in all {n}/{n} months").format(n=n), f.full)]
+    if n >= 2:
+        short = min(3, n - 1)
+        if short == 1:
+            label = tr.gettext("1 month short ({held}/{n})").format(held=n - 1, n=n)
+        else:
+            label = tr.gettext("1-{short} months short ({low}-{high}/{n})").format(
+                short=short, low=n - short, high=n - 1, n=n
+            )
+        out.append((label, f.most))
+    if n >= 4:
+        few = tr.gettext("4 or more months short ({most}/{n} or fewer)")
+        out.append((few.format(most=n - 4, n=n), f.few))
+    return out
+
+
+def new_cells_line(tr: Translator, f: YearFigures) -> str:
+    """K3, #14: the cells tracked from inside the year, apart from the buckets."""
+    return tr.gettext(
+        "Founded (or tracked from) during the year: {n}, held the regular meeting in every "
+        "month since: {full}"
+    ).format(n=f.new, full=f.new_full)
 
 
 def year_lines(report: Report, tr: Translator) -> list[str]:
@@ -172,20 +297,27 @@ def year_lines(report: Report, tr: Translator) -> list[str]:
     f = report.year
     assert f is not None
     lines = _head(report, tr, "📗")
-    n = f.months
-    buckets = (
-        (tr.gettext("all {n} regular meetings").format(n=n), f.full),
-        (tr.gettext("{low}-{high} regular meetings").format(low=max(n - 3, 0), high=n - 1), f.most),
-        (tr.gettext("{n} or fewer").format(n=max(n - 4, 0)), f.few),
-    )
-    for label, count in buckets:
-        lines.append(f"• {label}: {_share(tr, count, f.cells)}")
+    lines.append(year_heading(tr, f))
+    for label, count in year_buckets(tr, f):
+        lines.append(f"• {label}: {_share(tr, count, f.whole)}")
+    lines.append(new_cells_line(tr, f))
+    # Named as counted: tracked by the last month judged (a running year's ended months).
+    judged = (report.period.year, f.months)
+    within = tracked_within(report.cells, report.period)
+    lines += _names([tracked_from(tr, c) for c in within if c.due(judged)])
     lines.append(
         tr.gettext("Mean attendance: {mean} (lowest {low})").format(
             mean=_pct(tr, f.mean_rate), low=_pct(tr, f.lowest_rate)
         )
     )
     lines.append(tr.gettext("Meetings shorter than the minimum: {n}").format(n=f.short))
+    lines.append(
+        tr.ngettext(
+            "Logged a meeting more than {days} day after it: {n} cells",
+            "Logged a meeting more than {days} days after it: {n} cells",
+            REPORT_WITHIN_DAYS,
+        ).format(days=REPORT_WITHIN_DAYS, n=f.late)
+    )
     grades = " · ".join(f"{tr.gettext(labels.GRADE[Grade(g)])} {c}" for g, c in f.grades.items())
     lines.append(
         tr.gettext("Meetings by grade confirmed by the upper committee: {grades}").format(

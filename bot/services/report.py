@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,8 +28,11 @@ from storage.models import Org
 __all__ = ["Report", "TrendPoint", "build", "months_back", "trend"]  # the report in one import
 
 
-async def build(session: AsyncSession, node: Org, period: Period, today: date) -> Report:
-    """The figures of `node`'s subtree for `period`, as of `today` (local date, L1)."""
+async def build(
+    session: AsyncSession, node: Org, period: Period, today: date, tz: tzinfo = reports.LOCAL
+) -> Report:
+    """The figures of `node`'s subtree for `period`, as of `today` (local date in `tz`, L1:
+    the settings' timezone, which also dates the month a cell was entered in, #14)."""
     profile = await profiles.rule_profile(session, node)
     now: YearMonth = (today.year, today.month)
     months = [ym for ym in period.months if ym <= now]
@@ -45,7 +48,7 @@ async def build(session: AsyncSession, node: Org, period: Period, today: date) -
     try:
         cells = by_name(
             await reports.cell_facts(
-                session, node, date(first_ym[0], first_ym[1], 1), period.last_day, profile
+                session, node, date(first_ym[0], first_ym[1], 1), period.last_day, profile, tz
             )
         )
     except BaseException:

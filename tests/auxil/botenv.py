@@ -122,7 +122,9 @@ class BotEnv:
                 actor_id=None,
                 cell_type=CellType.RESIDENTIAL,
             )
-            for org in (ward, kp5, tdp12):  # tracked from long before any month a test plays
+            # #14: entered long ago, so every month a test plays counts for the cells
+            # (bot.domain.facts.tracked_since; created_at is real time, not the test clock).
+            for org in (ward, kp5, tdp12):
                 org.created_at = ENTERED
         return {"ward": ward, "kp5": kp5, "tdp12": tdp12}
 

@@ -162,6 +162,8 @@ def cmd_org_import(settings: Settings, args: argparse.Namespace, t: Translator) 
             fields: dict[str, Any] = {"cell_type": row.cell_type, "meeting_day": row.meeting_day}
             if row.meeting_time is not None:
                 fields["meeting_time"] = row.meeting_time
+            if row.founded_on is not None:  # #14: reports count the cell from then
+                fields["founded_on"] = row.founded_on
             if cell is None:
                 await orgs.create(
                     session,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bot.domain.report import Report
-from bot.domain.summary import CellFacts, Period, YearMonth, month_state
+from bot.domain.summary import REPORT_WITHIN_DAYS, CellFacts, Period, YearMonth, month_state
 from bot.domain.text import upfirst
 from bot.render.i18n import Translator
-from bot.render.summary_text import period_title
+from bot.render.summary_text import group_label, period_title
 
 from .grid import (
     HEAD,
@@ -49,14 +50,22 @@ def _mark(state: str, tr: Translator) -> str:
 
 
 def _cell_row(
-    c: CellFacts, months: list[YearMonth], quarters: list[list[YearMonth]], tr: Translator
+    report: Report,
+    c: CellFacts,
+    months: list[YearMonth],
+    quarters: list[list[YearMonth]],
+    tr: Translator,
 ) -> Row:
     due = [ym for ym in months if c.due(ym)]
     states = {ym: month_state(c, ym) for ym in months}
+    # #14: "07/2026" for a cell tracked from inside the sheet's months.
+    since = c.since
+    inside = since is not None and date(*months[0], 1) < since <= report.period.last_day
     row: Row = [
         (c.name, TEXT),
-        (c.group or "", TEXT),
+        (group_label(report, tr, c.group, c.direct), TEXT),
         (type_label(c.cell_type, tr), TEXT),
+        (tr.month(since.year, since.month) if since is not None and inside else "", MARK),
     ]
     for ym in months:
         # R2: the month's rate is that of its regular meetings; none without one.
@@ -73,6 +82,8 @@ def _cell_row(
         (ratio(c.rate(due)), PCT),
         (t.unexcused, MARK),
         (t.short, MARK),  # M5
+        (c.lag(months), MARK),  # M6: days from a meeting to its logging, the most
+        (c.late(months), MARK),  # meetings logged more than REPORT_WITHIN_DAYS after
     ]
 
 
@@ -81,25 +92,34 @@ def write_cells(ws: Any, report: Report, tr: Translator) -> None:
     _ = tr.gettext
     months = report_months(report)
     # Two header rows: a month's label over its "meeting" and "rate" columns.
-    fixed = [_("No."), _("Cell"), _("Grassroots organisation"), _("Cell type")]
+    fixed = [_("No."), _("Cell"), _("Grassroots organisation"), _("Cell type"), _("Tracked from")]
     top, sub = list(fixed), [""] * len(fixed)
     for ym in months:
         top += [tr.month(*ym), ""]
         sub += [_("Meeting"), _("Rate")]
     for year, q, _qm in _quarters(report):
         top.append(_("Thematic Q{quarter}/{year}").format(quarter=q, year=year))
+    late = tr.ngettext(
+        "Meetings logged more than {days} day after",
+        "Meetings logged more than {days} days after",
+        REPORT_WITHIN_DAYS,
+    )
     tail = [
         _("Months reported as not met"),
         _("Months with the regular meeting"),
         _("Attendance rate"),
         _("Unexcused absences"),
         _("Short meetings"),
+        _("Days to logging (most)"),
+        late.format(days=REPORT_WITHIN_DAYS),
     ]
     top += tail
     sub += [""] * (len(top) - len(sub))
     first = 5
     widths = (
-        [6, 30, 30, 18] + [9] * (2 * len(months)) + [12] * (len(top) - len(fixed) - 2 * len(months))
+        [6, 30, 30, 18, 10]
+        + [9] * (2 * len(months))
+        + [12] * (len(top) - len(fixed) - 2 * len(months))
     )
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -123,5 +143,5 @@ def write_cells(ws: Any, report: Report, tr: Translator) -> None:
         ws.append([write_cell(ws, Spec(text or None, HEAD)) for text in header])
     quarters = [qm for _y, _q, qm in _quarters(report)]
     for number, cell in enumerate(report.cells, 1):
-        row = [(number, MARK), *_cell_row(cell, months, quarters, tr)]
+        row = [(number, MARK), *_cell_row(report, cell, months, quarters, tr)]
         ws.append([write_cell(ws, Spec(value, style)) for value, style in row])

@@ -12,11 +12,24 @@ from openpyxl.styles import Font
 from bot.domain.meeting_rules import Grade, RuleProfile
 from bot.domain.model import CellType
 from bot.domain.report import Report
-from bot.domain.summary import Breakdown, MonthFigures, QuarterFigures, YearFigures
+from bot.domain.summary import (
+    REPORT_WITHIN_DAYS,
+    Breakdown,
+    MonthFigures,
+    QuarterFigures,
+    YearFigures,
+    tracked_within,
+)
 from bot.domain.text import upfirst
 from bot.render import labels
 from bot.render.i18n import Translator
-from bot.render.summary_text import period_title
+from bot.render.summary_text import (
+    group_label,
+    period_title,
+    tracked_from,
+    whole_label,
+    year_buckets,
+)
 
 from .grid import DATE, MARK, PCT, TEXT, Grid, Line, Row, Value, put, ratio, table, type_label
 
@@ -36,7 +49,16 @@ def _month_lines(f: MonthFigures, profile: RuleProfile, tr: Translator) -> list[
         (_("Cells with unexcused absences"), f.with_unexcused, f.cells),
         (_("Unexcused absences"), f.unexcused, None),
         (_("Meetings shorter than the minimum length"), f.short, None),  # M5
+        (_late_label(tr), len(f.late), f.cells),  # M6
     ]
+
+
+def _late_label(tr: Translator) -> str:
+    return tr.ngettext(
+        "Cells that logged a meeting more than {days} day after it",
+        "Cells that logged a meeting more than {days} days after it",
+        REPORT_WITHIN_DAYS,
+    ).format(days=REPORT_WITHIN_DAYS)
 
 
 def _quarter_lines(f: QuarterFigures, tr: Translator) -> list[Line]:
@@ -56,27 +78,22 @@ def _quarter_lines(f: QuarterFigures, tr: Translator) -> list[Line]:
 
 def _year_lines(f: YearFigures, profile: RuleProfile, tr: Translator) -> list[Line]:
     _ = tr.gettext
-    n = f.months
-    # K3: 12, 9-11 and 8 or fewer of 12; a running year is bucketed the same way by months
-    # missed (none, 1-3, 4 or more), so the labels count from the months so far.
+    # K3: the same labels as the text (bot.render.summary_text.year_buckets), shares of
+    # the cells tracked in every month judged; the cells tracked from inside the year apart.
     lines: list[Line] = [
         (_("Cells"), f.cells, None),
-        (_("Regular meeting in all {months} months").format(months=n), f.full, f.cells),
-        (
-            _("Regular meeting in {low}-{high} of {months} months").format(
-                low=max(n - 3, 0), high=n - 1, months=n
-            ),
-            f.most,
-            f.cells,
-        ),
+        (whole_label(tr, f), f.whole, f.cells),
     ]
-    if n >= 4:
-        few = _("Regular meeting in {most} or fewer of {months} months")
-        lines.append((few.format(most=n - 4, months=n), f.few, f.cells))
+    lines += [(upfirst(label), count, f.whole) for label, count in year_buckets(tr, f)]
+    lines += [
+        (_("Founded (or tracked from) during the year"), f.new, f.cells),
+        (_("of them, held the regular meeting in every month since"), f.new_full, f.new),
+    ]
     lines += [
         (_("Mean attendance rate"), f.mean_rate, None),
         (_("Lowest attendance rate"), f.lowest_rate, None),
         (_("Meetings shorter than the minimum length"), f.short, None),  # M5
+        (_late_label(tr), f.late, f.cells),  # M6
     ]
     for quarter, held, due in f.thematic_quarters:  # K2 within the year
         lines.append(
@@ -113,24 +130,31 @@ def _breakdown(
     row: int,
     title: str,
     lines: list[Breakdown],
-    label: Callable[[str], str],
+    label: Callable[[Breakdown], str],
     tr: Translator,
 ) -> int:
-    """A K4 table; summary.breakdowns() leaves a split of one group empty, so it is skipped."""
+    """A K4 table; summary.breakdowns() leaves a split of one group empty, so it is skipped.
+    In a province's report the commune committees' names head their lines."""
     if not lines:
         return row
     _ = tr.gettext
     head = [title, _("Cells"), _("Met every month"), _("% of cells"), _("Mean attendance rate")]
-    rows: list[Row] = [
-        [
-            (label(b.label), TEXT),
-            (b.cells, MARK),
-            (b.held, MARK),
-            (ratio(b.held, b.cells), PCT),
-            (ratio(b.mean_rate), PCT),
-        ]
-        for b in lines
-    ]
+    areas = len({b.area for b in lines}) > 1
+    rows: list[Row] = []
+    area: str | None = None
+    for b in lines:
+        if areas and b.area != area:
+            area = b.area
+            rows.append([(b.area, TEXT), *[(None, TEXT)] * 4])
+        rows.append(
+            [
+                (("    " if areas else "") + label(b), TEXT),
+                (b.cells, MARK),
+                (b.held, MARK),
+                (ratio(b.held, b.cells), PCT),
+                (ratio(b.mean_rate), PCT),
+            ]
+        )
     return table(ws, row, head, rows)
 
 
@@ -170,11 +194,19 @@ def draw_summary(ws: Grid, report: Report, tr: Translator) -> None:
         head, names = [_("Cells without a thematic meeting")], [*report.quarter.without]
     if names:
         row = table(ws, row, head, [[(n, TEXT)] for n in names])
-    no_group = _("(directly under the committee)")
+    if report.month and report.month.late:  # M6
+        late: list[Row] = [[(n, TEXT), (days, MARK)] for n, days in report.month.late]
+        row = table(ws, row, [_("Cells that logged late"), _("Days to logging (most)")], late)
+    within = tracked_within(report.cells, report.period)  # #14
+    if within:
+        tracked: list[Row] = [[(tracked_from(tr, c), TEXT)] for c in within]
+        row = table(ws, row, [_("Tracked from inside the period")], tracked)
     by_group = _("By grassroots organisation")
-    row = _breakdown(ws, row, by_group, report.by_group, lambda v: v or no_group, tr)
+    row = _breakdown(
+        ws, row, by_group, report.by_group, lambda b: group_label(report, tr, b.label, b.direct), tr
+    )
     # O3's order (residential first), not the alphabet of the stored values.
     order = {t.value: i for i, t in enumerate(CellType)}
     by_type = sorted(report.by_type, key=lambda b: order.get(b.label, len(order)))
-    _breakdown(ws, row, _("By cell type"), by_type, lambda v: type_label(v, tr), tr)
+    _breakdown(ws, row, _("By cell type"), by_type, lambda b: type_label(b.label, tr), tr)
     ws.widths.update(zip("ABCDE", (56, 14, 14, 12, 16), strict=True))
