@@ -95,7 +95,7 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
     # The figures as prose: test_reports.test_october checks these numbers by construction.
     assert (m.cells, m.held, m.zero, m.unreported, m.below) == (7, 4, 1, [H, D], [B])
     prose = body[body.index("I. KẾT QUẢ SINH HOẠT CHI BỘ") + 1 :]
-    assert prose[:10] == [
+    assert prose[:11] == [
         "- Tổng số chi bộ phải sinh hoạt trong tháng: 7 chi bộ;",
         "- Số chi bộ đã sinh hoạt thường kỳ: 4/7 chi bộ, đạt 57,1%;",
         "- Số chi bộ báo cáo không sinh hoạt: 1/7 chi bộ, chiếm 14,3%;",
@@ -106,11 +106,14 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
         "- Số chi bộ có đảng viên vắng không có lý do: 1/7 chi bộ, chiếm 14,3%;",
         "- Số lượt đảng viên vắng không có lý do: 1 lượt;",
         "- Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu: 1 buổi;",
+        # M6: B logged October's meeting 4 days after it (test_reports builds it so).
+        "- Số chi bộ báo cáo chậm quá 2 ngày sau buổi sinh hoạt: 1/7 chi bộ, chiếm 14,3%;",
     ]
     # The cells by name (K1), cells only.
-    assert prose[10:12] == [
+    assert prose[11:14] == [
         f"- Các chi bộ chưa báo cáo (2): {H}, {D}.",
         f"- Các chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90,0% (1): {B}.",
+        f"- Các chi bộ báo cáo chậm quá 2 ngày (1): {B} (4 ngày).",
     ]
     # The same figures as a table.
     figures, units = doc.tables
@@ -126,14 +129,16 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
         ["8", "Số chi bộ có đảng viên vắng không có lý do", "1", "14,3%"],
         ["9", "Số lượt đảng viên vắng không có lý do", "1", ""],
         ["10", "Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu", "1", ""],
+        ["11", "Số chi bộ báo cáo chậm quá 2 ngày sau buổi sinh hoạt", "1", "14,3%"],
     ]
-    # K4: the same lines as the text's breakdowns (test_reports.test_october_as_text).
+    # K4: the same lines as the text's breakdowns (test_reports.test_october_as_text): the
+    # grassroots organisations, then the cells directly under the ward (#14).
     assert units[:5] == [
         ["TT", "Đơn vị", "Sinh hoạt đủ các tháng", "Tỷ lệ dự bình quân"],
         ["", "Theo tổ chức cơ sở đảng", "", ""],
-        ["1", f"Chi bộ trực thuộc {WARD}", "0/1", "—"],
-        ["2", G2, "1/3", "100,0%"],
-        ["3", G1, "3/3", "93,2%"],
+        ["1", G2, "1/3", "100,0%"],
+        ["2", G1, "3/3", "93,2%"],
+        ["3", f"Chi bộ trực thuộc {WARD}", "0/1", "—"],
     ]
     assert units[5][1] == "Theo loại hình chi bộ" and units[-1] == ["5", "Dân cư", "3/3", "93,2%"]
     # The signature block.
@@ -176,9 +181,16 @@ async def test_quarter_and_year_figures_match_the_report(sessions: Sessions) -> 
     k3 = y.year
     assert k3 is not None
     figures = {row[1]: row[2] for row in doc.tables[0][1:]}
-    assert figures["Số chi bộ sinh hoạt thường kỳ đủ 12 kỳ"] == str(k3.full)
-    assert figures["Số chi bộ sinh hoạt thường kỳ 9-11 kỳ"] == str(k3.most)
-    assert figures["Số chi bộ sinh hoạt thường kỳ 8 kỳ trở xuống"] == str(k3.few)
+    # K3 (#14): regular meetings held, by the cells tracked the whole year; the labels are
+    # the text's (test_reports checks the buckets by construction).
+    assert figures["Chi bộ được theo dõi cả năm"] == str(k3.whole)
+    assert figures["Số chi bộ sinh hoạt thường kỳ đủ 12 tháng"] == str(k3.full)
+    assert figures["Số chi bộ sinh hoạt thường kỳ 9-11 tháng"] == str(k3.most)
+    assert figures["Số chi bộ sinh hoạt thường kỳ từ 8 tháng trở xuống"] == str(k3.few)
+    assert k3.new == 1  # FF, founded in July
+    assert figures["Chi bộ thành lập (hoặc bắt đầu theo dõi) trong năm"] == "1"
+    assert figures["- trong đó, đã sinh hoạt thường kỳ đủ các tháng"] == str(k3.new_full)
+    assert figures["Số buổi chi bộ tự xếp loại, chưa được xác nhận"] == str(k3.grades_unconfirmed)
     assert figures["Số đảng viên vắng không có lý do từ 3 tháng trở lên"] == str(k3.r5_flagged)
     assert doc.sign_right[:3] == ["T/M ĐẢNG ỦY", "K/T BÍ THƯ", "PHÓ BÍ THƯ"]
     # D never reported in 2026: named among the cells with months not reported.
@@ -254,7 +266,7 @@ async def test_from_the_command_line(engine: AsyncEngine, tmp_path: Path) -> Non
         w = await orgs.create(s, name=WARD, kind=OrgKind.COMMUNE, parent=province, actor_id=None)
         cell = await orgs.create(
             s, name="Chi bộ Khu phố 1", kind=OrgKind.CELL, parent=w, actor_id=None,
-            cell_type=CellType.RESIDENTIAL,
+            cell_type=CellType.RESIDENTIAL, founded_on=date(2010, 1, 1),
         )  # fmt: skip
         await members.add_member(
             s, cell_id=cell.id, full_name="Phạm Thị Thu", actor_id=None,
@@ -282,7 +294,10 @@ async def test_cli_text_is_plain(engine: AsyncEngine) -> None:
     async with make_sessionmaker(engine).begin() as s:
         w = await orgs.create(s, name=WARD, kind=OrgKind.COMMUNE, parent=None, actor_id=None)
         for name in ("Chi bộ <Khu phố 1> & 2", "Chi bộ Khu phố 3"):
-            await orgs.create(s, name=name, kind=OrgKind.CELL, parent=w, actor_id=None)
+            await orgs.create(
+                s, name=name, kind=OrgKind.CELL, parent=w, actor_id=None,
+                founded_on=date(2010, 1, 1),  # due in October (tracked_since, #14)
+            )  # fmt: skip
     done = chibo(engine, "report", "--org", WARD, "--period", "2026-10")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

@@ -1273,3 +1273,19 @@ async def test_a_province_s_breakdown_goes_commune_by_commune(sessions: Sessions
     rows = by_label(summary)
     assert rows["Đảng ủy xã An Hòa"] == (None, None, None, None)  # the commune's heading
     assert rows["    chi bộ trực thuộc Đảng ủy xã An Hòa"] == (2, 1, 0.5, 1)
+    # The committee's Word report groups its table 2 the same way (#14, K4).
+    import docx  # here: the one test of this file that opens a document
+
+    from bot.render.committee_report import Issuer, committee_report
+
+    doc = docx.Document(io.BytesIO(committee_report(r, Issuer("Tỉnh ủy Minh Hòa", None))))
+    units = [[c.text for c in row.cells] for row in doc.tables[2].rows]
+    assert [u[1:3] for u in units[1:8]] == [
+        ["Theo tổ chức cơ sở đảng", ""],
+        ["Đảng ủy phường Bình Minh", ""],
+        ["Đảng bộ Khối cơ quan phường Bình Minh", "1/1"],
+        ["Chi bộ trực thuộc Đảng ủy phường Bình Minh", "0/2"],
+        ["Đảng ủy xã An Hòa", ""],
+        ["Đảng bộ Khối cơ quan xã An Hòa", "0/1"],
+        ["Chi bộ trực thuộc Đảng ủy xã An Hòa", "1/2"],
+    ]

@@ -3,7 +3,10 @@
     python tools/doc_images.py            # every document below
     python tools/doc_images.py minutes    # only some
 
-Each document is built by the bot's own renderer from demo data (no database, no Telegram),
+The minutes are built by the bot's own renderer from made-up data (no database, no Telegram);
+the committee's report by the product's own commands: `chibo demo-data` fills a throwaway
+SQLite database with a synthetic province and `chibo report --format docx` writes its first
+commune's report for last month. Each document is then
 converted by LibreOffice (`soffice --headless --convert-to pdf`, Debian's `libreoffice-writer`)
 and its first page drawn by `pdftoppm -png -r 80` (`poppler-utils`) into
 docs/images/<name>-page1.png. Times New Roman falls back to Liberation Serif where it is not
@@ -14,13 +17,16 @@ bytes to DOCUMENTS.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,7 +79,35 @@ def minutes() -> bytes:
     return build_minutes(data)
 
 
-DOCUMENTS: dict[str, Callable[[], bytes]] = {"minutes": minutes}
+def _chibo(database: str, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIBO_", "DATABASE_"))}
+    env["DATABASE_URL"] = database
+    subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, check=True)
+
+
+def committee_report() -> bytes:
+    """The first commune's report for last month (#14), of a 40-cell demo province."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        db = work / "demo.db"
+        url = f"sqlite+aiosqlite:///{db}"
+        _chibo(url, "demo-data", "--cells", "40", "--members-per-cell", "12", "--months", "12")
+        with sqlite3.connect(db) as conn:
+            (commune,) = conn.execute(
+                "SELECT name FROM orgs WHERE kind = 'commune' ORDER BY id LIMIT 1"
+            ).fetchone()
+        today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # L1, as chibo reads it
+        last = today.replace(day=1) - timedelta(days=1)
+        out = work / "report.docx"
+        _chibo(url, "report", "--org", commune, "--period", f"{last:%Y-%m}", "--format", "docx",
+               "--out", str(out))  # fmt: skip
+        return out.read_bytes()
+
+
+DOCUMENTS: dict[str, Callable[[], bytes]] = {
+    "minutes": minutes,
+    "committee-report": committee_report,
+}
 
 
 def page_image(name: str, content: bytes, out: Path) -> Path:

@@ -19,7 +19,6 @@ and `_breakdown_table`, so a change to those figures touches one place here.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, timezone
@@ -33,69 +32,61 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from bot.domain.attendance import meets_threshold
+from bot.domain.facts import REPORT_WITHIN_DAYS
 from bot.domain.model import CellType
 from bot.domain.report import Report
 from bot.domain.summary import Breakdown, YearMonth, month_state
 from bot.domain.text import normalize, xml_safe
 from bot.render import labels
-from bot.render.docx_page import HEADER_SIZE, dotted_lines, para, plain_table, setup_page
+from bot.render.docx_page import (
+    BLANK,
+    HEADER_SIZE,
+    dotted_lines,
+    locality,
+    para,
+    party_header,
+    party_organisation,
+    plain_table,
+    setup_page,
+)
 from bot.render.i18n import translator
+from bot.render.summary_text import group_label, whole_label, year_buckets
 
-BLANK = "…………"
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # L1
 SMALL = Pt(12)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 GRADES = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "kem": "Kém"}
 
-# A committee's name → (the party organisation it leads, the symbol's suffix, the signer's
-# body). "Đảng ủy phường Hòa Minh" leads "Đảng bộ phường Hòa Minh" and signs "BC/ĐU".
-_COMMITTEES: tuple[tuple[str, str, str, str], ...] = (
-    # (prefix of the name, the organisation's words, symbol, body)
-    ("tỉnh ủy", "Đảng bộ tỉnh", "TU", "TỈNH ỦY"),
-    ("thành ủy", "Đảng bộ thành phố", "TU", "THÀNH ỦY"),
-    ("huyện ủy", "Đảng bộ huyện", "HU", "HUYỆN ỦY"),
-    ("quận ủy", "Đảng bộ quận", "QU", "QUẬN ỦY"),
-    ("thị ủy", "Đảng bộ thị xã", "TU", "THỊ ỦY"),
-    ("đảng ủy", "Đảng bộ", "ĐU", "ĐẢNG ỦY"),
-    ("đảng bộ", "Đảng bộ", "ĐU", "ĐẢNG ỦY"),
-    ("chi bộ", "Chi bộ", "CB", "CHI BỘ"),
-)
-_LOCALITY = re.compile(  # the committees' words first: "tỉnh ủy X" is X, not "ủy X"
-    r"\b(?:tỉnh ủy|thành ủy|huyện ủy|quận ủy|thị ủy|xã|phường|thị trấn|đặc khu|huyện|quận|"
-    r"thị xã|thành phố|tỉnh)\s+(.+)$",
-    re.I,
+# A committee's name → the document symbol's suffix and the signer's body (HD 36):
+# "Đảng ủy phường Hòa Minh" signs "BC/ĐU" as "T/M ĐẢNG ỦY". The organisation it leads and
+# its place come from bot/render/docx_page (the minutes' header says the same).
+_COMMITTEES: tuple[tuple[str, str, str], ...] = (
+    # (prefix of the name, symbol, body)
+    ("tỉnh ủy", "TU", "TỈNH ỦY"),
+    ("thành ủy", "TU", "THÀNH ỦY"),
+    ("huyện ủy", "HU", "HUYỆN ỦY"),
+    ("quận ủy", "QU", "QUẬN ỦY"),
+    ("thị ủy", "TU", "THỊ ỦY"),
+    ("đảng ủy", "ĐU", "ĐẢNG ỦY"),
+    ("đảng bộ", "ĐU", "ĐẢNG ỦY"),
+    ("chi bộ", "CB", "CHI BỘ"),
 )
 
 
-def _folded(name: str) -> str:
-    return normalize(name).lower().replace("uỷ", "ủy")  # L5: "Đảng uỷ" is "Đảng ủy"
-
-
-def _committee(name: str) -> tuple[str, str, str, str] | None:
-    folded = _folded(name)
+def _committee(name: str) -> tuple[str, str, str] | None:
+    folded = normalize(name).lower().replace("uỷ", "ủy")  # L5: "Đảng uỷ" is "Đảng ủy"
     return next((c for c in _COMMITTEES if folded.startswith(c[0])), None)
-
-
-def party_organisation(committee: str) -> str:
-    """ "Tỉnh ủy Minh Hòa" → "Đảng bộ tỉnh Minh Hòa"; a name of another shape as it is."""
-    name = normalize(committee)
-    found = _committee(name)
-    if found is None:
-        return name
-    rest = name[len(found[0]) :].strip()
-    return f"{found[1]} {rest}".strip()
 
 
 def symbol(committee: str) -> str:
     """The document symbol's suffix: "BC/ĐU" for a Đảng ủy, "BC/TU" for a Tỉnh ủy."""
     found = _committee(committee)
-    return f"BC/{found[2] if found else 'ĐU'}"
+    return f"BC/{found[1] if found else 'ĐU'}"
 
 
 def place_of(committee: str) -> str:
     """The locality of the place and date line: "Đảng ủy phường Hòa Minh" → "Hòa Minh"."""
-    found = _LOCALITY.search(normalize(committee).replace("uỷ", "ủy"))
-    return found.group(1) if found else BLANK
+    return locality([committee]) or BLANK
 
 
 @dataclass(frozen=True)
@@ -177,6 +168,11 @@ def _month_rows(report: Report) -> list[Row]:
         Row("Số chi bộ có đảng viên vắng không có lý do", f.with_unexcused, f.cells),
         Row("Số lượt đảng viên vắng không có lý do", f.unexcused, unit="lượt"),
         Row("Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu", f.short, unit="buổi"),
+        Row(
+            f"Số chi bộ báo cáo chậm quá {REPORT_WITHIN_DAYS} ngày sau buổi sinh hoạt",
+            len(f.late),
+            f.cells,
+        ),
     ]
 
 
@@ -197,24 +193,52 @@ def _quarter_rows(report: Report) -> list[Row]:
 
 
 def _year_rows(report: Report) -> list[Row]:
-    """K3: the year's buckets, attendance, length, grades (M9), thematic meetings by quarter
-    and the members to consider under R5/R6 (counts only: S2)."""
+    """K3: the year's buckets by regular meetings held, over the cells tracked the whole
+    period, with the cells founded (or tracked from) inside it apart (#14; the labels are the
+    text's and the workbook's: summary_text.year_buckets), attendance, length, lateness (M6),
+    grades (M9), thematic meetings by quarter and the members to consider under R5/R6
+    (counts only: S2)."""
     f = report.year
     assert f is not None
-    n = f.months
     rows = [
         Row("Tổng số chi bộ", f.cells),
-        Row(f"Số chi bộ sinh hoạt thường kỳ đủ {n} kỳ", f.full, f.cells, verb="đạt"),
-        Row(f"Số chi bộ sinh hoạt thường kỳ {max(n - 3, 0)}-{n - 1} kỳ", f.most, f.cells),
-        Row(f"Số chi bộ sinh hoạt thường kỳ {max(n - 4, 0)} kỳ trở xuống", f.few, f.cells),
+        Row(whole_label(T, f), f.whole),
+    ]
+    rows += [
+        Row(f"Số chi bộ {label}", count, f.whole, verb="đạt" if i == 0 else "chiếm")
+        for i, (label, count) in enumerate(year_buckets(T, f))
+    ]
+    if f.new:
+        rows += [
+            Row(T.gettext("Founded (or tracked from) during the year"), f.new),
+            Row(
+                f"- {T.gettext('of them, held the regular meeting in every month since')}",
+                f.new_full,
+                f.new,
+                verb="đạt",
+            ),
+        ]
+    rows += [
         Row("Tỷ lệ đảng viên dự sinh hoạt bình quân", rate=f.mean_rate),
         Row("Tỷ lệ đảng viên dự sinh hoạt thấp nhất", rate=f.lowest_rate),
         Row("Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu", f.short, unit="buổi"),
+        Row(
+            f"Số chi bộ báo cáo chậm quá {REPORT_WITHIN_DAYS} ngày sau buổi sinh hoạt",
+            f.late,
+            f.cells,
+        ),
     ]
     rows += [
-        Row(f"Số buổi sinh hoạt xếp loại {GRADES.get(g, g)}", c, unit="buổi")
+        Row(
+            f"Số buổi sinh hoạt xếp loại {GRADES.get(g, g)} (cấp ủy cấp trên đã xác nhận)",
+            c,
+            unit="buổi",
+        )
         for g, c in f.grades.items()
     ]
+    rows.append(
+        Row("Số buổi chi bộ tự xếp loại, chưa được xác nhận", f.grades_unconfirmed, unit="buổi")
+    )
     rows += [
         Row(f"Số chi bộ sinh hoạt chuyên đề quý {ROMAN.get(q, str(q))}", held, due, verb="đạt")
         for q, held, due in f.thematic_quarters
@@ -250,6 +274,10 @@ def named_lists(report: Report) -> list[tuple[str, list[str]]]:
         return [
             ("Các chi bộ chưa báo cáo", f.unreported),
             (f"Các chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới {threshold}", f.below),
+            (
+                f"Các chi bộ báo cáo chậm quá {REPORT_WITHIN_DAYS} ngày",
+                [f"{name} ({days} ngày)" for name, days in f.late],
+            ),
         ]
     months = _ended(report)
     unreported = [
@@ -276,15 +304,17 @@ def named_lists(report: Report) -> list[tuple[str, list[str]]]:
 
 
 def _header(doc: DocumentObject, report: Report, issuer: Issuer) -> None:
-    left, right = plain_table(doc, (Cm(8), Cm(8.5))).rows[0].cells
-    above = party_organisation(issuer.parent) if issuer.parent else f"ĐẢNG BỘ {BLANK}"
-    para(left, above.upper(), center=True, size=HEADER_SIZE)
-    para(left, normalize(issuer.committee).upper(), bold=True, center=True, size=HEADER_SIZE)
-    para(left, "*", center=True, size=HEADER_SIZE)
+    upper = party_organisation(issuer.parent) if issuer.parent else f"ĐẢNG BỘ {BLANK}"
+    table = party_header(
+        doc,
+        upper,
+        issuer.committee,
+        place_of(issuer.committee),
+        report.today,
+        widths=(Cm(8), Cm(8.5)),
+    )
+    left = table.rows[0].cells[0]
     para(left, f"Số {BLANK}-{symbol(issuer.committee)}", center=True, size=HEADER_SIZE)
-    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, center=True, size=Pt(15))
-    line = f"{place_of(issuer.committee)}, {T.formal_date(report.today)}"
-    para(right, line, italic=True, center=True)
 
 
 _COLUMNS = (Cm(1.2), Cm(9.1), Cm(2.9), Cm(2.8))  # the text width, 16 cm
@@ -338,12 +368,18 @@ def _breakdown_table(doc: DocumentObject, report: Report) -> bool:
         if not lines:
             continue
         body.append(("", title, "", ""))
+        # A province's grassroots lines go commune by commune, as in the text (#14, K4).
+        areas = not is_type and len({b.area for b in lines}) > 1
+        area: str | None = None
         for i, b in enumerate(lines, 1):
+            if areas and b.area != area:
+                area = b.area
+                body.append(("", area or normalize(report.node_name), "", ""))
             if is_type:
                 label = T.gettext(labels.CELL_TYPE[CellType(b.label)])
-                label = label[:1].upper() + label[1:]
             else:
-                label = b.label or f"Chi bộ trực thuộc {normalize(report.node_name)}"
+                label = group_label(report, T, b.label, b.direct)
+            label = label[:1].upper() + label[1:]  # a table row starts with a capital
             held = f"{T.number(b.held)}/{T.number(b.cells)}"
             body.append((str(i), label, held, _pct(b.mean_rate)))
     if not body:
@@ -361,7 +397,7 @@ def _signatures(doc: DocumentObject, issuer: Issuer) -> None:
     para(left, f"- {upper} (để báo cáo),", size=SMALL)
     para(left, "- Lưu Văn phòng.", size=SMALL)
     found = _committee(issuer.committee)
-    para(right, f"T/M {found[3] if found else 'ĐẢNG ỦY'}", bold=True, center=True)
+    para(right, f"T/M {found[2] if found else 'ĐẢNG ỦY'}", bold=True, center=True)
     if issuer.signer == "deputy":
         para(right, "K/T BÍ THƯ", bold=True, center=True)
         para(right, "PHÓ BÍ THƯ", bold=True, center=True)

@@ -148,7 +148,7 @@ async def _group_summaries(
             continue
         node = await session.get(Org, row.id)
         assert node is not None
-        report = await build(session, node, period, today)
+        report = await build(session, node, period, today, now.tzinfo or reports.LOCAL)
         if not report.cells:
             continue
         texts = report_texts(report, tr)
@@ -238,7 +238,7 @@ async def _recaps(app_data: Any, now: datetime, locale: str) -> AsyncIterator[li
             branch = await session.get(Org, branch_id)
             assert branch is not None
             found = await reports.cell_facts(
-                session, branch, date(ym[0], 1, 1), last, profiles[root_id]
+                session, branch, date(ym[0], 1, 1), last, profiles[root_id], tz
             )
             facts = [f for f in found if f.id in wanted and f.due(ym)]
             del found

@@ -44,7 +44,9 @@ def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> i
         from bot.services import reporting
 
         node = await one_org(session, args.org, t)
-        report = await build(session, node, period, today, settings.timezone)  # once, whatever the format
+        report = await build(
+            session, node, period, today, settings.timezone
+        )  # once, whatever the format
         if args.format == "png":
             return compliance_chart(report, t)
         if args.format == "xlsx":
