@@ -56,7 +56,7 @@ async def test_one_line_a_day_once_across_a_restart_corrections_marked(env: BotE
     assert lines(admin) == []
     await run(env, datetime(2026, 12, 4, 8, 5, tzinfo=VN))
     assert lines(admin) == [
-        "📨 Đảng ủy phường Hòa Minh: 1 buổi sinh hoạt được ghi từ lần báo cáo trước (M6):\n"
+        "📨 Đảng ủy phường Hòa Minh: 1 buổi sinh hoạt được ghi từ lần báo cáo trước:\n"
         "• Chi bộ Khu phố 5: sinh hoạt thường kỳ 03/12/2026, dự 2/3 (66,7%), "
         "vắng không lý do 1"
     ]

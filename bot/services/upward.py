@@ -82,8 +82,8 @@ def message(tr: Translator, node: str, items: list[tuple[str, upward.Pending]]) 
     """The day's message and how many meetings it lists (cut under Telegram's limit; the
     rest wait for the next day)."""
     head = tr.ngettext(
-        "📨 <b>{node}</b>: {n} meeting logged since the last report (M6):",
-        "📨 <b>{node}</b>: {n} meetings logged since the last report (M6):",
+        "📨 <b>{node}</b>: {n} meeting logged since the last report:",
+        "📨 <b>{node}</b>: {n} meetings logged since the last report:",
         len(items),
     ).format(node=html.escape(node, quote=False), n=len(items))
     lines = [head]
