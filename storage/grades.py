@@ -68,17 +68,7 @@ async def confirm(
     meeting.confirmed_of = meeting.grade
     meeting.confirmed_by = actor_id
     meeting.confirmed_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        actor_id=actor_id,
-        action="meeting.grade_confirm",
-        entity="meeting",
-        entity_id=meeting.id,
-        org_id=meeting.cell_id,
-        before=before,
-        after=_grading(meeting),
-    )
+    await _audited(session, meeting, "meeting.grade_confirm", actor_id, before)
 
 
 async def set_note(
@@ -87,11 +77,18 @@ async def set_note(
     """The committee's short note on its grade (S4: audited)."""
     before = _grading(meeting)
     meeting.grade_note = note
+    await _audited(session, meeting, "meeting.grade_note", actor_id, before)
+
+
+async def _audited(
+    session: AsyncSession, meeting: Meeting, action: str, actor_id: int, before: dict[str, object]
+) -> None:
+    """S4: who changed the committee's grading of a meeting, when, and from what to what."""
     await session.flush()
     await audit.record(
         session,
         actor_id=actor_id,
-        action="meeting.grade_note",
+        action=action,
         entity="meeting",
         entity_id=meeting.id,
         org_id=meeting.cell_id,

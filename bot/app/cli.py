@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from bot.app.commands.backup import cmd_backup, cmd_restore
 from bot.app.commands.common import CliError
@@ -74,6 +75,12 @@ def cli_translator(environ: Mapping[str, str]) -> Translator:
     return translator(environ.get("CHIBO_LOCALE", "").strip() or DEFAULT_LOCALE)
 
 
+def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose one-line help in the list is also its own page's description."""
+    made: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
+    return made
+
+
 def parser(t: Translator | None = None) -> argparse.ArgumentParser:
     """The `chibo` command's arguments, their help in `t`'s language (Vietnamese by default)."""
     _ = (t or translator(DEFAULT_LOCALE)).gettext
@@ -81,25 +88,15 @@ def parser(t: Translator | None = None) -> argparse.ArgumentParser:
         prog="chibo", description=_("chibo: the cell secretary's Telegram companion")
     )
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser(
-        "run",
-        help=_("apply migrations and run the bot (long polling or webhook)"),
-        description=_("apply migrations and run the bot (long polling or webhook)"),
-    )
+    run = _command(sub, "run", _("apply migrations and run the bot (long polling or webhook)"))
     run.add_argument(
         "--webhook-url", help=_("receive updates at this HTTPS address (webhook mode)")
     )
     run.add_argument("--listen", help=_("the address the webhook server listens on (127.0.0.1)"))
     run.add_argument("--port", help=_("the port the webhook server listens on (8443)"))
     run.set_defaults(fn=cmd_run)
-    sub.add_parser(
-        "migrate", help=_("apply database migrations"), description=_("apply database migrations")
-    ).set_defaults(fn=cmd_migrate)
-    init = sub.add_parser(
-        "init",
-        help=_("create the top organisation and print its admin link"),
-        description=_("create the top organisation and print its admin link"),
-    )
+    _command(sub, "migrate", _("apply database migrations")).set_defaults(fn=cmd_migrate)
+    init = _command(sub, "init", _("create the top organisation and print its admin link"))
     init.add_argument("--name", required=True, help=_('e.g. "Đảng ủy phường Hòa Minh"'))
     init.add_argument(
         "--kind",
@@ -108,22 +105,14 @@ def parser(t: Translator | None = None) -> argparse.ArgumentParser:
         help=_("the kind of organisation (commune)"),
     )
     init.set_defaults(fn=cmd_init)
-    admin = sub.add_parser(
-        "admin", help=_("manage admins"), description=_("manage admins")
-    ).add_subparsers(dest="admin_command", required=True)
-    add = admin.add_parser(
-        "add",
-        help=_("make a Telegram user an admin of an organisation"),
-        description=_("make a Telegram user an admin of an organisation"),
+    admin = _command(sub, "admin", _("manage admins")).add_subparsers(
+        dest="admin_command", required=True
     )
+    add = _command(admin, "add", _("make a Telegram user an admin of an organisation"))
     add.add_argument("telegram_id", type=int, help=_("the user's Telegram id (a number)"))
     add.add_argument("--org", required=True, help=_("the organisation's name"))
     add.set_defaults(fn=cmd_admin_add)
-    inv = sub.add_parser(
-        "invite",
-        help=_("print a one-time invite link"),
-        description=_("print a one-time invite link"),
-    )
+    inv = _command(sub, "invite", _("print a one-time invite link"))
     inv.add_argument("--org", required=True, help=_("the organisation's name"))
     inv.add_argument(
         "--role",
@@ -132,21 +121,15 @@ def parser(t: Translator | None = None) -> argparse.ArgumentParser:
         help=_("the role the link gives (secretary)"),
     )
     inv.set_defaults(fn=cmd_invite)
-    org = sub.add_parser(
-        "org", help=_("organisation tree"), description=_("organisation tree")
-    ).add_subparsers(dest="org_command", required=True)
-    imp = org.add_parser(
-        "import",
-        help=_("load cells from a CSV file"),
-        description=_("load cells from a CSV file"),
+    org = _command(sub, "org", _("organisation tree")).add_subparsers(
+        dest="org_command", required=True
     )
+    imp = _command(org, "import", _("load cells from a CSV file"))
     imp.add_argument("file", help=_("the CSV file"))
     imp.add_argument("--under", help=_("the organisation the file's upper committees belong under"))
     imp.set_defaults(fn=cmd_org_import)
-    st = org.add_parser(
-        "settings",
-        help=_("show or change an organisation's settings (inherited down the tree)"),
-        description=_("show or change an organisation's settings (inherited down the tree)"),
+    st = _command(
+        org, "settings", _("show or change an organisation's settings (inherited down the tree)")
     )
     st.add_argument("--org", required=True, help=_("the organisation's name"))
     st.add_argument(
@@ -177,28 +160,16 @@ def parser(t: Translator | None = None) -> argparse.ArgumentParser:
     )
     rep.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
     rep.set_defaults(fn=cmd_report)
-    bak = sub.add_parser(
-        "backup",
-        help=_("copy the database to a file (safe while the bot runs)"),
-        description=_("copy the database to a file (safe while the bot runs)"),
-    )
+    bak = _command(sub, "backup", _("copy the database to a file (safe while the bot runs)"))
     bak.add_argument("--out", required=True, help=_("the backup file to write"))
     bak.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
     bak.set_defaults(fn=cmd_backup)
-    res = sub.add_parser(
-        "restore",
-        help=_("replace the database with a backup (stop the bot first)"),
-        description=_("replace the database with a backup (stop the bot first)"),
-    )
+    res = _command(sub, "restore", _("replace the database with a backup (stop the bot first)"))
     res.add_argument("--from", dest="source", required=True, help=_("the backup file"))
     res.add_argument("--database", help=_("a database URL instead of DATABASE_URL"))
     res.add_argument("--force", action="store_true", help=_("replace an existing SQLite file"))
     res.set_defaults(fn=cmd_restore)
-    demo = sub.add_parser(
-        "demo-data",
-        help=_("fill the database with a synthetic province"),
-        description=_("fill the database with a synthetic province"),
-    )
+    demo = _command(sub, "demo-data", _("fill the database with a synthetic province"))
     demo.add_argument("--cells", type=int, default=120, help=_("how many cells (120)"))
     demo.add_argument(
         "--members-per-cell", type=int, default=20, help=_("members in each cell (20)")
