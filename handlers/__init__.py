@@ -42,7 +42,7 @@ from . import (
     zero_report,
 )
 from .base import button, handler, private_only
-from .meeting import attendance, card, dates, details, people, save, start
+from .meeting import attendance, card, dates, details, people, save, start, summary
 from .meeting import buttons as mt
 from .meeting_history import CellYearView, MemberYearView
 from .zero_report import PickMonth, PickReason, Withdraw, ZeroAnswer, ZeroStart
@@ -110,6 +110,12 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback(mt.ResumeDraft, start.resume),
         callback(mt.PickDate, dates.date_button),
         callback(mt.Tap, attendance.tap),
+        callback(mt.Mark, attendance.mark),
+        callback(mt.AttendanceBack, dates.attendance_back),
+        callback(mt.DateStepBack, start.date_step_back),
+        callback(mt.MoreDetails, summary.more_details),
+        callback(mt.AskCancel, summary.ask_cancel),
+        callback(mt.CancelDraft, summary.cancel),
         callback(mt.AllPresent, attendance.all_present),
         callback(mt.Page, attendance.page),
         callback(mt.QuickReason, attendance.quick_reason),

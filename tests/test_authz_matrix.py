@@ -100,6 +100,15 @@ CALLBACKS: dict[str | None, list[tuple[str, str | None]]] = {
         ("mt:a:{draft}:{dver}:{member}:0", "meeting"),
         ("mt:a:{own_draft}:{own_ver}:{member}:0", "meeting"),
     ],
+    "mt:mk": [
+        ("mt:mk:{draft}:{dver}:{member}:0:excused:sick", "meeting"),
+        ("mt:mk:{own_draft}:{own_ver}:{member}:0:unexcused", "meeting"),
+    ],
+    "mt:aback": [("mt:aback:{draft}:{dver}", "meeting")],
+    "mt:dq": [("mt:dq:{draft}:{dver}", "meeting_date")],
+    "mt:more": [("mt:more:{draft}:{dver}", "meeting_confirm")],
+    "mt:cx": [("mt:cx:{draft}:{dver}", "meeting_confirm")],
+    "mt:cxok": [("mt:cxok:{draft}:{dver}", "meeting_confirm")],
     "mt:all": [("mt:all:{draft}:{dver}", "meeting")],
     "mt:pg": [("mt:pg:{draft}:{dver}:0", "meeting")],
     "mt:r": [

@@ -15,7 +15,10 @@ from .auxil.flows import cell_with_members, log_meeting
 from .fakeapi import TgUser
 
 
-async def test_all_present_but_two_in_ten_taps(env: BotEnv) -> None:
+async def test_all_present_but_two_in_nine_taps(env: BotEnv) -> None:
+    """The README's claim, exactly: 9 taps (menu, type, day, two absences of two taps each
+    — the name, then the choice —, Tiếp tục, Lưu). R3: the unexcused absence is named on
+    the confirmation before saving (#15)."""
     sec, _tree, ids = await cell_with_members(env, 30)
     taps = 0
 
@@ -28,21 +31,20 @@ async def test_all_present_but_two_in_ten_taps(env: BotEnv) -> None:
     await sec.tap("📝 Ghi sinh hoạt")
     await press("Thường kỳ")
     await press("Hôm nay")
-    await press("✅ Nguyễn Văn Bình")  # → excused
-    await press("ốm")
-    await press("✅ Nguyễn Văn Cường")  # → excused
-    await press("🟡 Nguyễn Văn Cường")  # → unexcused
+    await press("✅ Nguyễn Văn Bình")  # the choice for him
+    await press("🟡 Vắng có lý do: ốm")
+    await press("✅ Nguyễn Văn Cường")
+    await press("❌ Vắng không có lý do")
     await press("➡️ Tiếp tục")
     screen = sec.chat.last_bot_message.text
     assert (
         "Có mặt 28/30 (93,3%) · vắng có lý do 1 · vắng không lý do 1 · miễn sinh hoạt 1" in screen
     )
-    assert "Nguyễn Văn Bình (ốm)" in screen and "❌ Nguyễn Văn Cường" in screen
-    assert (
-        "không có lý do" in screen.lower() or "⚠️" in screen
-    )  # R4: an unexcused absence is flagged
+    assert "🟡 Vắng có lý do: Nguyễn Văn Bình (ốm)" in screen
+    assert "❌ Vắng không có lý do: Nguyễn Văn Cường" in screen
+    assert "⚠️" in screen  # R4: an unexcused absence is flagged
     await press("💾 Lưu")
-    assert taps <= 10, taps
+    assert taps == 9, taps  # README.md: "takes **9 taps**"
     async with env.db() as s:
         meeting = await s.scalar(select(Meeting))
         assert (
@@ -96,12 +98,14 @@ async def test_a_restart_mid_flow_keeps_the_draft(env: BotEnv) -> None:
     await sec.command("meeting")
     await sec.press("Thường kỳ")
     await sec.press("Hôm qua")
-    await sec.press("✅ Nguyễn Văn An")
     await stop_env(env)
     env2 = await start_env(env.engine, env.clock, env.fake)
     sec2 = TgUser(env2.app, env2.fake, 200, "Hòa", "Trần", language_code="vi")
     await sec2.tap("📝 Ghi sinh hoạt")  # the menu offers to continue the stored draft
     await sec2.press("▶️ Tiếp tục")
+    await sec2.press("✅ Nguyễn Văn An")
+    await sec2.press("🟡 Vắng có lý do khác (gõ lý do)")
+    await sec2.press("⬅️ Quay lại")
     assert "🟡 Nguyễn Văn An" in sec2.chat.last_bot_message.labels
     await sec2.press("➡️ Tiếp tục")
     await sec2.press("💾 Lưu")
@@ -126,7 +130,8 @@ async def test_stale_and_forged_buttons(env: BotEnv) -> None:
     old = sec.chat.last_bot_message
     old_data = next(b.callback_data for b in old.buttons if b.text == "✅ Nguyễn Văn Bình")
     assert old_data is not None
-    await sec.press("✅ Nguyễn Văn An")  # the screen is redrawn with a newer version
+    await sec.press("✅ Nguyễn Văn An")
+    await sec.press("🟡 Vắng có lý do: ốm")  # the screen is redrawn with a newer version
     await sec.press_data(old_data, old.message_id)
     assert sec.last_alert and "cũ" in sec.last_alert
     # Another cell's secretary forges a tap on this meeting.
@@ -157,8 +162,9 @@ async def test_a_200_member_cell_pages_the_attendance(env: BotEnv) -> None:
     for _ in range(4):
         await sec.press("Trang sau »")
     assert "Trang 5/5" in sec.chat.last_bot_message.text
-    assert "☐ Phạm Thị Thuỷ" in sec.chat.last_bot_message.labels  # exempted, listed apart (R2)
-    await sec.press("☐ Phạm Thị Thuỷ")
+    assert "➕ Phạm Thị Thuỷ" in sec.chat.last_bot_message.labels  # exempted, listed apart (R2)
+    await sec.press("➕ Phạm Thị Thuỷ")
+    assert "☑️ Phạm Thị Thuỷ (có tham dự)" in sec.chat.last_bot_message.labels
     await sec.press("➡️ Tiếp tục")
     assert "Có mặt 200/200 (100,0%)" in sec.chat.last_bot_message.text
 

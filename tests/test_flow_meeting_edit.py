@@ -20,33 +20,39 @@ async def test_details_from_the_confirmation_screen(env: BotEnv) -> None:
     sec, _tree, _ids = await cell_with_members(env, 3)
     await log_meeting(sec, save=False)
     # Time and length (M5): typed together; a 60-minute meeting is allowed but flagged.
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("🕐 Giờ, thời lượng")
     await sec.send("sau bữa tối")
     assert "không đọc được" in sec.chat.last_bot_message.text
     await sec.send("19h30 120")
     assert "bắt đầu 19:30, 120 phút" in sec.chat.last_bot_message.text
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("🕐 Giờ, thời lượng")
     await sec.press("60′")
     assert "ngắn hơn mức tối thiểu 90 phút" in sec.chat.last_bot_message.text
     # Topic (S2): the reminder about official channels, at most 200 characters.
-    await sec.press("📝 Nội dung")
+    await sec.press("➕ Thêm chi tiết")
+    await sec.press("📝 Nội dung chính")
     assert "Sổ tay đảng viên" in sec.chat.last_bot_message.text
     await sec.send("x" * 201)
     assert "201 ký tự" in sec.chat.last_bot_message.text
     await sec.send("Triển khai  Nghị quyết Đại hội")
     assert "Nội dung: Triển khai Nghị quyết Đại hội" in sec.chat.last_bot_message.text
     # Grade (M9): a typed score becomes its grade; a pressed grade has no score.
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("⭐ Xếp loại")
     await sec.send("101")
     assert "từ 0 đến 100" in sec.chat.last_bot_message.text
     await sec.send("89")
     assert "Xếp loại: Khá, 89/100 điểm" in sec.chat.last_bot_message.text
     # Guests, several at once; one removed.
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("👥 Khách mời")
     await sec.send("Lê Văn Tám, đảng viên chi bộ 3\nHồ Thị Mai")
     assert sec.chat.last_bot_message.labels[:2] == ["❌ Lê Văn Tám", "❌ Hồ Thị Mai"]
     await sec.press("❌ Hồ Thị Mai")
     await sec.press("✔️ Xong")
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("🎖 Cấp ủy cấp trên")
     await sec.send("Trần Văn Hải, Đảng ủy viên phụ trách")
     screen = sec.chat.last_bot_message.text
@@ -54,6 +60,7 @@ async def test_details_from_the_confirmation_screen(env: BotEnv) -> None:
     assert "Cấp ủy cấp trên: Trần Văn Hải – Đảng ủy viên phụ trách" in screen
     # Type: a combined session takes its own default length only if the length was the
     # old default; here it was set by hand (60), so it stays and is flagged against 120.
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("🏷 Loại")
     await sec.press("Thường kỳ + chuyên đề")
     assert "ngắn hơn mức tối thiểu 120 phút" in sec.chat.last_bot_message.text
@@ -76,6 +83,7 @@ async def test_type_change_takes_the_new_default_length(env: BotEnv) -> None:
     sec, _tree, _ids = await cell_with_members(env, 2)
     await log_meeting(sec, save=False)
     assert "90 phút" in sec.chat.last_bot_message.text
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("🏷 Loại")
     await sec.press("Thường kỳ + chuyên đề")  # M5: 120 for a combined session
     assert "120 phút" in sec.chat.last_bot_message.text
@@ -119,7 +127,8 @@ async def test_second_regular_meeting_opens_the_first_to_correct(env: BotEnv) ->
     await sec.press("✏️ Sửa")  # the 20/11 draft held only its type: it is dropped
     assert "Sửa buổi sinh hoạt đã ghi" in sec.chat.last_bot_message.text
     await sec.press("✏️ Sửa điểm danh")
-    await sec.press("🟡 Nguyễn Văn An")  # excused → unexcused
+    await sec.press("🟡 Nguyễn Văn An")
+    await sec.press("❌ Vắng không có lý do")  # excused → unexcused, chosen (R3)
     await sec.press("➡️ Tiếp tục")
     await sec.press("💾 Lưu")
     assert "Đã sửa" in sec.chat.last_bot_message.text

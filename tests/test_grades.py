@@ -158,6 +158,7 @@ async def test_a_typed_score_is_graded_by_the_cells_thresholds(env: BotEnv) -> N
         assert ward is not None
         await profiles.change_settings(s, ward, {"grade_tot": 85}, [], actor_id=None)
     await log_meeting(sec, save=False)
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("⭐ Xếp loại")
     await sec.send("87")
     assert "Xếp loại: Tốt, 87/100" in text(sec)

@@ -270,17 +270,20 @@ async def test_cell_renamed_webservice_is_refused(env: BotEnv) -> None:
 async def test_hostile_guest_and_upper_attendee_are_refused(env: BotEnv) -> None:
     sec, _tree, _ids = await cell_with_members(env, 3)
     await log_meeting(sec, save=False)
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("👥 Khách mời")
     await sec.send(f"Lê Văn Tám, đảng viên chi bộ 3\n{HYPERLINK}, khách")
     answer = sec.chat.last_bot_message.text
     assert answer.startswith("Chưa ghi nhận “=HYPERLINK(") and "Họ tên chỉ được" in answer
     await sec.send("Lê Văn Tám\ufffe, đảng viên chi bộ 3")
     await sec.press("✔️ Xong")
+    await sec.press("➕ Thêm chi tiết")
     await sec.press("🎖 Cấp ủy cấp trên")
     await sec.send("=WEBSERVICE(1), Đảng ủy viên")
     assert "Họ tên chỉ được" in sec.chat.last_bot_message.text
     await sec.send("Trần Văn Hải, Đảng ủy viên phụ trách")
-    await sec.press("📝 Nội dung")
+    await sec.press("➕ Thêm chi tiết")
+    await sec.press("📝 Nội dung chính")
     await sec.send("Triển khai\uffff Nghị quyết")
     async with env.db() as s:
         guests = [(g.name, g.note) for g in await s.scalars(select(MeetingGuest))]

@@ -101,7 +101,7 @@ async def test_database_stopped_mid_flow(
     await sec.press("Thường kỳ")
     await sec.press("Hôm nay")
     await sec.press("✅ Nguyễn Văn An")
-    await sec.press("ốm")
+    await sec.press("🟡 Vắng có lý do: ốm")
     before = await _rows(env)
     ((meeting_id, state, held_on, _kind),) = before["meetings"]
     assert state == "draft" and held_on == date(2026, 11, 21)
@@ -126,7 +126,7 @@ async def test_database_stopped_mid_flow(
     cluster.start()  # the database is back; the engine's pooled connections are dead
     assert await _rows(env) == before  # nothing from the outage half-written
     await sec.press("✅ Nguyễn Văn Bình", in_message=screen.message_id)  # same screen, goes on
-    await sec.press("🟡 Nguyễn Văn Bình")  # excused → unexcused
+    await sec.press("❌ Vắng không có lý do", in_message=screen.message_id)
     await sec.press("➡️ Tiếp tục")
     assert "vắng có lý do 1 · vắng không lý do 1" in _shown(sec, screen.message_id)
     await sec.press("💾 Lưu")
@@ -232,6 +232,7 @@ async def test_a_restart_between_two_taps_goes_unnoticed(
     cluster.stop()
     cluster.start()
     await sec.press("✅ Nguyễn Văn An")
+    await sec.press("🟡 Vắng có lý do: ốm")
     assert "🟡 Nguyễn Văn An" in sec.chat.last_bot_message.labels
     assert not env.errors
     async with env.db() as s:
@@ -295,6 +296,7 @@ async def test_a_hung_database_costs_a_notice_not_the_bot(
     assert waited < 4 * HUNG_AFTER, waited
     _db_errors(env)
     await sec.press("✅ Nguyễn Văn An", in_message=screen.message_id)
+    await sec.press("🟡 Vắng có lý do: ốm", in_message=screen.message_id)
     assert "🟡 Nguyễn Văn An" in sec.chat.find(screen.message_id).labels  # type: ignore[union-attr]
     async with env.db() as s:
         marks = [(m.member_id, m.mark) for m in await s.scalars(select(MeetingMark))]

@@ -17,7 +17,6 @@ from bot.domain.meetings import (
     RuleProfile,
     Tally,
     default_minutes,
-    next_mark,
     split_roster,
     tally,
 )
@@ -79,14 +78,26 @@ async def roll(session: AsyncSession, record: Record, roster: list[Member] | Non
     )
 
 
-async def tap(session: AsyncSession, record: Record, member_id: int) -> Roll:
-    """Cycle an eligible member's mark: present → excused → unexcused (R3)."""
+REASON_MAX = 200  # L5: a reason is a short phrase; longer text is refused, never cut (#15)
+
+
+async def mark(
+    session: AsyncSession,
+    record: Record,
+    member_id: int,
+    attendance: Attendance,
+    reason: str | None = None,
+) -> Roll:
+    """Set an eligible member's mark as chosen (R3): present, excused (with its reason, or
+    none yet when it is to be typed) or unexcused. A choice, never a cycle: one tap too
+    many cannot turn an excused absence into an unexcused one (#15)."""
     before = await roll(session, record)
     if member_id not in before.split.eligible:
         raise Stale  # not on this meeting's list (forged, or the roster changed)
-    mark = next_mark(before.marks.get(member_id, Attendance.PRESENT))
-    value = None if mark == Attendance.PRESENT else mark.value
-    await meetings.set_mark(session, record.meeting, member_id, value)
+    if reason is not None and (attendance != Attendance.EXCUSED or len(reason) > REASON_MAX):
+        raise Stale
+    value = None if attendance == Attendance.PRESENT else attendance.value
+    await meetings.set_mark(session, record.meeting, member_id, value, reason)
     return await roll(session, record, before.roster)
 
 
@@ -95,12 +106,15 @@ async def all_present(session: AsyncSession, record: Record) -> None:
     await meetings.clear_marks(session, record.meeting, list(got))
 
 
-async def give_reason(session: AsyncSession, record: Record, member_id: int, reason: str) -> None:
-    """The reason of an excused absence (a quick one pressed)."""
+async def give_reason(session: AsyncSession, record: Record, member_id: int, reason: str) -> Roll:
+    """The reason of an excused absence (a quick one pressed on an old screen, or typed)."""
     got = await meetings.marks(session, record.meeting.id)
     if member_id not in got or got[member_id].mark != Attendance.EXCUSED.value:
         raise Stale
+    if len(reason) > REASON_MAX:
+        raise Stale  # the face refuses it with a sentence first
     await meetings.set_mark(session, record.meeting, member_id, Attendance.EXCUSED.value, reason)
+    return await roll(session, record)
 
 
 async def reason_for_first(session: AsyncSession, record: Record, reason: str) -> Roll | None:

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from bot.domain.meetings import MeetingType
+from bot.domain.meetings import Attendance, MeetingType
 from bot.render.callbacks import Callback, Month
 from bot.render.callbacks import PickCell as PickCell  # defined there: notifications carry it
 from bot.render.i18n import N_
@@ -106,6 +106,13 @@ class DateBack(OnMeeting):
 
 
 @dataclasses.dataclass(frozen=True)
+class DateStepBack(OnMeeting):
+    """⬅️ Back from the date question: to the type (no date yet), else where it came from."""
+
+    prefix: ClassVar[str] = "mt:dq"
+
+
+@dataclasses.dataclass(frozen=True)
 class ChangeDate(OnMeeting):
     prefix: ClassVar[str] = "mt:chd"
 
@@ -121,9 +128,31 @@ class AsExtraordinary(OnMeeting):
 
 @dataclasses.dataclass(frozen=True)
 class Tap(OnMeeting):
+    """A member's name on the list: opens the choice for that member (changes nothing).
+    Before #15 the same button cycled the mark; an old one now opens the choice."""
+
     prefix: ClassVar[str] = "mt:a"
     member: int
     page: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Mark(OnMeeting):
+    """The choice for one member (R3): present, excused with a quick reason or a typed
+    one (no reason in the data), or unexcused."""
+
+    prefix: ClassVar[str] = "mt:mk"
+    member: int
+    page: int
+    mark: Attendance
+    reason: Reason | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendanceBack(OnMeeting):
+    """⬅️ Back from the list to the date question."""
+
+    prefix: ClassVar[str] = "mt:aback"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,14 +195,33 @@ class Save(OnMeeting):
     prefix: ClassVar[str] = "mt:save"
 
 
+@dataclasses.dataclass(frozen=True)
+class AskCancel(OnMeeting):
+    """✖️ Cancel on the confirmation: asks before the draft is dropped."""
+
+    prefix: ClassVar[str] = "mt:cx"
+
+
+@dataclasses.dataclass(frozen=True)
+class CancelDraft(OnMeeting):
+    prefix: ClassVar[str] = "mt:cxok"
+
+
 # --- the details (details.py, people.py) ---------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
 class Confirm(OnMeeting):
-    """« Back / ✔️ Done: to the confirmation screen."""
+    """✔️ Done / ⬅️ Back from the details: to the confirmation screen."""
 
     prefix: ClassVar[str] = "mt:cf"
+
+
+@dataclasses.dataclass(frozen=True)
+class MoreDetails(OnMeeting):
+    """➕ Add details: the optional details' menu (item 8 of #15)."""
+
+    prefix: ClassVar[str] = "mt:more"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -89,7 +89,7 @@ async def ask_delete(turn: Turn, data: AskDelete) -> None:
             [
                 [
                     (_("🗑 Yes, delete"), Delete.of(meeting).pack()),
-                    (_("« Keep it"), OpenMeeting(meeting.id).pack()),
+                    (_("✖️ Cancel"), OpenMeeting(meeting.id).pack()),
                 ]
             ]
         ),

@@ -44,6 +44,11 @@ class Step(StrEnum):
     UPPER = "upper"
 
 
+def back_label(turn: Turn) -> str:
+    """⬅️ Back: one label on every step of the flow (#15)."""
+    return turn._("⬅️ Back")
+
+
 def kind_label(turn: Turn, kind: MeetingType | str) -> str:
     return turn._(TYPE_LABELS[MeetingType(kind)])
 
@@ -57,8 +62,8 @@ def refusals() -> Iterator[None]:
         raise Refused from None
 
 
-async def goto(turn: Turn, step: Step) -> None:
-    await turn.advance(FLOW, step.value)
+async def goto(turn: Turn, step: Step, **changes: object) -> None:
+    await turn.advance(FLOW, step.value, **changes)
 
 
 async def start_flow(turn: Turn, step: Step, record: Record) -> None:

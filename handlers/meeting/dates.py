@@ -20,13 +20,15 @@ from ..calendar import WEEKDAYS, day_arg, month_grid
 from .attendance import show_attendance
 from .buttons import (
     AsExtraordinary,
+    AttendanceBack,
     ChangeDate,
     DateBack,
+    DateStepBack,
     OpenMeeting,
     PickDate,
     ShowCalendar,
 )
-from .common import Step, draft, goto, kind_label
+from .common import Step, back_label, draft, goto, kind_label
 
 OFFSETS = {"today": 0, "yesterday": 1}
 
@@ -40,6 +42,7 @@ async def ask_date(turn: Turn, record: Record) -> None:
             (_("Yesterday"), PickDate.of(meeting, "yesterday").pack()),
         ],
         [(_("📅 Another day"), ShowCalendar.of(meeting, Month.of(turn.today)).pack())],
+        [(back_label(turn), DateStepBack.of(meeting).pack())],
     ]
     await turn.show(
         _("{what}. On which day was it held? Press a button or type the date (e.g. 3/11).").format(
@@ -114,6 +117,7 @@ async def regular_taken(turn: Turn, record: Record, taken: RegularTaken, day: da
             [
                 [(_("📂 Open the logged meeting"), OpenMeeting(taken.other_id).pack())],
                 [(_("Log as extraordinary"), AsExtraordinary.of(record.meeting, day).pack())],
+                [(back_label(turn), DateBack.of(record.meeting).pack())],
             ]
         ),
     )
@@ -141,7 +145,7 @@ async def calendar(turn: Turn, data: ShowCalendar) -> None:
     nxt = Month.of(shown + timedelta(days=31))
     if nxt <= turn.today:
         nav.append((turn.t.month(nxt.year, nxt.month) + " »", ShowCalendar.of(meeting, nxt).pack()))
-    rows += [nav, [("« " + _("Back"), DateBack.of(meeting).pack())]]
+    rows += [nav, [(back_label(turn), DateBack.of(meeting).pack())]]
     await turn.show(
         _("{month}: press the day of the meeting.").format(
             month=turn.t.month(shown.year, shown.month)
@@ -158,5 +162,12 @@ async def date_back(turn: Turn, data: DateBack) -> None:
 async def change_date(turn: Turn, data: ChangeDate) -> None:
     """From the confirmation back to the date (the eligible set follows)."""
     record = await draft(turn, data)
-    await goto(turn, Step.DATE)
+    await goto(turn, Step.DATE, date_from=Step.CONFIRM.value)
+    await ask_date(turn, record)
+
+
+async def attendance_back(turn: Turn, data: AttendanceBack) -> None:
+    """⬅️ Back from the list of names to the date question."""
+    record = await draft(turn, data)
+    await goto(turn, Step.DATE, date_from=Step.ATTENDANCE.value)
     await ask_date(turn, record)

@@ -21,10 +21,11 @@ from .buttons import (
     ClearTopic,
     Confirm,
     Length,
+    MoreDetails,
     SetGrade,
     SetType,
 )
-from .common import Step, draft, goto, kind_label
+from .common import Step, back_label, draft, goto, kind_label
 from .dates import regular_taken
 from .summary import to_confirm
 
@@ -33,7 +34,8 @@ LENGTHS = (60, 90, 120, 150, 180)
 
 
 def back(turn: Turn, record: Record) -> Button:
-    return ("« " + turn._("Back"), Confirm.of(record.meeting).pack())
+    """⬅️ Back from a detail: to the details' menu it was picked from (#15)."""
+    return (back_label(turn), MoreDetails.of(record.meeting).pack())
 
 
 async def back_to_confirm(turn: Turn, data: Confirm) -> None:
@@ -41,7 +43,7 @@ async def back_to_confirm(turn: Turn, data: Confirm) -> None:
 
 
 async def ask(turn: Turn, record: Record, step: Step, text: str, rows: list[list[Button]]) -> None:
-    """A detail's question: typed text goes to `step`; « Back under the buttons."""
+    """A detail's question: typed text goes to `step`; ⬅️ Back under the buttons."""
     await goto(turn, step)
     await turn.show(text, inline([*rows, [back(turn, record)]]))
 

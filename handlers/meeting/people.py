@@ -22,7 +22,21 @@ GUESTS_SHOWN = 20
 
 def _name_and_note(line: str) -> tuple[str, str | None]:
     name, _sep, note = normalize(line).partition(",")
-    return " ".join(name.split()), (" ".join(note.split())[:NOTE_MAX] or None)
+    return " ".join(name.split()), (" ".join(note.split()) or None)
+
+
+async def _refuse_note(turn: Turn, name: str, note: str | None) -> bool:
+    """A note (a guest's) or a post (the attendee's) longer than NOTE_MAX is refused with a
+    sentence, never cut (#15); nothing of the message is kept."""
+    if note is None or len(note) <= NOTE_MAX:
+        return False
+    await turn.reply(
+        turn._(
+            "“{name}” was not recorded: what follows the comma is {length} characters long, "
+            "at most {limit}. Please shorten it and send it again."
+        ).format(name=esc(name[:60]), length=len(note), limit=NOTE_MAX)
+    )
+    return True
 
 
 async def _refuse_name(turn: Turn, name: str) -> bool:
@@ -74,8 +88,8 @@ async def guests_text(turn: Turn, record: Record) -> None:
     if not guests:
         await turn.reply(turn._("Please type a guest's name, then a comma and a note."))
         return
-    for name, _note in guests:
-        if await _refuse_name(turn, name):
+    for name, note in guests:
+        if await _refuse_name(turn, name) or await _refuse_note(turn, name, note):
             return
     await service.add_guests(turn.session, record, guests)
     await show_guests(turn, record, fresh=True)
@@ -114,7 +128,7 @@ async def upper_text(turn: Turn, record: Record) -> None:
     if not name or parse_time(name) is not None:
         await turn.reply(turn._("Please type the name, then a comma and the post."))
         return
-    if await _refuse_name(turn, name):
+    if await _refuse_name(turn, name) or await _refuse_note(turn, name, post):
         return
     service.set_upper(record, f"{name} – {post}" if post else name)
     await to_confirm(turn, record)

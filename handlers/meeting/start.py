@@ -16,10 +16,20 @@ from ..base import Turn, esc, inline
 from ..meeting_history.common import CellYearView
 from ..zero_report.buttons import ZeroStart
 from .attendance import show_attendance
-from .buttons import DraftAction, NewMeeting, PickCell, ResumeDraft
-from .common import FLOW, Step, draft_by_id, goto, kind_label, log_cell, refusals, start_flow
+from .buttons import DateStepBack, DraftAction, NewMeeting, PickCell, ResumeDraft
+from .common import (
+    FLOW,
+    Step,
+    draft,
+    draft_by_id,
+    goto,
+    kind_label,
+    log_cell,
+    refusals,
+    start_flow,
+)
 from .dates import ask_date
-from .summary import show_confirm
+from .summary import show_confirm, to_confirm
 
 if TYPE_CHECKING:
     from storage.models import Org
@@ -44,8 +54,9 @@ async def picked_cell(turn: Turn, data: PickCell) -> None:
     await ask_type(turn, await log_cell(turn, data.cell))
 
 
-async def ask_type(turn: Turn, cell: Org) -> None:
-    """Which meeting? Or, when the caller has an unfinished record, whether to continue it."""
+async def ask_type(turn: Turn, cell: Org, *, edit: bool = False) -> None:
+    """Which meeting? Or, when the caller has an unfinished record, whether to continue it.
+    With `edit`, the screen replaces the one a button was pressed on."""
     _ = turn._
     draft = await service.draft_of(turn.session, turn.access, cell)
     if draft is not None:
@@ -74,7 +85,11 @@ async def ask_type(turn: Turn, cell: Org) -> None:
     )
     if turn.access.can_set_schedule(cell.id, cell.path, is_cell=True):
         rows.append([(_("🗓 Meeting day and time"), OpenSchedule(cell.id).pack())])
-    await turn.reply(_("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name)), inline(rows))
+    text = _("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name))
+    if edit:
+        await turn.show(text, inline(rows))
+    else:
+        await turn.reply(text, inline(rows))
 
 
 async def resume(turn: Turn, data: ResumeDraft) -> None:
@@ -111,3 +126,21 @@ async def new_meeting(turn: Turn, data: NewMeeting) -> None:
         )
     await start_flow(turn, Step.DATE, record)
     await ask_date(turn, record)
+
+
+async def date_step_back(turn: Turn, data: DateStepBack) -> None:
+    """⬅️ Back from the date question (#15): before a date, to the type (the draft held
+    only the type, so it is dropped); after, to the screen the date was changed from."""
+    record = await draft(turn, data)
+    meeting = record.meeting
+    state = await turn.flow_for(FLOW)
+    if meeting.held_on is None:
+        cell = record.cell
+        await service.discard(turn.session, record)
+        await turn.finish_flow()
+        await ask_type(turn, cell, edit=True)
+    elif meeting.amends_id is not None or state.data.get("date_from") == Step.CONFIRM:
+        await to_confirm(turn, record)
+    else:
+        await goto(turn, Step.ATTENDANCE)
+        await show_attendance(turn, record, int(state.data.get("page") or 0))

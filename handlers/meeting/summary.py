@@ -9,21 +9,26 @@ from bot.domain.meetings import Attendance, Flag, Grade, flags, min_minutes_for,
 from bot.render import labels
 from bot.render.i18n import N_
 from bot.services import meeting_roll
+from bot.services import meetings as service
 from bot.services.meetings import Record
 
 from ..base import Turn, esc, inline
 from .buttons import (
+    AskCancel,
     AskGrade,
     AskGuests,
     AskTime,
     AskTopic,
     AskUpper,
     BackToAttendance,
+    CancelDraft,
     ChangeDate,
+    Confirm,
+    MoreDetails,
     Save,
     SetType,
 )
-from .common import Step, goto, kind_label
+from .common import Step, back_label, draft, goto, kind_label
 
 if TYPE_CHECKING:
     from storage.models import Meeting
@@ -45,26 +50,80 @@ async def show_confirm(turn: Turn, record: Record) -> None:
         else _("<b>Please check before saving</b>"),
         *await meeting_lines(turn, record),
     ]
+    # #15 item 8: the essentials only; the optional details are one tap further.
     rows = [
         [(_("💾 Save"), Save.of(meeting).pack())],
         [
-            (_("✏️ Attendance"), BackToAttendance.of(meeting).pack()),
-            (_("📅 Date"), ChangeDate.of(meeting).pack()),
+            (_("✏️ Edit attendance"), BackToAttendance.of(meeting).pack()),
+            (_("➕ Add details"), MoreDetails.of(meeting).pack()),
         ],
-        [
-            (_("🕐 Time, length"), AskTime.of(meeting).pack()),
-            (_("🏷 Type"), SetType.of(meeting).pack()),
-        ],
-        [
-            (_("📝 Topic"), AskTopic.of(meeting).pack()),
-            (_("⭐ Grade"), AskGrade.of(meeting).pack()),
-        ],
-        [
-            (_("👥 Guests"), AskGuests.of(meeting).pack()),
-            (_("🎖 Upper committee"), AskUpper.of(meeting).pack()),
-        ],
+        [(_("✖️ Cancel"), AskCancel.of(meeting).pack())],
     ]
     await turn.show("\n".join(lines), inline(rows))
+
+
+async def more_details(turn: Turn, data: MoreDetails) -> None:
+    """➕ Add details: date, time and length, type, topic, grade, guests, upper committee."""
+    _ = turn._
+    record = await draft(turn, data)
+    meeting = record.meeting
+    await goto(turn, Step.CONFIRM)
+    rows = [
+        [
+            (_("📅 Date"), ChangeDate.of(meeting).pack()),
+            (_("🕐 Time, length"), AskTime.of(meeting).pack()),
+        ],
+        [
+            (_("🏷 Type"), SetType.of(meeting).pack()),
+            (_("📝 Topic"), AskTopic.of(meeting).pack()),
+        ],
+        [
+            (_("⭐ Grade"), AskGrade.of(meeting).pack()),
+            (_("👥 Guests"), AskGuests.of(meeting).pack()),
+        ],
+        [(_("🎖 Upper committee"), AskUpper.of(meeting).pack())],
+        [(back_label(turn), Confirm.of(meeting).pack())],
+    ]
+    lines = [
+        _("<b>Optional details</b> (they go into the minutes):"),
+        *detail_lines(turn, meeting, (await meeting_roll.summary(turn.session, record)).guests),
+    ]
+    await turn.show("\n".join(lines), inline(rows))
+
+
+async def ask_cancel(turn: Turn, data: AskCancel) -> None:
+    """✖️ Cancel: ask first, and say what happens to the draft."""
+    _ = turn._
+    record = await draft(turn, data)
+    meeting = record.meeting
+    text = (
+        _("Cancel this correction? The logged meeting stays as it was.")
+        if meeting.amends_id
+        else _("Cancel this meeting record? The attendance entered is dropped; nothing is saved.")
+    )
+    await turn.show(
+        text,
+        inline(
+            [
+                [(_("🗑 Yes, cancel it"), CancelDraft.of(meeting).pack())],
+                [(back_label(turn), Confirm.of(meeting).pack())],
+            ]
+        ),
+    )
+
+
+async def cancel(turn: Turn, data: CancelDraft) -> None:
+    """The draft (or correction copy) is dropped and the flow ends."""
+    _ = turn._
+    record = await draft(turn, data)
+    correction = record.meeting.amends_id is not None
+    await service.discard(turn.session, record)
+    await turn.finish_flow()
+    await turn.show(
+        _("Cancelled: the correction was dropped; the logged meeting is unchanged.")
+        if correction
+        else _("Cancelled: the meeting record was dropped; nothing was saved.")
+    )
 
 
 async def to_confirm(turn: Turn, record: Record) -> None:
@@ -90,12 +149,17 @@ async def meeting_lines(turn: Turn, record: Record) -> list[str]:
         ),
         summary_line(t, turn.t),
     ]
+    # R3 by name; the unexcused (they count towards R5) each on a line that says so (#15).
     for member_id in roll.split.eligible:
         if roll.marks.get(member_id) == Attendance.EXCUSED:
             reason = roll.reasons.get(member_id)
-            lines.append("🟡 " + esc(names[member_id]) + (f" ({esc(reason)})" if reason else ""))
-        elif roll.marks.get(member_id) == Attendance.UNEXCUSED:
-            lines.append("❌ " + esc(names[member_id]))
+            lines.append(
+                _("🟡 Excused: {name}").format(name=esc(names[member_id]))
+                + (f" ({esc(reason)})" if reason else "")
+            )
+    for member_id in roll.split.eligible:
+        if roll.marks.get(member_id) == Attendance.UNEXCUSED:
+            lines.append(_("❌ Unexcused: {name}").format(name=esc(names[member_id])))
     if t.exempted_present or t.guests_present:
         lines.append(
             _("Came though not counted: {n}").format(n=t.exempted_present + t.guests_present)

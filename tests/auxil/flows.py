@@ -90,6 +90,9 @@ async def admin_invite(env: BotEnv, org: Org, role: Role = Role.ADMIN) -> str:
     return code
 
 
+QUICK_REASONS = ("ốm", "đi công tác", "việc gia đình")
+
+
 async def log_meeting(
     sec: TgUser,
     *,
@@ -102,8 +105,9 @@ async def log_meeting(
 ) -> None:
     """The presses of logging a meeting: /meeting (or the menu's "📝 Ghi sinh hoạt" with
     ``menu``), the kind, the day (a button such as "Hôm nay", "Hôm qua"; typed when it holds
-    a digit, e.g. "3/11"), each ``excused`` member (✅ → excused, then the reason's button if
-    one is given), each ``unexcused`` one (✅ then 🟡), "➡️ Tiếp tục", and "💾 Lưu" unless
+    a digit, e.g. "3/11"), each ``excused`` member (the name, then "🟡 Vắng có lý do: <reason>"
+    for a quick reason, else "… khác" and the reason typed, or ⬅️ without one), each
+    ``unexcused`` one (the name, then ❌), "➡️ Tiếp tục", and "💾 Lưu" unless
     ``save`` is false (the confirmation screen is then the last message)."""
     if menu:
         await sec.tap("📝 Ghi sinh hoạt")
@@ -117,11 +121,17 @@ async def log_meeting(
     reasons = excused if isinstance(excused, Mapping) else dict.fromkeys(excused)
     for name, reason in reasons.items():
         await sec.press(f"✅ {name}")
-        if reason is not None:
-            await sec.press(reason)
+        if reason in QUICK_REASONS:
+            await sec.press(f"🟡 Vắng có lý do: {reason}")
+        else:
+            await sec.press("🟡 Vắng có lý do khác (gõ lý do)")
+            if reason is None:
+                await sec.press("⬅️ Quay lại")
+            else:
+                await sec.send(reason)
     for name in unexcused:
         await sec.press(f"✅ {name}")
-        await sec.press(f"🟡 {name}")
+        await sec.press("❌ Vắng không có lý do")
     await sec.press("➡️ Tiếp tục")
     if save:
         await sec.press("💾 Lưu")
