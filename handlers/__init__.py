@@ -45,7 +45,15 @@ from .base import button, handler, private_only
 from .meeting import attendance, card, dates, details, people, save, start
 from .meeting import buttons as mt
 from .meeting_history import CellYearView, MemberYearView
-from .zero_report import PickMonth, PickReason, Withdraw, ZeroAnswer, ZeroStart
+from .zero_report import (
+    PickMonth,
+    PickReason,
+    Withdraw,
+    WithdrawAnswer,
+    ZeroAnswer,
+    ZeroBack,
+    ZeroStart,
+)
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -166,6 +174,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback(PickReason, zero_report.reason_button),
         callback(ZeroAnswer, zero_report.confirm),
         callback(Withdraw, zero_report.withdraw),
+        callback(WithdrawAnswer, zero_report.withdraw_answer),
+        callback(ZeroBack, zero_report.go_back),
         # Files and free text in private chats (last: the catch-all)
         MessageHandler(PRIVATE & filters.Document.ALL, handler(roster_add.document)),
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, handler(router.on_text)),

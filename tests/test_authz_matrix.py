@@ -161,6 +161,8 @@ CALLBACKS: dict[str | None, list[tuple[str, str | None]]] = {
     "zr:r": [("zr:r:{t_zero}:0", "zero_reason")],
     "zr:(ok|no)": [("zr:ok:{t_zero}:2026:10", "zero"), ("zr:no:{t_zero}:2026:10", "zero")],
     "zr:x": [("zr:x:{report}", None)],
+    "zr:w": [("zr:w:ok:{report}", None), ("zr:w:no:{report}", None)],
+    "zr:b": [("zr:b:{t_zero}:month", "zero_reason"), ("zr:b:{t_zero}:reason", "zero")],
     "inv:r": [("inv:r:{cell}", None)],
     "inv:c": [("inv:c:{cell}:secretary", None), ("inv:c:{ward}:admin", None)],
     "inv:g": [("inv:g:{ward}", None)],
