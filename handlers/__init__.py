@@ -84,12 +84,12 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("start", handler(menu.start), filters=PRIVATE),
         CommandHandler(["link", "start"], handler(onboarding.link_group), filters=GROUPS),
         CommandHandler("unlink", handler(onboarding.unlink_group), filters=GROUPS),
-        CommandHandler("help", handler(onboarding.group_help), filters=GROUPS),
+        CommandHandler(menu.HELP_COMMANDS, handler(onboarding.group_help), filters=GROUPS),
         CommandHandler(["baocao", "report"], handler(reports.start)),  # private and groups
         ChatMemberHandler(handler(onboarding.bot_membership), ChatMemberHandler.MY_CHAT_MEMBER),
         # Private commands
-        CommandHandler("help", handler(menu.help_command), filters=PRIVATE),
-        CommandHandler("cancel", handler(menu.cancel), filters=PRIVATE),
+        CommandHandler(menu.HELP_COMMANDS, handler(menu.help_command), filters=PRIVATE),
+        CommandHandler(menu.CANCEL_COMMANDS, handler(menu.cancel), filters=PRIVATE),
         CommandHandler("language", handler(language.ask), filters=PRIVATE),
         CommandHandler("members", handler(roster.open_roster), filters=PRIVATE),
         CommandHandler("meeting", handler(start.start), filters=PRIVATE),

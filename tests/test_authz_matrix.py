@@ -188,6 +188,8 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "link": ["", "{group_code}"],
     "unlink": [""],
     "help": [""],
+    "trogiup": [""],
+    "huy": [""],
     "baocao": [""],
     "report": [""],
     "cancel": [""],
