@@ -3,9 +3,13 @@ stray text."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import ClassVar
+
 from telegram import ReplyKeyboardMarkup
 
 from bot.domain.model import Role
+from bot.render.callbacks import Callback
 from bot.render.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LOCALES
 from bot.services import meetings, people
 
@@ -107,10 +111,16 @@ async def start(turn: Turn) -> None:
     await send_main_menu(turn)
 
 
-def language_buttons() -> list[Button]:
-    """🌐 The language choice (handlers.language's buttons), on the help screen (#15)."""
-    from .language import Language  # handlers.language imports this module's keyboard
+@dataclasses.dataclass(frozen=True)
+class Language(Callback):
+    """A language picked ("lang:<code>", handlers.language.choose)."""
 
+    prefix: ClassVar[str] = "lang"
+    locale: str
+
+
+def language_buttons() -> list[Button]:
+    """🌐 The language choice, on the help screen (#15) and after /language."""
     return [(LANGUAGE_NAMES[loc], Language(loc).pack()) for loc in SUPPORTED_LOCALES]
 
 
