@@ -45,7 +45,15 @@ from .base import button, handler, private_only
 from .meeting import attendance, card, dates, details, people, save, start, summary
 from .meeting import buttons as mt
 from .meeting_history import CellYearView, MemberYearView
-from .zero_report import PickMonth, PickReason, Withdraw, ZeroAnswer, ZeroStart
+from .zero_report import (
+    PickMonth,
+    PickReason,
+    Withdraw,
+    WithdrawAnswer,
+    ZeroAnswer,
+    ZeroBack,
+    ZeroStart,
+)
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -76,12 +84,12 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("start", handler(menu.start), filters=PRIVATE),
         CommandHandler(["link", "start"], handler(onboarding.link_group), filters=GROUPS),
         CommandHandler("unlink", handler(onboarding.unlink_group), filters=GROUPS),
-        CommandHandler("help", handler(onboarding.group_help), filters=GROUPS),
+        CommandHandler(menu.HELP_COMMANDS, handler(onboarding.group_help), filters=GROUPS),
         CommandHandler(["baocao", "report"], handler(reports.start)),  # private and groups
         ChatMemberHandler(handler(onboarding.bot_membership), ChatMemberHandler.MY_CHAT_MEMBER),
         # Private commands
-        CommandHandler("help", handler(menu.help_command), filters=PRIVATE),
-        CommandHandler("cancel", handler(menu.cancel), filters=PRIVATE),
+        CommandHandler(menu.HELP_COMMANDS, handler(menu.help_command), filters=PRIVATE),
+        CommandHandler(menu.CANCEL_COMMANDS, handler(menu.cancel), filters=PRIVATE),
         CommandHandler("language", handler(language.ask), filters=PRIVATE),
         CommandHandler("members", handler(roster.open_roster), filters=PRIVATE),
         CommandHandler("meeting", handler(start.start), filters=PRIVATE),
@@ -172,6 +180,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         callback(PickReason, zero_report.reason_button),
         callback(ZeroAnswer, zero_report.confirm),
         callback(Withdraw, zero_report.withdraw),
+        callback(WithdrawAnswer, zero_report.withdraw_answer),
+        callback(ZeroBack, zero_report.go_back),
         # Files and free text in private chats (last: the catch-all)
         MessageHandler(PRIVATE & filters.Document.ALL, handler(roster_add.document)),
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, handler(router.on_text)),

@@ -5,28 +5,18 @@ Language ("lang:<code>"): a language picked.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import ClassVar
-
-from bot.render.callbacks import Callback
-from bot.render.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, translator
+from bot.render.i18n import LANGUAGE_NAMES, translator
 from bot.services import people
 
 from .base import Turn, inline
-from .menu import main_keyboard
-
-
-@dataclasses.dataclass(frozen=True)
-class Language(Callback):
-    prefix: ClassVar[str] = "lang"
-    locale: str
+from .menu import Language as Language  # defined there: the help screen carries it (#15)
+from .menu import language_buttons, main_keyboard
 
 
 async def ask(turn: Turn) -> None:
     """Offer the languages."""
     _ = turn._
-    buttons = [[(LANGUAGE_NAMES[loc], Language(loc).pack()) for loc in SUPPORTED_LOCALES]]
-    await turn.reply(_("Choose your language:"), inline(buttons))
+    await turn.reply(_("Choose your language:"), inline([language_buttons()]))
 
 
 async def choose(turn: Turn, data: Language) -> None:

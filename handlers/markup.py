@@ -5,10 +5,16 @@ buttons, and the ✅ / ✖️ answers of a confirmation. handlers.base re-export
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+from bot.render.i18n import N_
+
+# The two words of every step and confirmation (#15, glossary): "⬅️ Quay lại", "✖️ Hủy".
+BACK = N_("⬅️ Back")
+CANCEL = N_("✖️ Cancel")
 
 
 class Answer(StrEnum):
@@ -26,6 +32,11 @@ def choice_pattern(prefix: str, words: type[StrEnum]) -> str:
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 Button = tuple[str, str]  # (label, callback data)
+
+
+def back(gettext: Callable[[str], str], data: str) -> Button:
+    """⬅️ Back one step: the same label on every screen (#15)."""
+    return (gettext(BACK), data)
 
 
 def esc(text: str) -> str:

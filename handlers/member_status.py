@@ -21,6 +21,7 @@ from bot.render.callbacks import Callback
 from bot.services import roster
 
 from .base import Answer, Stale, Turn, choice_pattern, esc, inline
+from .markup import back
 from .roster import ChangeStatus, MemberCard, render_member, roster_member
 
 FLOW = "status"
@@ -65,7 +66,7 @@ async def choose_status(turn: Turn, data: ChangeStatus) -> None:
         [(_(labels.STATUS_SHORT[s]), PickStatus(member.id, s).pack()) for s in statuses[i : i + 2]]
         for i in range(0, len(statuses), 2)
     ]
-    rows.append([("« " + _("Back"), MemberCard(member.id).pack())])
+    rows.append([back(_, MemberCard(member.id).pack())])
     await turn.show(
         _("New status for comrade {name}:").format(name=esc(member.full_name)), inline(rows)
     )

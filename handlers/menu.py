@@ -1,38 +1,49 @@
-"""The main menu, /start without a code, /help, /cancel and the hint for stray text."""
+"""The main menu, /start without a code, /help (/trogiup), /cancel (/huy) and the hint for
+stray text."""
 
 from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
 
 from telegram import ReplyKeyboardMarkup
 
 from bot.domain.model import Role
-from bot.render.i18n import N_
-from bot.services import people
+from bot.render.callbacks import Callback
+from bot.render.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LOCALES
+from bot.services import meetings, people
 
-from .base import Stale, Turn, esc
+from .base import Button, Stale, Turn, esc, inline
 
 MENU_MEETING = N_("📝 Log a meeting")
 MENU_ROSTER = N_("👥 Members")
 MENU_ORGS = N_("🏛 Organisation")
 MENU_REPORTS = N_("📊 Reports")
-MENU_LANGUAGE = N_("🌐 Language")
+MENU_LANGUAGE = N_("🌐 Language")  # #15: on the help screen, no longer on the keyboard
 MENU_HELP = N_("❓ Help")
 
-# (command, description) — published per language with setMyCommands.
+# (command, description) — published per language with setMyCommands. The Vietnamese
+# commands (#15) stand beside the English ones and do the same (handlers/__init__.py).
 PRIVATE_COMMANDS = [
     ("start", N_("Main menu")),
     ("meeting", N_("Log a cell meeting")),
+    ("baocao", N_("Reports: months, quarters, years")),
     ("members", N_("The cell's members")),
     ("org", N_("Organisation, invites, linked group")),
-    ("baocao", N_("Reports: months, quarters, years")),
-    ("language", N_("Change language")),
+    ("trogiup", N_("Help (Vietnamese command)")),
+    ("huy", N_("Cancel what you are doing (Vietnamese command)")),
     ("help", N_("How to use chibo")),
     ("cancel", N_("Stop what you are doing")),
+    ("language", N_("Change language")),
 ]
 GROUP_COMMANDS = [
     ("link", N_("Link this group with a code from chibo")),
     ("baocao", N_("The report of the linked organisation (admins)")),
+    ("trogiup", N_("What chibo sends to this group")),
     ("help", N_("What chibo sends to this group")),
 ]
+HELP_COMMANDS = ("help", "trogiup")
+CANCEL_COMMANDS = ("cancel", "huy")
 
 ROLE_TITLES = {
     Role.ADMIN: N_("admin of {org}"),
@@ -53,7 +64,8 @@ def main_keyboard(turn: Turn) -> ReplyKeyboardMarkup:
         rows.append([_(MENU_ORGS)])
     if turn.access.may_ask_reports:
         rows[-1].append(_(MENU_REPORTS))  # #5: beside the last big button
-    rows.append([_(MENU_LANGUAGE), _(MENU_HELP)])
+    # #15: 🌐 Language is on the help screen, out of reach of an accidental tap.
+    rows.append([_(MENU_HELP)])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
@@ -99,39 +111,104 @@ async def start(turn: Turn) -> None:
     await send_main_menu(turn)
 
 
-async def help_command(turn: Turn) -> None:
-    """/help: what the buttons do."""
+@dataclasses.dataclass(frozen=True)
+class Language(Callback):
+    """A language picked ("lang:<code>", handlers.language.choose)."""
+
+    prefix: ClassVar[str] = "lang"
+    locale: str
+
+
+def language_buttons() -> list[Button]:
+    """🌐 The language choice, on the help screen (#15) and after /language."""
+    return [(LANGUAGE_NAMES[loc], Language(loc).pack()) for loc in SUPPORTED_LOCALES]
+
+
+def role_help(turn: Turn) -> list[str]:
+    """#15: short, per role, the main jobs first."""
     _ = turn._
-    if not turn.access.is_known:
-        await turn.reply(stranger_text(turn))
-        return
-    parts = [_("<b>How to use chibo</b>")]
-    if turn.access.cell_ids:
+    access = turn.access
+    parts: list[str] = []
+    if access.cell_ids:  # secretary, deputy, delegate: their cell's meetings first
         parts.append(
             _(
-                "{members}: see the cell's members sorted by given name, add one, paste a list "
-                "or send an Excel/CSV file, and change a member's status from a date."
+                "{meeting}: after each meeting, mark who came and save; or report a month in "
+                "which the cell did not meet."
+            ).format(meeting=_(MENU_MEETING))
+        )
+        if access.may_ask_reports:
+            parts.append(
+                _("{reports}: the cell's figures for a month, a quarter or a year.").format(
+                    reports=_(MENU_REPORTS)
+                )
+            )
+        parts.append(
+            _(
+                "{members}: the cell's members; add one, paste a list or send an Excel file, and "
+                "change a member's status."
             ).format(members=_(MENU_ROSTER))
         )
-    if turn.access.is_admin:
+        parts.append(_("🗓 Meeting day and time: under {meeting}.").format(
+            meeting=_(MENU_MEETING)))  # fmt: skip
+    if access.is_admin:  # an upper committee's admin: the reports and the nudge first
         parts.append(
             _(
-                "{orgs}: add, rename and move cells, invite secretaries with a one-time link, "
-                "and link the committee's group chat."
+                "{reports}: which cells met, which did not, and which have not reported; "
+                "📣 remind the cells that have not reported."
+            ).format(reports=_(MENU_REPORTS))
+        )
+        parts.append(
+            _(
+                "{orgs}: cells, invites for secretaries, the linked group, 🏅 meeting grades."
             ).format(orgs=_(MENU_ORGS))
         )
-    parts.append(_("{lang}: Tiếng Việt or English.").format(lang=_(MENU_LANGUAGE)))
-    parts.append(_("/cancel stops whatever you are doing; nothing unconfirmed is saved."))
-    await turn.reply("\n\n".join(parts), main_keyboard(turn))
+    return parts
+
+
+async def help_command(turn: Turn) -> None:
+    """/help, /trogiup, ❓: the main jobs of the person's roles, then the language."""
+    _ = turn._
+    if not turn.access.is_known:
+        await turn.reply(stranger_text(turn), inline([language_buttons()]))
+        return
+    parts = [_("<b>How to use chibo</b>"), *role_help(turn)]
+    parts.append(_("/huy (/cancel) stops whatever you are doing; nothing unconfirmed is saved."))
+    parts.append(_("🌐 Language:"))
+    await turn.reply("\n\n".join(parts), inline([language_buttons()]))
 
 
 async def cancel(turn: Turn) -> None:
-    """/cancel: leave any flow; nothing unconfirmed was written."""
+    """/cancel, /huy: leave any flow; nothing unconfirmed was written. A meeting's draft is
+    kept by the meeting flow: say so, rather than "nothing changed" (#15)."""
     _ = turn._
     had_flow = await turn.flow() is not None
     await turn.finish_flow()
-    text = _("Cancelled. Nothing was changed.") if had_flow else _("There was nothing to cancel.")
-    await turn.reply(text, main_keyboard(turn) if turn.access.is_known else None)
+    kept: list[str] = []
+    if turn.access.is_known:
+        for cell in await meetings.cells(turn.session, turn.access):
+            draft = await meetings.draft_of(turn.session, turn.access, cell)
+            if draft is None:
+                continue
+            if draft.held_on is not None:
+                line = _(
+                    "The draft record of the meeting of {date} ({cell}) is kept; open {meeting} "
+                    "to continue or discard it."
+                ).format(
+                    date=turn.t.date(draft.held_on), cell=esc(cell.name), meeting=_(MENU_MEETING)
+                )
+            else:
+                line = _("The draft meeting record of {cell} is kept; open {meeting} to continue "
+                         "or discard it.").format(cell=esc(cell.name), meeting=_(MENU_MEETING))  # fmt: skip
+            kept.append(line)
+    if kept:  # "nothing changed" would hide the draft that is offered again next time
+        head = _("Cancelled.") if had_flow else _("There was nothing to cancel.")
+    else:
+        head = (
+            _("Cancelled. Nothing was changed.") if had_flow else _("There was nothing to cancel.")
+        )
+    await turn.reply(
+        "\n".join([head, *kept]), main_keyboard(turn) if turn.access.is_known else None
+    )
 
 
 async def hint(turn: Turn) -> None:

@@ -22,6 +22,7 @@ from bot.services.refusals import BadName
 
 from .base import Button, Refused, Stale, Turn, esc, inline
 from .grades import entry as grades_entry
+from .markup import back
 from .roster import RosterList
 from .schedule import OpenSchedule
 
@@ -104,7 +105,7 @@ class Holders(Callback):
 
 def back_button(turn: Turn, org: Org) -> list[Button]:
     """« Back to the node's screen."""
-    return [("« " + turn._("Back"), OrgView(org.id, 0).pack())]
+    return [back(turn._, OrgView(org.id, 0).pack())]
 
 
 async def open_orgs(turn: Turn) -> None:
@@ -260,7 +261,7 @@ async def choose_parent(turn: Turn, data: ChooseParent) -> None:
     if (page + 1) * PAGE_SIZE < len(targets):
         nav.append((_("Next") + " »", ChooseParent(org.id, page + 1).pack()))
     rows.append(nav)
-    rows.append([("« " + _("Back"), OrgView(org.id, 0).pack())])
+    rows.append([back(_, OrgView(org.id, 0).pack())])
     text = (
         _("Move <b>{name}</b> under:").format(name=esc(org.name))
         if targets

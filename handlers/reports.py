@@ -22,7 +22,7 @@ from telegram import InputFile
 
 from bot.domain.dates import parse_month
 from bot.domain.summary import Period
-from bot.render.callbacks import Callback
+from bot.render.callbacks import Callback, Month, Nudge
 from bot.render.summary_text import period_title, report_texts
 from bot.services import orgs, reporting
 from bot.services.memory import release
@@ -183,9 +183,28 @@ async def send_text(turn: Turn, node: Org, period: Period) -> None:
                 )
             ]
         )
+    nudge = nudge_button(turn, node, report)
+    if nudge is not None:
+        buttons.insert(0, [nudge])
     for i, text in enumerate(texts):
         await turn.reply(text, inline(buttons) if i == len(texts) - 1 else None)
     _after(report)
+
+
+def nudge_button(turn: Turn, node: Org, report: Report) -> Button | None:
+    """#15: 📣 on the committee's report of a month that is over with cells that have not
+    reported, for its admins in private: the digest's button (Nudge, handlers.digest), so the
+    same authorization, outbox and once-per-cell-and-month claims."""
+    figures = report.month
+    if not turn.is_private or figures is None or not figures.unreported or not report.complete:
+        return None
+    if node.is_cell or not turn.access.is_admin_of(node.path):
+        return None
+    first = report.period.first_day
+    return (
+        turn._("📣 Remind the cells that have not reported"),
+        Nudge(node.id, Month(first.year, first.month, 1)).pack(),
+    )
 
 
 def _after(report: Report) -> None:

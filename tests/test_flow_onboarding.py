@@ -8,7 +8,7 @@ from bot.domain.model import Role
 from storage.models import AuditEntry, Invite, Org, RoleAssignment
 
 from .auxil.botenv import BotEnv
-from .auxil.flows import admin_invite
+from .auxil.flows import admin_invite, cell_with_members
 
 
 async def test_stranger_sees_only_how_to_get_an_invite(env: BotEnv) -> None:
@@ -132,8 +132,7 @@ async def test_language_switch_and_localised_commands(env: BotEnv) -> None:
     assert ["👥 Members", "📊 Reports"] in secretary.chat.reply_keyboard
     await secretary.command("help")
     assert "How to use chibo" in secretary.chat.last_bot_message.text
-    await secretary.tap("🌐 Language")
-    await secretary.press("🇻🇳 Tiếng Việt")
+    await secretary.press("🇻🇳 Tiếng Việt")  # #15: the language is on the help screen
     assert ["👥 Đảng viên", "📊 Báo cáo"] in secretary.chat.reply_keyboard
     vi = dict(env.fake.visible_commands(200, language_code="vi"))
     en = dict(env.fake.visible_commands(200, language_code="en"))
@@ -141,3 +140,93 @@ async def test_language_switch_and_localised_commands(env: BotEnv) -> None:
     assert vi["cancel"] != en["cancel"] and vi == dict(env.fake.visible_commands(200))
     group = dict(env.fake.visible_commands(-5, language_code="vi"))
     assert "link" in group and "members" not in group
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p]
+
+
+async def test_help_per_role_main_jobs_first_and_no_language_on_the_keyboard(
+    env: BotEnv,
+) -> None:
+    """#15 items 6 and 10: ❓ Trợ giúp says the main jobs of each role first; 🌐 Ngôn ngữ is
+    on the help screen, no longer on the main keyboard."""
+    tree = await env.seed_tree()
+    sec = env.user(200, "Hòa")
+    await env.grant(sec, tree["kp5"], Role.SECRETARY)
+    await sec.command("start")
+    assert sec.chat.reply_keyboard is not None
+    assert not any("🌐" in label for row in sec.chat.reply_keyboard for label in row)
+    assert ["❓ Trợ giúp"] in sec.chat.reply_keyboard
+    await sec.tap("❓ Trợ giúp")
+    helped = sec.chat.last_bot_message
+    jobs = paragraphs(helped.text or "")[1:]
+    assert jobs[0].startswith("📝 Ghi sinh hoạt: sau mỗi buổi sinh hoạt")
+    assert jobs[1].startswith("📊 Báo cáo:") and jobs[2].startswith("👥 Đảng viên:")
+    assert jobs[3].startswith("🗓 Ngày giờ sinh hoạt")
+    assert "🏛 Tổ chức" not in (helped.text or "")  # not a secretary's job
+    assert helped.labels == ["🇻🇳 Tiếng Việt", "🇬🇧 English"]
+
+    admin = env.user(100, "Lan")
+    await env.grant(admin, tree["ward"], Role.ADMIN)
+    await admin.command("trogiup")
+    jobs = paragraphs(admin.chat.last_bot_message.text or "")[1:]
+    assert jobs[0].startswith("📊 Báo cáo:") and "📣 nhắc các chi bộ chưa báo cáo" in jobs[0]
+    assert jobs[1].startswith("🏛 Tổ chức:") and "🏅 xếp loại" in jobs[1]
+    assert "📝 Ghi sinh hoạt" not in (admin.chat.last_bot_message.text or "")
+    await admin.press("🇬🇧 English")
+    assert admin.chat.reply_keyboard is not None and ["🏛 Organisation", "📊 Reports"] in (
+        admin.chat.reply_keyboard
+    )
+    async with env.db() as s:
+        from storage.models import User
+
+        row = await s.get(User, 100)
+        assert row is not None and row.locale == "en"
+
+    stranger = env.user(999, "Lạ")
+    await stranger.command("trogiup")
+    assert "đường dẫn mời" in (stranger.chat.last_bot_message.text or "")
+
+
+async def test_vietnamese_commands_are_published_and_work(env: BotEnv) -> None:
+    """#15 item 5: /huy = /cancel and /trogiup = /help, in the command menu of both
+    languages, in private chats (and /trogiup in groups)."""
+    tree = await env.seed_tree()
+    sec = env.user(200, "Hòa")
+    await env.grant(sec, tree["kp5"], Role.SECRETARY)
+    for lang in ("vi", "en"):
+        names = [name for name, _desc in env.fake.visible_commands(200, language_code=lang)]
+        assert {"huy", "trogiup", "cancel", "help", "baocao"} <= set(names)
+        assert names.index("trogiup") < names.index("help")
+    vi = dict(env.fake.visible_commands(200, language_code="vi"))
+    assert vi["huy"] == "Hủy thao tác đang làm" and vi["trogiup"] == "Trợ giúp"
+    assert "trogiup" in dict(env.fake.visible_commands(-5, language_code="vi"))
+    await sec.command("huy")
+    assert sec.chat.last_bot_message.text == "Không có thao tác nào để hủy."
+    await sec.command("members")
+    await sec.command("trogiup")
+    assert "Hướng dẫn sử dụng chibo" in (sec.chat.last_bot_message.text or "")
+
+
+async def test_cancel_says_the_meeting_draft_is_kept(env: BotEnv) -> None:
+    """#15 item 5: after /huy in the meeting flow the draft stays (the meeting flow offers it
+    again): the answer says so, with its date, instead of "Không có gì thay đổi"."""
+    from storage.models import FlowState, Meeting
+
+    sec, _tree, _ids = await cell_with_members(env, 4)
+    await sec.command("meeting")
+    await sec.press("Thường kỳ")
+    await sec.press("Hôm qua")
+    await sec.command("huy")
+    said = sec.chat.last_bot_message.text or ""
+    assert "Không có gì thay đổi" not in said
+    assert said == (
+        "Đã hủy.\nBản nháp buổi sinh hoạt ngày 20/11/2026 (Chi bộ Khu phố 5) vẫn được giữ; "
+        "đồng chí mở 📝 Ghi sinh hoạt để tiếp tục hoặc bỏ bản nháp."
+    )
+    async with env.db() as s:
+        [draft] = list(await s.scalars(select(Meeting)))
+        assert draft.state == "draft" and await s.scalar(select(FlowState)) is None
+    await sec.tap("📝 Ghi sinh hoạt")  # as the answer said: offered again
+    assert "▶️ Tiếp tục" in sec.chat.last_bot_message.labels

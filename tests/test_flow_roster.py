@@ -136,6 +136,10 @@ async def test_change_status_keeps_history(env: BotEnv) -> None:
     await sec.command("members")
     await sec.press("Nguyễn Văn An")
     await sec.press("🔄 Đổi tình trạng")
+    assert sec.chat.last_bot_message.labels[-1] == "⬅️ Quay lại"  # #15: one word for back
+    await sec.press("⬅️ Quay lại")
+    assert "🔄 Đổi tình trạng" in sec.chat.last_bot_message.labels  # the member's card again
+    await sec.press("🔄 Đổi tình trạng")
     await sec.press("miễn SH")
     await sec.send("31/2/2026")  # impossible date: asked again, nothing saved
     assert "không đọc được" in sec.chat.last_bot_message.text.lower()

@@ -70,7 +70,8 @@ async def test_report_last_month_with_a_quick_reason(env: BotEnv) -> None:
     sec, tree = await secretary(env)
     await open_zero(sec)
     assert "tháng nào chi bộ không sinh hoạt" in text(sec)
-    assert sec.chat.last_bot_message.labels == ["Tháng này (11/2026)", "Tháng trước (10/2026)"]
+    # #15: the month that is over first
+    assert sec.chat.last_bot_message.labels == ["Tháng trước (10/2026)", "Tháng này (11/2026)"]
     await sec.press("Tháng trước (10/2026)")
     assert "Chi bộ Khu phố 5, tháng 10/2026: vì sao chi bộ không sinh hoạt?" in text(sec)
     assert "Bão, lũ lụt" in sec.chat.last_bot_message.labels
@@ -78,12 +79,14 @@ async def test_report_last_month_with_a_quick_reason(env: BotEnv) -> None:
     screen = text(sec)
     assert "Chi bộ Khu phố 5 báo cáo: tháng 10/2026 không sinh hoạt." in screen
     assert "Lý do: Bão, lũ lụt" in screen
+    assert "Báo cáo sẽ gửi Đảng ủy phường Hòa Minh." in screen  # #15: to whom, by name
+    assert sec.chat.last_bot_message.labels == ["💾 Lưu", "✖️ Hủy", "⬅️ Quay lại"]
     assert await reports(env) == []  # nothing is written before 💾
     await sec.press("💾 Lưu")
     saved = text(sec)
     assert "Đã lưu: Chi bộ Khu phố 5 tháng 10/2026 không sinh hoạt." in saved
     assert "Lý do: Bão, lũ lụt" in saved
-    assert sec.chat.last_bot_message.labels == ["↩️ Rút lại báo cáo"]
+    assert sec.chat.last_bot_message.labels == ["↩️ Rút lại báo cáo không sinh hoạt"]
     [row] = await reports(env)
     assert (row.cell_id, row.year, row.month, row.reason) == (
         tree["kp5"].id,
@@ -103,7 +106,7 @@ async def test_typed_month_and_typed_reason_are_normalised(env: BotEnv) -> None:
     await open_zero(sec)
     await sec.send("tháng mười")
     assert "không đọc được tháng" in text(sec)
-    assert sec.chat.last_bot_message.labels == ["Tháng này (11/2026)", "Tháng trước (10/2026)"]
+    assert sec.chat.last_bot_message.labels == ["Tháng trước (10/2026)", "Tháng này (11/2026)"]
     await sec.send("T11")  # this year's November
     assert "tháng 11/2026: vì sao" in text(sec)
     typed = "Chi ủy quyết định hoãn để   phục vụ bầu cử"
@@ -122,7 +125,7 @@ async def test_a_too_long_reason_is_refused_and_the_flow_waits(env: BotEnv) -> N
     await sec.press("Tháng này (11/2026)")
     await sec.send("x" * 201)
     assert "201 ký tự" in text(sec) and "tối đa 200" in text(sec)
-    assert "Nghỉ Tết" in sec.chat.last_bot_message.labels  # the quick reasons again
+    assert "Dịch bệnh" in sec.chat.last_bot_message.labels  # the quick reasons again
     async with env.db() as s:
         state = await s.scalar(select(FlowState))
         assert state is not None and state.step == "reason" and "reason" not in state.data
@@ -172,7 +175,7 @@ async def test_a_second_report_for_the_month_shows_the_first(env: BotEnv) -> Non
     screen = text(sec)
     assert "Chi bộ Khu phố 5 đã báo cáo tháng 10/2026 không sinh hoạt." in screen
     assert "Lý do: Dịch bệnh" in screen
-    assert sec.chat.last_bot_message.labels == ["↩️ Rút lại báo cáo"]
+    assert sec.chat.last_bot_message.labels == ["↩️ Rút lại báo cáo không sinh hoạt"]
     assert len(await reports(env)) == 1 and len(await audit(env, "zero.save")) == 1
 
 
@@ -180,7 +183,7 @@ async def test_old_confirmations_cannot_save_into_another_month(env: BotEnv) -> 
     sec, _tree = await secretary(env)
     await open_zero(sec)
     await sec.press("Tháng trước (10/2026)")
-    await sec.press("Nghỉ Tết")
+    await sec.press("Phần lớn đảng viên đi vắng")
     october = sec.chat.last_bot_message
     save = next(b.callback_data for b in october.buttons if b.text == "💾 Lưu")
     assert save is not None
@@ -203,7 +206,7 @@ async def test_cancel_saves_nothing(env: BotEnv) -> None:
     sec, _tree = await secretary(env)
     await open_zero(sec)
     await sec.press("Tháng này (11/2026)")
-    await sec.press("Nghỉ Tết")
+    await sec.press("Phần lớn đảng viên đi vắng")
     await sec.press("✖️ Hủy")
     assert "Đã hủy" in text(sec)
     assert await reports(env) == [] and await env.count(FlowState) == 0
@@ -211,31 +214,35 @@ async def test_cancel_saves_nothing(env: BotEnv) -> None:
 
 async def test_withdraw_before_the_deadline_then_report_again(env: BotEnv) -> None:
     sec, tree = await secretary(env)
-    await save_report(sec, "Tháng này (11/2026)", "Nghỉ Tết")
+    await save_report(sec, "Tháng này (11/2026)", "Phần lớn đảng viên đi vắng")
     env.clock.set(datetime(2026, 12, 5, 23, 30, tzinfo=VN))  # the last day (the 5th) still counts
-    await sec.press("↩️ Rút lại báo cáo")
+    await sec.press("↩️ Rút lại báo cáo không sinh hoạt")
+    assert text(sec) == "Rút lại báo cáo không sinh hoạt tháng 11/2026 của Chi bộ Khu phố 5?"
+    assert sec.chat.last_bot_message.labels == ["Rút lại", "✖️ Không"]
+    assert (await reports(env))[0].deleted_at is None  # #15: nothing before the answer
+    await sec.press("Rút lại")
     assert "Đã rút lại báo cáo Chi bộ Khu phố 5 không sinh hoạt tháng 11/2026" in text(sec)
     assert "chưa báo cáo" in text(sec)
     [row] = await reports(env)
     assert row.deleted_at is not None
     [entry] = await audit(env, "zero.withdraw")
     assert entry.actor_id == 200 and entry.entity_id == row.id
-    assert entry.before == {"year": 2026, "month": 11, "reason": "Nghỉ Tết"}
+    assert entry.before == {"year": 2026, "month": 11, "reason": "Phần lớn đảng viên đi vắng"}
     # The month can be reported again; the withdrawn row stays for the record.
     await save_report(sec, "Tháng trước (11/2026)", "Bão, lũ lụt")
     rows = await reports(env, cell_id=tree["kp5"].id, month=11)
     assert [(r.reason, r.deleted_at is None) for r in rows] == [
-        ("Nghỉ Tết", False),
+        ("Phần lớn đảng viên đi vắng", False),
         ("Bão, lũ lụt", True),
     ]
 
 
 async def test_after_the_deadline_a_secretary_is_told_who_can_change_it(env: BotEnv) -> None:
     sec, tree = await secretary(env)
-    await save_report(sec, "Tháng này (11/2026)", "Nghỉ Tết")
+    await save_report(sec, "Tháng này (11/2026)", "Phần lớn đảng viên đi vắng")
     saved = sec.chat.last_bot_message
     env.clock.set(datetime(2026, 12, 6, 0, 5, tzinfo=VN))
-    await sec.press("↩️ Rút lại báo cáo")
+    await sec.press("↩️ Rút lại báo cáo không sinh hoạt")  # too late: refused at once
     refusal = text(sec)
     assert "đến hết ngày 05/12/2026" in refusal and "Đảng ủy phường Hòa Minh" in refusal
     assert sec.chat.find(saved.message_id) is not None
@@ -247,6 +254,8 @@ async def test_after_the_deadline_a_secretary_is_told_who_can_change_it(env: Bot
     await env.grant(admin, tree["ward"], Role.ADMIN)
     await admin.command("start")
     await admin.press_data(f"zr:x:{row.id}", admin.chat.last_bot_message.message_id)
+    assert "Rút lại báo cáo không sinh hoạt tháng 11/2026" in text(admin)
+    await admin.press("Rút lại")
     assert "Đã rút lại báo cáo" in text(admin)
     [row] = await reports(env)
     assert row.deleted_at is not None
@@ -278,13 +287,15 @@ async def test_a_restart_in_the_middle_loses_nothing(env: BotEnv) -> None:
 
 async def test_forged_buttons_from_another_cell_change_nothing(env: BotEnv) -> None:
     sec, tree = await secretary(env)
-    await save_report(sec, "Tháng này (11/2026)", "Nghỉ Tết")
+    await save_report(sec, "Tháng này (11/2026)", "Phần lớn đảng viên đi vắng")
     [row] = await reports(env)
     other = env.user(300, "Bình")
     await env.grant(other, tree["tdp12"], Role.SECRETARY)
     await other.command("start")
     where = other.chat.last_bot_message.message_id
     await other.press_data(f"zr:x:{row.id}", where)
+    assert other.last_alert and NOT_ALLOWED in other.last_alert
+    await other.press_data(f"zr:w:ok:{row.id}", where)
     assert other.last_alert and NOT_ALLOWED in other.last_alert
     await other.press_data(f"zr:m:{tree['kp5'].id}", where)
     assert other.last_alert and NOT_ALLOWED in other.last_alert
@@ -298,3 +309,45 @@ async def test_forged_buttons_from_another_cell_change_nothing(env: BotEnv) -> N
     assert month_button is not None
     await other.press_data(month_button, where)
     assert other.last_alert and OUT_OF_DATE in other.last_alert
+
+
+async def test_no_tet_reason_and_back_steps_keep_the_flow(env: BotEnv) -> None:
+    """#15 items 5 and 9: no "Nghỉ Tết" (M7: a holiday moves the meeting within the month);
+    ⬅️ Quay lại from the confirmation to the reasons, and from the reasons to the months."""
+    sec, _tree = await secretary(env)
+    await open_zero(sec)
+    await sec.press("Tháng trước (10/2026)")
+    labels = sec.chat.last_bot_message.labels
+    assert labels == ["Bão, lũ lụt", "Dịch bệnh", "Phần lớn đảng viên đi vắng", "⬅️ Quay lại"]
+    assert not any("Tết" in label for label in labels)
+    await sec.press("Dịch bệnh")
+    await sec.press("⬅️ Quay lại")
+    assert "tháng 10/2026: vì sao chi bộ không sinh hoạt?" in text(sec)
+    await sec.press("⬅️ Quay lại")
+    assert "tháng nào chi bộ không sinh hoạt" in text(sec)
+    async with env.db() as s:
+        state = await s.scalar(select(FlowState))
+        assert state is not None and state.step == "month"
+    await sec.press("Tháng này (11/2026)")
+    await sec.press("Bão, lũ lụt")
+    await sec.press("💾 Lưu")
+    assert [(r.month, r.reason) for r in await reports(env)] == [(11, "Bão, lũ lụt")]
+
+
+async def test_withdraw_asks_first_and_no_keeps_the_report(env: BotEnv) -> None:
+    """#15 item 7: ↩️ asks "Rút lại …?"; ✖️ Không keeps the report and shows it again."""
+    sec, _tree = await secretary(env)
+    await save_report(sec, "Tháng này (11/2026)", "Dịch bệnh")
+    await sec.press("↩️ Rút lại báo cáo không sinh hoạt")
+    question = sec.chat.last_bot_message
+    await sec.press("✖️ Không")
+    assert "đã báo cáo tháng 11/2026 không sinh hoạt" in text(sec)
+    assert sec.chat.last_bot_message.labels == ["↩️ Rút lại báo cáo không sinh hoạt"]
+    [row] = await reports(env)
+    assert row.deleted_at is None and await audit(env, "zero.withdraw") == []
+    await sec.press("↩️ Rút lại báo cáo không sinh hoạt")
+    await sec.press("Rút lại")
+    assert (await reports(env))[0].deleted_at is not None
+    await sec.press_data(f"zr:w:ok:{row.id}", question.message_id)  # again: withdrawn already
+    assert sec.last_alert and OUT_OF_DATE in sec.last_alert
+    assert len(await audit(env, "zero.withdraw")) == 1

@@ -116,11 +116,29 @@ async def withdraw(
     """Withdraw the report: the cell's officers until the correction deadline, the admins
     of an ancestor always. The report stands for its whole month: its last day is the
     "meeting day" of the deadline rule."""
+    late = await too_late(session, access, filed, today=today)
+    if late is None:
+        await zero_reports.withdraw(session, filed.report, actor_id=access.user_id)
+    return late
+
+
+async def too_late(
+    session: AsyncSession, access: Access, filed: Filed, *, today: date
+) -> TooLate | None:
+    """Why the person may no longer withdraw the report (`withdraw`'s rule), or None: the
+    face asks "withdraw?" only when the answer can be carried out (#15)."""
     org = filed.cell
     profile = await profiles.rule_profile(session, org)
     day = last_day_of_month(filed.report.year, filed.report.month)
     if not can_correct(day, today, is_admin=access.is_admin_of(org.path), profile=profile):
         parent = await orgs.get(session, org.parent_id) if org.parent_id else None
         return TooLate(correction_deadline(day, profile), parent.name if parent else None)
-    await zero_reports.withdraw(session, filed.report, actor_id=access.user_id)
     return None
+
+
+async def committee(session: AsyncSession, access: Access, cell_id: int) -> str | None:
+    """The name of the committee the cell reports to (its parent), None for a cell without
+    one: the confirmation says whom the report goes to (#15)."""
+    org = await cell(session, access, cell_id)
+    parent = await orgs.get(session, org.parent_id) if org.parent_id else None
+    return parent.name if parent else None

@@ -12,6 +12,7 @@ from bot.services.meetings import RegularTaken
 from bot.services.zero_reports import MAX_REASON, Filed
 
 from ..base import Stale, Turn, esc, inline
+from ..markup import CANCEL, back
 from ..meeting.common import log_cell, refusals
 from .buttons import (
     QUICK_REASONS,
@@ -19,6 +20,7 @@ from .buttons import (
     PickMonth,
     PickReason,
     ZeroAnswer,
+    ZeroBack,
     ZeroStart,
     month_buttons,
     reason_buttons,
@@ -35,12 +37,16 @@ async def start(turn: Turn, data: ZeroStart) -> None:
     """🚫 Did not meet: which month?"""
     cell = await log_cell(turn, data.cell)
     state = await turn.start_flow(FLOW, "month", cell_id=cell.id)
+    await ask_month(turn, cell, state.token)
+
+
+async def ask_month(turn: Turn, cell: Org, token: str) -> None:
     await turn.show(
         turn._(
             "<b>{cell}</b>: in which month did the cell not meet? Press a button or type the "
             "month (e.g. 10/2026 or T10)."
         ).format(cell=esc(cell.name)),
-        month_buttons(turn, state.token),
+        month_buttons(turn, token),
     )
 
 
@@ -107,6 +113,11 @@ async def take_month(turn: Turn, cell: Org, year: int, month: int) -> None:
         await show_report(turn, standing)
         return
     state = await turn.advance(FLOW, "reason", year=year, month=month)
+    await ask_reason(turn, cell, state)
+
+
+async def ask_reason(turn: Turn, cell: Org, state: FlowState) -> None:
+    year, month = int(state.data["year"]), int(state.data["month"])
     await turn.show(
         turn._(
             "<b>{cell}</b>, {month}: why did the cell not meet? Press a reason or type it "
@@ -149,18 +160,38 @@ async def take_reason(turn: Turn, cell: Org, reason: str) -> None:
     state = await turn.advance(FLOW, "confirm", reason=reason)
     year, month = int(state.data["year"]), int(state.data["month"])
     ok, no = (ZeroAnswer(a, state.token, year, month).pack() for a in Answer)
+    upper = await service.committee(turn.session, turn.access, cell.id)
+    lines = [
+        _("<b>Please check before saving</b>"),
+        _("<b>{cell}</b> reports: in {month} the cell did not meet.").format(
+            cell=esc(cell.name), month=turn.t.month(year, month)
+        ),
+        _("Reason: {reason}").format(reason=esc(reason)),
+    ]
+    if upper is not None:  # #15: whom the report goes to, by name
+        lines.append(_("The report will go to {upper}.").format(upper=esc(upper)))
     await turn.show(
-        "\n".join(
+        "\n".join(lines),
+        inline(
             [
-                _("<b>Please check before saving</b>"),
-                _("<b>{cell}</b> reports: in {month} the cell did not meet.").format(
-                    cell=esc(cell.name), month=turn.t.month(year, month)
-                ),
-                _("Reason: {reason}").format(reason=esc(reason)),
+                [(_("💾 Save"), ok), (_(CANCEL), no)],
+                [back(_, ZeroBack(state.token, "reason").pack())],
             ]
         ),
-        inline([[(_("💾 Save"), ok), (_("✖️ Cancel"), no)]]),
     )
+
+
+async def go_back(turn: Turn, data: ZeroBack) -> None:
+    """⬅️ Back: from the reasons to the months, from the confirmation to the reasons; what
+    was entered stays in the flow until it is chosen again."""
+    state, cell = await _flow_cell(turn, data.token)
+    if (state.step, data.step) == ("reason", "month"):
+        await turn.advance(FLOW, "month")
+        await ask_month(turn, cell, state.token)
+    elif (state.step, data.step) == ("confirm", "reason"):
+        await ask_reason(turn, cell, await turn.advance(FLOW, "reason"))
+    else:
+        raise Stale  # a button of another step: out of date
 
 
 async def confirm(turn: Turn, data: ZeroAnswer) -> None:
