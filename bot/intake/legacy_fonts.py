@@ -70,7 +70,23 @@ def _vni_pair(m: re.Match[str]) -> str:
 
 
 def tcvn3_to_unicode(text: str) -> str:
-    return unicodedata.normalize("NFC", text.translate(_TCVN3_TRANS))
+    """VN3 has no upper-case letters with tones: .VnTimeH fonts draw the lower-case codes
+    as capitals, and a .VnTime name starts "¸nh" for "Ánh". The case is put back from the
+    letters around: a word in capitals stays in capitals, and in a name whose other words
+    start with a capital, so does a word that starts with a converted letter."""
+    words = text.split(" ")
+    title = [w[0].isupper() for w in words if w and w[0].isascii() and w[0].isalpha()]
+    capitalised = bool(title) and all(title)
+    out = []
+    for word in words:
+        converted = word.translate(_TCVN3_TRANS)
+        letters = [ch for ch in word if ch.isascii() and ch.isalpha()]
+        if len(letters) > 1 and all(ch.isupper() for ch in letters):
+            converted = converted.upper()
+        elif capitalised and word and word[0] in TCVN3_TABLE:
+            converted = converted[:1].upper() + converted[1:]
+        out.append(converted)
+    return unicodedata.normalize("NFC", " ".join(out))
 
 
 def vni_to_unicode(text: str) -> str:
