@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from bot.domain.roster import NewSpan
 from bot.render import labels
 from bot.render.callbacks import Callback
+from bot.render.i18n import N_
 from bot.services import roster
 
 from .base import Answer, Turn, choice_pattern, esc, inline
@@ -51,11 +52,19 @@ def _span_text(turn: Turn, spans: list[NewSpan]) -> str:
     return text
 
 
+# #15: what the preview says when a file's text was turned from a legacy font encoding.
+ENCODING_NOTES = {
+    "tcvn3": N_("The file uses the TCVN3 (ABC) encoding; it was converted to Unicode."),
+    "vni": N_("The file uses the VNI encoding; it was converted to Unicode."),
+}
+
+
 def preview_text(turn: Turn, preview: roster.Preview, limit: int) -> str:
     _ = turn._
     plan = preview.plan
     lines = [
         _("<b>Preview: {source}</b>").format(source=esc(preview.source)),
+        *([_(ENCODING_NOTES[preview.encoding])] if preview.encoding in ENCODING_NOTES else []),
         _("New: {new} · Updated: {updated} · Unchanged: {same} · Rejected: {rejected}").format(
             new=len(plan.new),
             updated=len(plan.updated),
@@ -85,7 +94,7 @@ def preview_text(turn: Turn, preview: roster.Preview, limit: int) -> str:
         [
             "• "
             + _("row {row}").format(row=row)
-            + f" {esc(name)}: "
+            + f" · {esc(name)}: "
             + "; ".join(esc(labels.problem_text(_, p)) for p in problems)
             for row, name, problems in preview.warned
         ],

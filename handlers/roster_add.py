@@ -64,7 +64,7 @@ async def start_add(turn: Turn, data: AddMembers) -> None:
         await turn.start_flow("upload", "file", cell_id=cell.id)
         await turn.reply(
             _(
-                "Send the member list as an Excel (.xlsx) or CSV file, like the ones you keep. "
+                "Send the member list as an Excel (.xlsx, .xls) or CSV file, like the ones you keep. "
                 "Title rows above the header are fine. I will show a preview before saving anything."
             )
         )
@@ -225,10 +225,15 @@ async def document(turn: Turn) -> None:
             data = bytes(await file.download_as_bytearray())
             result = await roster.parse_file(name, data, today=turn.today)
     except RosterFileError as exc:
+        # #15: the way that always works, in the same message.
+        paste = AddMembers(AddHow.PASTE, cell.id).pack()
         await turn.reply(
             _("I could not read this file: {reason}").format(
                 reason=labels.problem_text(_, exc.problem)
             )
+            + "\n"
+            + _("You can also paste the list as a message instead."),
+            inline([[(_("📋 Paste a list"), paste)]]),
         )
         return
     await _preview(turn, cell.id, name, result)

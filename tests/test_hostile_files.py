@@ -336,11 +336,13 @@ def test_the_child_reads_the_samples_exactly_as_before(samples: Path) -> None:
 
 # --- through the bot ------------------------------------------------------------------
 
+# #15: every refusal offers the pasted list in the same message.
+PASTE_INSTEAD = "\nĐồng chí cũng có thể dán danh sách vào tin nhắn."
 SENTENCES = {
     "file_too_large_unpacked": "Tôi không đọc được tệp này: tệp quá lớn khi giải nén (tối đa "
-    "20 MB dữ liệu); đề nghị đồng chí chỉ gửi danh sách đảng viên",
+    "20 MB dữ liệu); đề nghị đồng chí chỉ gửi danh sách đảng viên" + PASTE_INSTEAD,
     "cell_too_long": "Tôi không đọc được tệp này: có ô dài hơn 128 kB, thường do một dấu ngoặc "
-    'kép (") chưa được đóng; đề nghị đồng chí kiểm tra lại tệp',
+    'kép (") chưa được đóng; đề nghị đồng chí kiểm tra lại tệp' + PASTE_INSTEAD,
 }
 
 
@@ -393,7 +395,7 @@ async def test_a_slow_file_gets_the_time_limit_sentence(
     assert sec.chat.last_bot_message is not None
     assert sec.chat.last_bot_message.text == (
         "Tôi không đọc được tệp này: đọc tệp mất hơn 0.05 giây, lâu hơn nhiều so với một danh "
-        "sách đảng viên; đề nghị đồng chí chỉ gửi danh sách"
+        "sách đảng viên; đề nghị đồng chí chỉ gửi danh sách" + PASTE_INSTEAD
     )
     assert await env.count(Member) == 0
     monkeypatch.setattr(isolated, "PARSE_SECONDS", 8)

@@ -454,7 +454,10 @@ def test_birth_date_warnings_with_full_dates() -> None:
         ("ds.csv", "DANH SÁCH\nabc;def\n".encode(), "no_header"),
         ("ds.csv", "STT;Họ và tên\n;\n".encode(), "no_data_rows"),
         ("ds.pdf", b"%PDF-1.4 ...", "unsupported_file"),
-        ("ds.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "unsupported_file"),
+        # #15: an .xls is read (xlrd); a damaged one says so.
+        ("ds.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "unreadable_file"),
+        ("ds.xls", b"<html><table><tr><td>x</td></tr></table></html>", "unsupported_file"),
+        ("ds.ods", b"PK\x03\x04 not really", "unsupported_file"),
         ("ds.xlsx", b"not a zip at all", "unreadable_file"),
     ],
 )

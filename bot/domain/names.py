@@ -11,6 +11,7 @@ anyway, bot.render.xlsx). Names are checked after normalize() (L5). Pure.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from bot.domain.words import N_, Problem
@@ -37,6 +38,12 @@ ORG_NAME_RULE = N_(
     "A name may contain only letters, digits, spaces and the signs {signs} and must begin with "
     "a letter or a digit, e.g. Chi bộ Khu phố 5."
 )
+# #15: a letter that is not one of Vietnamese (ß, Ç, Þ: often a roster typed with the old
+# .VnTime fonts and read as Windows-1252).
+FOREIGN_LETTERS_RULE = N_(
+    "A name may contain only Vietnamese letters (not {letters}), spaces and the signs ' . -, "
+    "e.g. Nguyễn Thị Hòa."
+)
 EMPTY_NAME = N_("Please type a name.")
 LONG_NAME = N_("That name is too long (at most {n} characters).")
 ORG_NAME_LENGTH = N_("Please type a name of at most {n} characters.")
@@ -45,15 +52,48 @@ ORG_NAME_LENGTH = N_("Please type a name of at most {n} characters.")
 _COMBINING_TONES = range(0x0300, 0x0370)
 
 
+def _vietnamese_letters() -> frozenset[str]:
+    """#15: the letters of Vietnamese, as NFC characters: the Latin letters (f, j, w, z
+    are in names of ethnic minorities and foreign-born members), đ, and the vowels with
+    their shapes (â ă ê ô ơ ư) and tones (huyền, sắc, hỏi, ngã, nặng)."""
+    letters = set("abcdefghijklmnopqrstuvwxyzđ")
+    shapes = {"a": "\u0302\u0306", "e": "\u0302", "o": "\u0302\u031b", "u": "\u031b"}
+    for vowel in "aeiouy":
+        for shape in ["", *shapes.get(vowel, "")]:
+            for tone in ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]:
+                letters.add(unicodedata.normalize("NFC", vowel + shape + tone))
+    return frozenset(letters | {ch.upper() for ch in letters})
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+# Marks a name may hold outside a letter (NFC leaves a tone after a letter it cannot
+# compose with): the tones and the shapes only.
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
 def _letter(ch: str) -> bool:
     return ch.isalpha() or ord(ch) in _COMBINING_TONES
+
+
+def foreign_letters(name: str) -> str:
+    """The letters of `name` that Vietnamese does not have, each once, in order."""
+    seen: dict[str, None] = {}
+    for ch in name:
+        mark = ord(ch) in _COMBINING_TONES
+        if (mark and ch not in _VIETNAMESE_MARKS) or (
+            not mark and ch.isalpha() and ch not in VIETNAMESE_LETTERS
+        ):
+            seen.setdefault(ch)
+    return "".join(seen)
 
 
 def person_name_problem(name: str) -> Problem | None:
     """Why `name` (normalised) cannot be a person's full name, or None.
 
-    Letters of any script, spaces and ' ’ ‘ . - only, starting with a letter. Codes (see
-    bot.intake.roster_import.PROBLEM_CODES): empty_name, name_too_long, bad_name.
+    Letters, spaces and ' ’ ‘ . - only, starting with a letter; the letters those of
+    Vietnamese (#15: not any letter: "TrÇn ThÞ Hßa" is a TCVN3 file read as Windows-1252).
+    Codes (see bot.intake.roster_import.PROBLEM_CODES): empty_name, name_too_long,
+    bad_name, foreign_letters.
     """
     if not name:
         return Problem("empty_name")
@@ -61,6 +101,8 @@ def person_name_problem(name: str) -> Problem | None:
         return Problem("name_too_long", {"limit": str(MAX_PERSON_NAME), "name": name[:40] + "…"})
     if not name[0].isalpha() or not all(_letter(ch) or ch in PERSON_SIGNS for ch in name):
         return Problem("bad_name", {"name": name})
+    if letters := foreign_letters(name):
+        return Problem("foreign_letters", {"name": name, "letters": " ".join(letters[:10])})
     return None
 
 
@@ -88,6 +130,8 @@ def person_name_refusal(problem: Problem, gettext: Callable[[str], str]) -> str:
         return gettext(EMPTY_NAME)
     if problem.code == "name_too_long":
         return gettext(LONG_NAME).format(n=MAX_PERSON_NAME)
+    if problem.code == "foreign_letters":
+        return gettext(FOREIGN_LETTERS_RULE).format(letters=problem.params.get("letters", ""))
     return gettext(PERSON_NAME_RULE)
 
 

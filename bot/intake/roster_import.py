@@ -36,7 +36,7 @@ from bot.intake.roster_members import (
 )
 from bot.intake.roster_members import HistoryError as _Rejected
 from bot.intake.roster_status import StatusEvent, parse_status_text, status_code
-from bot.intake.sheets import read_sheets
+from bot.intake.sheets import read_workbook
 from bot.intake.tabular import (
     FILE_PROBLEM_CODES,
     MAX_CELL_CHARS,
@@ -75,6 +75,7 @@ PROBLEM_CODES: dict[str, str] = {
     "empty_name": "The row has data but no name.",
     "name_too_long": "The name is longer than {limit} characters.",
     "bad_name": "The name “{name}” contains digits or symbols.",
+    "foreign_letters": "The name “{name}” has letters Vietnamese does not have ({letters}).",
     "bad_date": "Cannot read the date “{value}” ({column}); write it like 03/02/2026.",
     "future_date": "The date {value} ({column}) is in the future.",
     "official_before_admission": "Official from {official}, before admission on {admitted}.",
@@ -99,10 +100,11 @@ PROBLEM_CODES: dict[str, str] = {
 
 
 def parse_roster_file(file_name: str, data: bytes, *, today: date) -> ParseResult:
-    """A roster from a CSV or XLSX file: title rows, blank rows and footers are skipped,
-    each other row becomes a member or a rejected row. Raises RosterFileError."""
-    kind, sheets = read_sheets(file_name, data)
-    rows, layout = first_table(sheets, find_layout)
+    """A roster from a CSV, XLSX or XLS file: title rows, blank rows and footers are
+    skipped, each other row becomes a member or a rejected row; text in the legacy TCVN3
+    or VNI encodings is turned into Unicode (#15). Raises RosterFileError."""
+    book = read_workbook(file_name, data)
+    rows, layout = first_table(book.sheets, find_layout)
     body = [(i, row) for i, row in enumerate(rows[layout.data_start :], layout.data_start)]
     body = [(i, row) for i, row in body if not is_blank(row)]
     if not body:
@@ -113,7 +115,7 @@ def parse_roster_file(file_name: str, data: bytes, *, today: date) -> ParseResul
     in_footer = False
     for i, row in body:
         in_footer = _read_row(out, i + 1, row, layout, in_footer)
-    return out.result(layout.header_row + 1, kind)
+    return out.result(layout.header_row + 1, book.kind, book.encoding)
 
 
 def _read_row(out: Collector, number: int, row: Row, layout: Layout, in_footer: bool) -> bool:

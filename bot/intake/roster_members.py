@@ -157,7 +157,8 @@ class ParseResult:
     members: list[ParsedMember]
     rejected: list[RowProblem]
     header_row: int | None  # 1-based; None for pasted text
-    source_kind: str  # "csv", "xlsx" or "text"
+    source_kind: str  # "csv", "xlsx", "xls" or "text"
+    encoding: str | None = None  # #15: "tcvn3"/"vni" when the file was turned into Unicode
 
 
 # One rule for names in a file and names typed in the bot (#12); bot.intake.roster_import checks a
@@ -216,8 +217,8 @@ class Collector:
         self.exact[sort_key(name)] = member
         self.folded.setdefault(fold(name), member)
 
-    def result(self, header_row: int | None, kind: str) -> ParseResult:
-        return ParseResult(self.members, self.rejected, header_row, kind)
+    def result(self, header_row: int | None, kind: str, encoding: str | None = None) -> ParseResult:
+        return ParseResult(self.members, self.rejected, header_row, kind, encoding)
 
 
 def _age_warnings(admitted: date, born: date | int) -> list[Problem]:

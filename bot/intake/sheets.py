@@ -1,4 +1,11 @@
-"""A spreadsheet file (CSV in any common encoding, XLSX) read into sheets of rows (#12).
+"""A spreadsheet file (CSV in any common encoding, XLSX, old Excel XLS) read into sheets of
+rows (#12, #15).
+
+Text typed with the legacy Vietnamese fonts (TCVN3/ABC, VNI) is found and turned into
+Unicode before anything else reads it (bot.intake.legacy_fonts); the workbook says which
+encoding it was, for the preview. An XLS is read by xlrd in the same child process and
+within the same bounds as an XLSX (sheets, rows, columns, characters per cell; the file's
+size; bot.intake.isolated's time and memory).
 
 An XLSX is a ZIP archive whose parts may unpack to a thousand times their size, so its
 directory is checked (parts, unpacked size, packing ratio) before openpyxl opens it;
@@ -13,12 +20,15 @@ import csv
 import io
 import zipfile
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.text import normalize
+from bot.intake import legacy_fonts
 from bot.intake.tabular import (
     MAX_BYTES,
+    MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_PARTS,
     MAX_RATIO,
@@ -35,27 +45,55 @@ from bot.intake.tabular import (
 )
 
 
-def _decode(data: bytes, name: str) -> str:
+@dataclass
+class Workbook:
+    """A file as read: its kind ("csv", "xlsx", "xls"), its sheets' rows, and the legacy
+    Vietnamese encoding its text was turned from (legacy_fonts.TCVN3/VNI), if any."""
+
+    kind: str
+    sheets: list[list[Row]]
+    encoding: str | None = None
+
+
+# Distinct texts scored to judge a file's encoding: a roster has far fewer.
+DETECT_SAMPLE = 2_000
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str | None]:
+    """The text of a CSV file, and the legacy Vietnamese encoding it holds (or None)."""
     # BOMs first: Excel's "CSV UTF-8" writes one, "Unicode text" is UTF-16 with a BOM.
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return data[3:].decode("utf-8", errors="replace"), None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), None
     # UTF-16 without a BOM betrays itself by a NUL in every other byte of ASCII text.
     sample = data[:2000]
     if sample and sample.count(0) * 3 > len(sample):
         codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
-        return data.decode(codec, errors="replace")
+        text = data.decode(codec, errors="replace")
+        return text, _detect(text.splitlines())
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
+        return text, _detect(text.splitlines())  # a file converted by a tool that kept the font
     except UnicodeDecodeError:
         pass
+    # #15: single bytes typed with the .VnTime (TCVN3) or VNI-Times fonts: each byte is
+    # its Latin-1 character here, turned into Vietnamese cell by cell.
+    latin = data.decode("latin-1")
+    encoding = _detect(latin.splitlines())
+    if encoding is not None:
+        return latin, encoding
     # Old Vietnamese Windows ("CSV" from Excel on a Vietnamese Windows) is cp1258; its
     # tones are combining marks, which normalize() composes (L5).
     try:
-        return data.decode("cp1258")
+        return data.decode("cp1258"), None
     except UnicodeDecodeError:
         raise ImportFileError("unreadable_file", {"name": name}) from None
+
+
+def _detect(texts: list[str]) -> str | None:
+    sample = [t[:MAX_CELL_CHARS] for t in texts if legacy_fonts.suspicious(t)]
+    return legacy_fonts.detect(sample[:DETECT_SAMPLE])
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -72,9 +110,10 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes, name: str) -> list[Row]:
-    text = _decode(data, name).replace("\x00", "")
-    clean = Texts()
+def _read_csv(data: bytes, name: str) -> tuple[list[Row], str | None]:
+    text, encoding = _decode(data, name)
+    text = text.replace("\x00", "")
+    clean = Texts(encoding)
     try:
         delimiter = _sniff_delimiter(text)
         # newline="" lets the csv module handle CRLF, LF and CR, even mixed, and
@@ -93,10 +132,26 @@ def _read_csv(data: bytes, name: str) -> list[Row]:
             limit = str(csv.field_size_limit() // 1024)
             raise ImportFileError("cell_too_long", {"limit": limit}) from None
         raise ImportFileError("unreadable_file", {"name": name}) from None
-    return rows
+    return rows, encoding
 
 
-def _read_xlsx(data: bytes, name: str) -> list[list[Row]]:
+def _cleaned(kind: str, sheets: list[list[list[Any]]]) -> Workbook:
+    """Sheets of raw cells (texts already cut to MAX_CELL_CHARS) with each text turned
+    from the file's legacy encoding, if any, and normalised once (L5)."""
+    texts = {v for rows in sheets for row in rows for v in row if isinstance(v, str)}
+    encoding = _detect(list(texts))
+    clean = Texts(encoding)
+    cleaned = [
+        [[clean(v) if isinstance(v, str) else v for v in row] for row in rows] for rows in sheets
+    ]
+    for rows in cleaned:
+        for i, row in enumerate(rows):
+            if row and all(v is None for v in row):
+                rows[i] = []
+    return Workbook(kind, cleaned, encoding)
+
+
+def _read_xlsx(data: bytes, name: str) -> Workbook:
     from openpyxl import load_workbook  # imported lazily: only XLSX needs it
 
     try:
@@ -105,19 +160,18 @@ def _read_xlsx(data: bytes, name: str) -> list[list[Row]]:
         raise  # bot.intake.isolated's limit: the file is too large, not damaged
     except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, XML errors)
         raise ImportFileError("unreadable_file", {"name": name}) from None
-    sheets: list[list[Row]] = []
-    clean = Texts()
+    sheets: list[list[list[Any]]] = []
     try:
         for ws in wb.worksheets[:MAX_SHEETS]:
             if not hasattr(ws, "iter_rows"):  # chart sheets
                 continue
             ws.reset_dimensions()  # some writers store wrong sizes; read what is there
-            rows: list[Row] = []
+            rows: list[list[Any]] = []
             # max_col keeps 40 columns of a wider row (the XML is still parsed: its size
             # is bounded by MAX_UNPACKED); a blank row is stored as [] (a gap of a million
             # rows costs no memory before MAX_SCAN_ROWS stops it).
             for values in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                row = [_xlsx_cell(v, clean) for v in values]
+                row = [_xlsx_cell(v) for v in values]
                 rows.append(row if any(v is not None for v in row) else [])
                 if len(rows) > MAX_SCAN_ROWS:
                     break
@@ -128,17 +182,74 @@ def _read_xlsx(data: bytes, name: str) -> list[list[Row]]:
         raise ImportFileError("unreadable_file", {"name": name}) from None
     finally:
         wb.close()
-    return sheets
+    return _cleaned("xlsx", sheets)
 
 
-def _xlsx_cell(value: object, clean: Texts) -> Cell:
+def _xlsx_cell(value: object) -> Cell:
     if value is None or isinstance(value, int | float | date):
         return value
-    return clean(value if isinstance(value, str) else str(value))  # times, errors ("#N/A")
+    text = value if isinstance(value, str) else str(value)  # times, errors ("#N/A")
+    return text[:MAX_CELL_CHARS] or None
+
+
+def _read_xls(data: bytes, name: str) -> Workbook:
+    """#15: an Excel 97-2003 workbook (BIFF), read by xlrd within the same bounds."""
+    import xlrd  # imported lazily: only XLS needs it
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+    except MemoryError:
+        raise
+    except Exception:  # xlrd raises XLRDError, CompDocError, struct and index errors
+        raise ImportFileError("unreadable_file", {"name": name}) from None
+    sheets: list[list[list[Any]]] = []
+    try:
+        for index in range(min(book.nsheets, MAX_SHEETS)):
+            sheet = book.sheet_by_index(index)
+            rows: list[list[Any]] = []
+            for r in range(min(sheet.nrows, MAX_SCAN_ROWS + 1)):
+                width = min(sheet.row_len(r), MAX_COLUMNS)
+                row = [_xls_cell(sheet.cell(r, c), book.datemode) for c in range(width)]
+                rows.append(row if any(v is not None for v in row) else [])
+            sheets.append(rows)
+            book.unload_sheet(index)
+    except MemoryError:
+        raise
+    except Exception:
+        raise ImportFileError("unreadable_file", {"name": name}) from None
+    finally:
+        book.release_resources()
+    return _cleaned("xls", sheets)
+
+
+def _xls_cell(cell: Any, datemode: int) -> Cell:
+    import xlrd
+
+    kind, value = cell.ctype, cell.value
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            day: datetime = xlrd.xldate_as_datetime(value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return str(value)  # not a real date: bot.intake.roster_layout refuses it
+        return day
+    if kind == xlrd.XL_CELL_NUMBER:
+        return float(value)
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return int(value)
+    return str(value)[:MAX_CELL_CHARS] or None
 
 
 def read_sheets(file_name: str, data: bytes) -> tuple[str, list[list[Row]]]:
-    """The rows of each sheet of a CSV or XLSX file, and the kind read ("csv"/"xlsx").
+    """The kind and the sheets of read_workbook()."""
+    book = read_workbook(file_name, data)
+    return book.kind, book.sheets
+
+
+def read_workbook(file_name: str, data: bytes) -> Workbook:
+    """The rows of each sheet of a CSV, XLSX or XLS file, the kind read and the legacy
+    Vietnamese encoding found (#15).
 
     Rows are physical: index i is row i + 1 of the file, so row numbers in messages
     match what the secretary sees in Excel. Raises ImportFileError.
@@ -156,12 +267,15 @@ def read_sheets(file_name: str, data: bytes) -> tuple[str, list[list[Row]]]:
         if not is_zip or not _looks_like_xlsx(data):
             code = "unsupported_file" if is_zip else "unreadable_file"
             raise ImportFileError(code, {"name": name})
-        return "xlsx", _read_xlsx(data, name)
+        return _read_xlsx(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0") and not lowered.endswith((".doc", ".ppt", ".msg")):
+        return _read_xls(data, name)  # an OLE2 compound file: an old Excel workbook
     if lowered.endswith((".xls", ".ods", ".numbers", ".pdf", ".doc", ".docx")) or (
         data.startswith(b"\xd0\xcf\x11\xe0") or data.startswith(b"%PDF")
     ):
         raise ImportFileError("unsupported_file", {"name": name})
-    return "csv", [_read_csv(data, name)]
+    rows, encoding = _read_csv(data, name)
+    return Workbook("csv", [rows], encoding)
 
 
 def _looks_like_xlsx(data: bytes) -> bool:

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from bot.domain.text import fold, normalize
 from bot.domain.words import Problem
+from bot.intake.legacy_fonts import convert
 
 # A cell as read: CSV gives strings; XLSX also gives numbers and (date)times.
 Cell = str | int | float | date | None
@@ -55,7 +56,7 @@ class ImportFileError(Exception):
 
 FILE_PROBLEM_CODES: dict[str, str] = {
     "empty_file": "The file (or pasted text) contains nothing to import.",
-    "unsupported_file": "Only CSV and XLSX files can be read ({name}); save the sheet as XLSX.",
+    "unsupported_file": "Only CSV, XLSX and XLS files can be read ({name}); save the sheet as XLSX.",
     "unreadable_file": "The file is damaged or not what its name says ({name}).",
     "file_too_large": "The file is larger than {limit} MB.",
     "file_too_large_unpacked": "Unpacked, the file holds more than {limit} MB.",
@@ -108,14 +109,16 @@ class Texts:
     """Cuts (MAX_CELL_CHARS) and normalises each distinct cell text once per file: a
     shared string used by 100,000 cells costs one normalize(), not 100,000."""
 
-    def __init__(self) -> None:
+    def __init__(self, encoding: str | None = None) -> None:
         self._seen: dict[str, _Clean | None] = {}
+        self._encoding = encoding  # #15: a legacy Vietnamese encoding the file was read in
 
     def __call__(self, value: str) -> _Clean | None:
         if len(value) > MAX_CELL_CHARS:
             value = value[:MAX_CELL_CHARS]
         if value not in self._seen:
-            text = normalize(value)
+            # Before normalize(): TCVN3 writes ư as U+00AD, which normalize() drops.
+            text = normalize(convert(value, self._encoding))
             self._seen[value] = _Clean(text) if text else None
         return self._seen[value]
 

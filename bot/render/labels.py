@@ -74,7 +74,7 @@ ROLE = {
 PROBLEMS = {
     "empty_file": N_("the file or text contains nothing to import"),
     "unsupported_file": N_(
-        "only CSV and Excel (.xlsx) files can be read; please save the sheet as .xlsx"
+        "only CSV and Excel (.xlsx, .xls) files can be read; please save the sheet as .xlsx"
     ),
     "unreadable_file": N_("the file is damaged or is not what its name says ({name})"),
     "file_too_large": N_("the file is too large (at most {limit} MB)"),
@@ -100,6 +100,11 @@ PROBLEMS = {
     "empty_name": N_("no name"),
     "name_too_long": N_("the name is longer than {limit} characters"),
     "bad_name": N_("the name “{name}” contains digits or symbols"),
+    # #15: most often a roster typed with the old .VnTime/VNI fonts that was not recognised.
+    "foreign_letters": N_(
+        "the name “{name}” has letters that are not Vietnamese ({letters}); if the file was "
+        "typed with .VnTime or VNI-Times fonts, please convert it to Unicode and send it again"
+    ),
     "bad_org_name": N_(
         "the name “{name}” may contain only letters, digits, spaces and . , - ( ) / & ' \" "
         "and must begin with a letter or a digit"
@@ -116,8 +121,12 @@ PROBLEMS = {
     "admitted_before_birth": N_("admitted on {admitted}, before the birth date {born}"),
     "bad_birth_date": N_("cannot read the birth date “{value}” (not checked)"),
     "probation_overdue": N_("probationary since {admitted}, more than 12 months (due {due})"),
-    "exempt_no_date": N_("exempted without a start date: recorded from {date}"),
-    "status_no_date": N_("{status} without a date: recorded from {date}"),
+    "exempt_no_date": N_(
+        "exempted, no date given: counted from {date} for now (can be changed later)"
+    ),
+    "status_no_date": N_(
+        "{status}, no date given: counted from {date} for now (can be changed later)"
+    ),
     "similar_name_in_file": N_("{name} on row {row} differs only in accents: please check both"),
     "note_ignored": N_("the text “{text}” after the name was not understood and was ignored"),
     "empty_parent": N_("the row does not say which organisation the cell belongs to"),

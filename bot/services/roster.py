@@ -18,6 +18,7 @@ from bot.domain.access import Access
 from bot.domain.model import MemberStatus
 from bot.domain.names import person_name_problem
 from bot.domain.roster import ImportPlan, NewSpan, plan_import
+from bot.domain.text import vn_sorted
 from bot.domain.words import Problem
 from bot.intake import isolated
 from bot.intake.roster_import import ParseResult as ParseResult  # the faces name it
@@ -147,6 +148,7 @@ def stored_import(source: str, result: ParseResult) -> dict[str, Any]:
     """A JSON-able copy of a parse result, for the flow state."""
     return {
         "source": source,
+        "encoding": result.encoding,  # #15: "tcvn3"/"vni" when the file was converted
         "members": [
             {
                 "row": m.row,
@@ -168,9 +170,10 @@ class Preview:
     """What confirming an import would do, and what was left out or looks doubtful."""
 
     source: str
-    plan: ImportPlan
-    rejected: list[tuple[int, Problem]]  # (row, why)
-    warned: list[tuple[int, str, list[Problem]]]  # (row, name, what to check)
+    plan: ImportPlan  # new and updated members in L4 order
+    rejected: list[tuple[int, Problem]]  # (row, why), in the file's order
+    warned: list[tuple[int, str, list[Problem]]]  # (row, name, what to check), L4 order
+    encoding: str | None = None  # #15: the legacy encoding the file was turned from
 
 
 def _spans(raw: list[list[Any]]) -> list[NewSpan]:
@@ -190,15 +193,23 @@ async def preview(
     session: AsyncSession, access: Access, cell_id: int, data: dict[str, Any]
 ) -> Preview:
     cell = await roster_cell(session, access, cell_id)
+    plan = await _plan(session, cell.id, data)
+    # L4: people are listed given name first, in Vietnamese order (#15), as on the roster.
+    plan.new = vn_sorted(plan.new, key=lambda item: item[0])
+    plan.updated = vn_sorted(plan.updated, key=lambda item: item[1])
     return Preview(
         source=str(data["source"]),
-        plan=await _plan(session, cell.id, data),
+        plan=plan,
         rejected=[(row, Problem(code, params)) for row, _raw, code, params in data["rejected"]],
-        warned=[
-            (m["row"], m["name"], [Problem(c, p) for c, p in m["warnings"]])
-            for m in data["members"]
-            if m["warnings"]
-        ],
+        warned=vn_sorted(
+            [
+                (m["row"], m["name"], [Problem(c, p) for c, p in m["warnings"]])
+                for m in data["members"]
+                if m["warnings"]
+            ],
+            key=lambda item: item[1],
+        ),
+        encoding=data.get("encoding"),
     )
 
 
