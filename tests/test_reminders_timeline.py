@@ -51,7 +51,7 @@ def kind_of(text: str) -> str:
     if text.startswith("⏰"):
         return "mlast"
     if text.startswith("📝"):
-        return "after" if "chưa được ghi" in first else "m25"
+        return "after" if "chưa ghi kết quả" in first else "m25"
     if text.startswith("📘"):
         return "q_late" if "kết thúc" in first else "q"
     return "other"

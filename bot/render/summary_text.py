@@ -224,7 +224,7 @@ def month_lines(report: Report, tr: Translator) -> list[str]:
         )
     if f.unreported:
         lines.append(tr.gettext("Not reported yet: {n}").format(n=len(f.unreported)))
-        lines += _capped(tr, f.unreported)
+        lines += _names(f.unreported)  # K1: every one named, across parts if need be
     if f.mean_rate is not None and f.lowest_rate is not None:
         if f.lowest_rate == f.mean_rate:  # one rate, or all the same: no "lowest"
             line = tr.gettext("Mean attendance: {mean}").format(mean=_pct(tr, f.mean_rate))
