@@ -81,14 +81,14 @@ async def test_this_years_meetings_with_their_rates(env: BotEnv) -> None:
             "✅ T11 · 03/11 · Thường kỳ · 28/30 (93,3%)",  # R2: the exempted member is not counted
             "",
             "Sinh hoạt chuyên đề (ít nhất 1 lần/quý)",
-            "✅ Quý 1 · 05/03",
-            "⚠️ Quý 2 · không có sinh hoạt chuyên đề",
-            "✅ Quý 3 · 12/08",
-            "⏳ Quý 4 · chưa sinh hoạt chuyên đề",
+            "✅ Quý I · 05/03",
+            "⚠️ Quý II · không có sinh hoạt chuyên đề",
+            "✅ Quý III · 12/08",
+            "⏳ Quý IV · chưa sinh hoạt chuyên đề",
             "",
             "Sinh hoạt thường kỳ: 2/11 tháng · không sinh hoạt 1 · chưa báo cáo 8",
             # (29/30 + 28/30) / 2 = 57/60; the extraordinary 25/30 stays out
-            "Tỷ lệ đảng viên dự sinh hoạt thường kỳ bình quân: 95,0%",
+            "Tỷ lệ đảng viên dự sinh hoạt thường kỳ bình quân: 95%",
         ]
     )
     assert [(b.text, b.callback_data) for b in screen.buttons] == [
@@ -103,7 +103,7 @@ async def test_this_years_meetings_with_their_rates(env: BotEnv) -> None:
     past = sec.chat.last_bot_message
     assert past.text.startswith("Sổ sinh hoạt năm 2025 · Chi bộ Khu phố 5\n⏳ T1 · chưa báo cáo")
     assert "✅ T12 · 03/12 · Thường kỳ · 30/30 (100%)" in past.text
-    assert "⚠️ Quý 4 · không có sinh hoạt chuyên đề" in past.text
+    assert "⚠️ Quý IV · không có sinh hoạt chuyên đề" in past.text
     assert "Sinh hoạt thường kỳ: 1/12 tháng · không sinh hoạt 0 · chưa báo cáo 11" in past.text
     assert past.labels == ["03/12 Thường kỳ 100%", "2026 »"]
 
@@ -171,10 +171,10 @@ async def test_a_members_record_from_the_roster_card(env: BotEnv) -> None:
             "Trong năm chưa có buổi sinh hoạt nào tính cho đồng chí.",
             "",
             "Không tính vào tỷ lệ",
-            "▫️ 05/03 · Chuyên đề · miễn SH",
-            "▫️ 12/08 · Thường kỳ + chuyên đề · miễn SH",
-            "☑️ 20/08 · Bất thường · miễn SH, vẫn dự",
-            "▫️ 03/11 · Thường kỳ · miễn SH",
+            "▫️ 05/03 · Chuyên đề · miễn sinh hoạt",
+            "▫️ 12/08 · Thường kỳ + chuyên đề · miễn sinh hoạt",
+            "☑️ 20/08 · Bất thường · miễn sinh hoạt, vẫn dự",
+            "▫️ 03/11 · Thường kỳ · miễn sinh hoạt",
             "",
             "Vẫn dự 1 buổi khi không thuộc diện tính tỷ lệ.",
             "✅ Không có tháng nào vắng sinh hoạt không lý do.",
