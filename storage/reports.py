@@ -141,14 +141,14 @@ async def month_sums(
         and_(ZeroReport.year == last.year, ZeroReport.month <= last.month),
     )
     zero = await session.execute(
-        select(ZeroReport.cell_id, ZeroReport.year, ZeroReport.month)
+        select(ZeroReport.cell_id, ZeroReport.year, ZeroReport.month, ZeroReport.reason)
         .join(Org, Org.id == ZeroReport.cell_id)
         .where(_under(node), ZeroReport.deleted_at.is_(None), from_first, to_last)
     )
-    for cell_id, y, m in zero:
+    for cell_id, y, m, reason in zero:  # #15: with the reason, in the same query
         ym = (int(y), int(m))
         months = out[cell_id]
-        months[ym] = replace(months.get(ym, MonthFacts()), zero=True)
+        months[ym] = replace(months.get(ym, MonthFacts()), zero=True, reason=reason or None)
     return out
 
 

@@ -102,7 +102,7 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
         "- Số chi bộ chưa báo cáo: 2/7 chi bộ, chiếm 28,6%;",
         "- Tỷ lệ đảng viên dự sinh hoạt bình quân: 94,9%;",  # 721/760 (L3)
         "- Tỷ lệ đảng viên dự sinh hoạt thấp nhất: 89,5%;",  # 17/19
-        "- Số chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90,0%: 1/7 chi bộ, chiếm 14,3%;",
+        "- Số chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90%: 1/7 chi bộ, chiếm 14,3%;",
         "- Số chi bộ có đảng viên vắng không có lý do: 1/7 chi bộ, chiếm 14,3%;",
         "- Số lượt đảng viên vắng không có lý do: 1 lượt;",
         "- Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu: 1 buổi;",
@@ -112,7 +112,7 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
     # The cells by name (K1), cells only.
     assert prose[11:14] == [
         f"- Các chi bộ chưa báo cáo (2): {H}, {D}.",
-        f"- Các chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90,0% (1): {B}.",
+        f"- Các chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90% (1): {B}.",
         f"- Các chi bộ báo cáo chậm quá 2 ngày (1): {B} (4 ngày).",
     ]
     # The same figures as a table.
@@ -125,7 +125,7 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
         ["4", "Số chi bộ chưa báo cáo", "2", "28,6%"],
         ["5", "Tỷ lệ đảng viên dự sinh hoạt bình quân", "", "94,9%"],
         ["6", "Tỷ lệ đảng viên dự sinh hoạt thấp nhất", "", "89,5%"],
-        ["7", "Số chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90,0%", "1", "14,3%"],
+        ["7", "Số chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới 90%", "1", "14,3%"],
         ["8", "Số chi bộ có đảng viên vắng không có lý do", "1", "14,3%"],
         ["9", "Số lượt đảng viên vắng không có lý do", "1", ""],
         ["10", "Số buổi sinh hoạt chưa bảo đảm thời lượng tối thiểu", "1", ""],
@@ -136,7 +136,7 @@ async def test_october_line_by_line(sessions: Sessions) -> None:
     assert units[:5] == [
         ["TT", "Đơn vị", "Sinh hoạt đủ các tháng", "Tỷ lệ dự bình quân"],
         ["", "Theo tổ chức cơ sở đảng", "", ""],
-        ["1", G2, "1/3", "100,0%"],
+        ["1", G2, "1/3", "100%"],
         ["2", G1, "3/3", "93,2%"],
         ["3", f"Chi bộ trực thuộc {WARD}", "0/1", "—"],
     ]
@@ -242,7 +242,7 @@ async def test_from_baocao_in_the_group(env: BotEnv) -> None:
     doc = Read(sent.content)
     assert doc.left[:2] == ["ĐẢNG BỘ …………", "ĐẢNG ỦY PHƯỜNG HÒA MINH"]
     assert "kết quả sinh hoạt chi bộ tháng 11 năm 2026" in doc.body
-    assert "- Số chi bộ đã sinh hoạt thường kỳ: 1/2 chi bộ, đạt 50,0%;" in doc.body
+    assert "- Số chi bộ đã sinh hoạt thường kỳ: 1/2 chi bộ, đạt 50%;" in doc.body
     assert "- Các chi bộ chưa báo cáo (1): Chi bộ Tổ dân phố 12." in doc.body
     no_member(doc.all, list(NAMES))
     no_member_names_in_groups(env)

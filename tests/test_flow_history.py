@@ -81,31 +81,31 @@ async def test_this_years_meetings_with_their_rates(env: BotEnv) -> None:
             "✅ T11 · 03/11 · Thường kỳ · 28/30 (93,3%)",  # R2: the exempted member is not counted
             "",
             "Sinh hoạt chuyên đề (ít nhất 1 lần/quý)",
-            "✅ Quý 1 · 05/03",
-            "⚠️ Quý 2 · không có sinh hoạt chuyên đề",
-            "✅ Quý 3 · 12/08",
-            "⏳ Quý 4 · chưa sinh hoạt chuyên đề",
+            "✅ Quý I · 05/03",
+            "⚠️ Quý II · không có sinh hoạt chuyên đề",
+            "✅ Quý III · 12/08",
+            "⏳ Quý IV · chưa sinh hoạt chuyên đề",
             "",
             "Sinh hoạt thường kỳ: 2/11 tháng · không sinh hoạt 1 · chưa báo cáo 8",
             # (29/30 + 28/30) / 2 = 57/60; the extraordinary 25/30 stays out
-            "Tỷ lệ đảng viên dự sinh hoạt thường kỳ bình quân: 95,0%",
+            "Tỷ lệ đảng viên dự sinh hoạt thường kỳ bình quân: 95%",
         ]
     )
     assert [(b.text, b.callback_data) for b in screen.buttons] == [
         ("03/11 Thường kỳ 93,3%", f"mt:open:{got['regular']}"),
         ("20/08 Bất thường 83,3%", f"mt:open:{got['extra']}"),
         ("12/08 Thường kỳ + chuyên đề 96,7%", f"mt:open:{got['combined']}"),
-        ("05/03 Chuyên đề 100,0%", f"mt:open:{got['thematic']}"),
+        ("05/03 Chuyên đề 100%", f"mt:open:{got['thematic']}"),
         ("« 2025", f"mh:y:{tree['kp5'].id}:2025"),  # no "2027 »": not beyond this year
     ]
     # Last year: twelve months, all quarters over (M4), and the way back to this year.
     await sec.press("« 2025")
     past = sec.chat.last_bot_message
     assert past.text.startswith("Sổ sinh hoạt năm 2025 · Chi bộ Khu phố 5\n⏳ T1 · chưa báo cáo")
-    assert "✅ T12 · 03/12 · Thường kỳ · 30/30 (100,0%)" in past.text
-    assert "⚠️ Quý 4 · không có sinh hoạt chuyên đề" in past.text
+    assert "✅ T12 · 03/12 · Thường kỳ · 30/30 (100%)" in past.text
+    assert "⚠️ Quý IV · không có sinh hoạt chuyên đề" in past.text
     assert "Sinh hoạt thường kỳ: 1/12 tháng · không sinh hoạt 0 · chưa báo cáo 11" in past.text
-    assert past.labels == ["03/12 Thường kỳ 100,0%", "2026 »"]
+    assert past.labels == ["03/12 Thường kỳ 100%", "2026 »"]
 
 
 async def test_a_busy_year_stays_within_telegrams_limits(env: BotEnv) -> None:
@@ -148,12 +148,12 @@ async def test_a_members_record_from_the_roster_card(env: BotEnv) -> None:
         [
             "Đ/c Nguyễn Văn Cường · dự sinh hoạt năm 2026",
             "Chi bộ Khu phố 5",
-            "Có mặt 2/4 buổi (50,0%) · vắng không lý do 2",
+            "Có mặt 2/4 buổi (50%) · vắng không có lý do 2",
             "",
             "✅ 05/03 · Chuyên đề",
-            "❌ 12/08 · Thường kỳ + chuyên đề · vắng không lý do",
+            "❌ 12/08 · Thường kỳ + chuyên đề · vắng không có lý do",
             "✅ 20/08 · Bất thường",
-            "❌ 03/11 · Thường kỳ · vắng không lý do",
+            "❌ 03/11 · Thường kỳ · vắng không có lý do",
             "",
             # R5: two months (a combined session counts as the regular one): a warning only
             "⚠️ Vắng sinh hoạt không lý do 2 tháng (T8, T11): cảnh báo; đến 3 tháng chi bộ phải xem xét.",
@@ -171,10 +171,10 @@ async def test_a_members_record_from_the_roster_card(env: BotEnv) -> None:
             "Trong năm chưa có buổi sinh hoạt nào tính cho đồng chí.",
             "",
             "Không tính vào tỷ lệ",
-            "▫️ 05/03 · Chuyên đề · miễn SH",
-            "▫️ 12/08 · Thường kỳ + chuyên đề · miễn SH",
-            "☑️ 20/08 · Bất thường · miễn SH, vẫn dự",
-            "▫️ 03/11 · Thường kỳ · miễn SH",
+            "▫️ 05/03 · Chuyên đề · miễn sinh hoạt",
+            "▫️ 12/08 · Thường kỳ + chuyên đề · miễn sinh hoạt",
+            "☑️ 20/08 · Bất thường · miễn sinh hoạt, vẫn dự",
+            "▫️ 03/11 · Thường kỳ · miễn sinh hoạt",
             "",
             "Vẫn dự 1 buổi khi không thuộc diện tính tỷ lệ.",
             "✅ Không có tháng nào vắng sinh hoạt không lý do.",

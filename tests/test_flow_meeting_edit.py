@@ -123,7 +123,7 @@ async def test_second_regular_meeting_opens_the_first_to_correct(env: BotEnv) ->
     assert "03/11/2026" in sec.chat.last_bot_message.text  # M1: one regular meeting a month
     await sec.press("📂 Mở buổi đã ghi")
     card = sec.chat.last_bot_message.text
-    assert "Có mặt 3/4 (75,0%)" in card and "Có thể sửa đến hết ngày 05/12/2026" in card
+    assert "Có mặt 3/4 (75%)" in card and "Có thể sửa đến hết ngày 05/12/2026" in card
     await sec.press("✏️ Sửa")  # the 20/11 draft held only its type: it is dropped
     assert "Sửa buổi sinh hoạt đã ghi" in sec.chat.last_bot_message.text
     await sec.press("✏️ Sửa điểm danh")

@@ -77,11 +77,16 @@ async def test_monthly_summary_chart_and_recaps_once_across_a_restart(env: BotEn
     [summary] = [m for m in group.chat.messages if m.from_bot and m.text]
     text = summary.text or ""
     assert "sinh hoạt chi bộ tháng 11/2026" in text
-    assert "Đã sinh hoạt thường kỳ: 1/2 (50,0%) chi bộ" in text
+    assert "Đã sinh hoạt thường kỳ: 1/2 (50%) chi bộ" in text
     assert "Chưa báo cáo: 1\n• Chi bộ Tổ dân phố 12" in text
-    assert "dự bình quân: 66,7% (thấp nhất 66,7%)" in text
-    assert "Dưới 90,0%: 1 chi bộ\n• Chi bộ Khu phố 5" in text
-    assert "vắng không lý do: 1 (1 lượt)" in text
+    assert "Tỷ lệ đảng viên dự sinh hoạt bình quân: 66,7%\n" in text  # #15: one rate, no "lowest"
+    assert "Dưới 90%: 1 chi bộ\n• Chi bộ Khu phố 5" in text
+    assert "vắng không có lý do: 1 (1 lượt)\n• Chi bộ Khu phố 5" in text  # #15: the cell (S2)
+    assert "Báo cáo không sinh hoạt" not in text and "0 (0 lượt)" not in text  # #15: no empty
+    assert text.endswith(  # #15: the deadline for the cells not reported yet, last
+        "Hạn báo cáo (ngày 05/12/2026) đã qua: đề nghị các chi bộ chưa báo cáo liên hệ cấp ủy "
+        "cấp trên để ghi bổ sung."
+    )
     [photo] = [m for m in group.chat.messages if m.from_bot and m.photo]
     assert photo.caption and len(photo.caption) < 1024
     assert photo.message_id > summary.message_id  # the chart after the text
@@ -110,15 +115,15 @@ async def test_january_brings_the_month_the_quarter_and_the_year(env: BotEnv) ->
     texts = [m.text for m in group.chat.messages if m.from_bot and m.text]
     assert [t.split("\n")[0] for t in texts] == [
         "📊 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ tháng 12/2026",
-        "📘 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ quý 4/2026",
+        "📘 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ quý IV/2026",
         "📗 Đảng ủy phường Hòa Minh: sinh hoạt chi bộ năm 2026",
     ]
-    assert "0/2 (0,0%) chi bộ đã sinh hoạt chuyên đề trong quý" in texts[1]
-    assert "• 11/2026: 1/2 (50,0%)" in texts[1]
+    assert "0/2 (0%) chi bộ đã sinh hoạt chuyên đề trong quý" in texts[1]
+    assert "• 11/2026: 1/2 (50%)" in texts[1]
     # The year (K3, #14): KP5 held 1 of 12 months, TDP12 none: both "8 or fewer".
     assert "Sinh hoạt thường kỳ của 2 chi bộ được theo dõi cả năm:" in texts[2]
-    assert "• sinh hoạt thường kỳ từ 8 tháng trở xuống: 2/2 (100,0%)" in texts[2]
-    assert "• sinh hoạt thường kỳ đủ 12 tháng: 0/2 (0,0%)" in texts[2]
+    assert "• sinh hoạt thường kỳ từ 8 tháng trở xuống: 2/2 (100%)" in texts[2]
+    assert "• sinh hoạt thường kỳ đủ 12 tháng: 0/2 (0%)" in texts[2]
     assert len([m for m in group.chat.messages if m.from_bot and m.photo]) == 1  # the month's
     no_member_names_in_groups(env)
 
@@ -133,7 +138,7 @@ async def test_baocao_in_the_group_for_its_admins_only(env: BotEnv) -> None:
     assert "kỳ nào?" in group_texts(group)[-1]
     await admin.press("tháng 11/2026", group=group)
     text = group_texts(group)[-1]
-    assert "Đã sinh hoạt thường kỳ: 1/2 (50,0%) chi bộ" in text
+    assert "Đã sinh hoạt thường kỳ: 1/2 (50%) chi bộ" in text
     await admin.press("📥 Excel", group=group)
     [doc] = [c for c in env.fake.calls_of("sendDocument") if c.chat_id == GROUP]
     assert doc.params["caption"].startswith("Đảng ủy phường Hòa Minh")
@@ -156,7 +161,7 @@ async def test_baocao_in_private_secretary_sees_own_cell_only(env: BotEnv) -> No
     await sec.send("11/2026")
     text = sec.chat.last_bot_message.text or ""
     assert "Chi bộ Khu phố 5: sinh hoạt chi bộ tháng 11/2026" in text
-    assert "Đã sinh hoạt thường kỳ: 1/1 (100,0%) chi bộ" in text
+    assert "Đã sinh hoạt thường kỳ: 1/1 (100%) chi bộ" in text
     msg = sec.chat.last_bot_message.message_id
     for data in (f"rp:p:{tree['ward'].id}:2026-11", f"rp:p:{tree['tdp12'].id}:2026-11"):
         await sec.press_data(data, msg)
@@ -189,7 +194,7 @@ async def test_a_summary_of_400_cells_arrives_whole_in_parts(env: BotEnv) -> Non
     listed = [line[2:] for p in parts for line in p.split("\n") if line.startswith("• ")]
     for name in [*names, "Chi bộ Tổ dân phố 12"]:  # not reported, each listed once
         assert listed.count(name) == 1, name
-    assert listed.count("Chi bộ Khu phố 5") == 1  # reported: only below the threshold
+    assert listed.count("Chi bộ Khu phố 5") == 2  # reported: below the threshold, unexcused (#15)
     assert "Chưa báo cáo: 399" in parts[0]
     no_member_names_in_groups(env)
 
@@ -217,7 +222,7 @@ async def test_members_sheet_in_private_only(env: BotEnv) -> None:
     binh = rows["Trần Thị Bình"]
     # No., cell, name, status, 11/2026, present, excused, unexcused, months, streak, consider
     assert binh[1:] == ("Chi bộ Khu phố 5", "Trần Thị Bình", "chính thức", "K", 0, 0, 1, 2, 0,
-                        "Vắng không lý do: cần nhắc nhở")  # fmt: skip
+                        "Vắng không có lý do: cần nhắc nhở")  # fmt: skip
     assert rows["Nguyễn Văn An"][4:8] == ("✓", 1, 0, 0)
     # In the group the button is not there, and a forged one is refused.
     await admin.send_in(group, "/baocao")

@@ -57,9 +57,9 @@ PROPOSED_VI = {
     "Present {present}/{eligible} ({rate})": "Có mặt {present}/{eligible} ({rate})",
     "Present {present}/{eligible}": "Có mặt {present}/{eligible}",
     "excused {n}": "vắng có lý do {n}",
-    "unexcused {n}": "vắng không lý do {n}",
+    "unexcused {n}": "vắng không có lý do {n}",
     "exempted {n}": "miễn sinh hoạt {n}",
-    "elsewhere {n}": "sinh hoạt nơi khác {n}",
+    "elsewhere {n}": "sinh hoạt tạm thời nơi khác {n}",
 }
 
 
@@ -305,9 +305,10 @@ def test_r3_tally_refuses_inconsistent_counts() -> None:
 def test_r4_exact_fraction_below_threshold_even_if_display_rounds_up() -> None:
     t = make_tally(2500, excused=251)
     assert t.rate == Fraction(2249, 2500)  # 89,96%
-    assert translator("vi").percent(t.rate) == "90,0%"
+    assert translator("vi").percent(t.rate) == "90,0%"  # #15: not exactly 90%, so not "90%"
     assert flags(t, MeetingType.REGULAR, 90, HD42) == [Flag.BELOW_THRESHOLD]
     exactly = make_tally(2500, excused=250)
+    assert translator("vi").percent(exactly.rate) == "90%"  # #15: a whole percentage
     assert flags(exactly, MeetingType.REGULAR, 90, HD42) == []  # ≥ 90% includes 90%
 
 
@@ -394,19 +395,21 @@ def test_summary_line_in_english() -> None:
 def test_summary_line_in_vietnamese_with_the_proposed_translations() -> None:
     vi = TableTranslator("vi", PROPOSED_VI)
     line = summary_line(example_tally(), vi)
-    assert line == "Có mặt 17/19 (89,5%) · vắng có lý do 1 · vắng không lý do 1 · miễn sinh hoạt 2"
+    assert (
+        line == "Có mặt 17/19 (89,5%) · vắng có lý do 1 · vắng không có lý do 1 · miễn sinh hoạt 2"
+    )
 
 
 def test_summary_line_counts_members_sent_elsewhere_apart() -> None:
     # R1: a member sent temporarily to another cell is named, not in the denominator.
     vi = TableTranslator("vi", PROPOSED_VI)
     line = summary_line(tally(split_of(15, exempted=2, elsewhere=1), {}), vi)
-    assert line == "Có mặt 15/15 (100,0%) · miễn sinh hoạt 2 · sinh hoạt nơi khác 1"
+    assert line == "Có mặt 15/15 (100%) · miễn sinh hoạt 2 · sinh hoạt tạm thời nơi khác 1"
 
 
 def test_summary_line_leaves_out_zero_counts_and_groups_thousands() -> None:
     vi = TableTranslator("vi", PROPOSED_VI)
-    assert summary_line(make_tally(1200), vi) == "Có mặt 1.200/1.200 (100,0%)"  # L3
+    assert summary_line(make_tally(1200), vi) == "Có mặt 1.200/1.200 (100%)"  # L3
     assert summary_line(tally(split_of(0), {}), vi) == "Có mặt 0/0"
 
 

@@ -343,7 +343,7 @@ def test_all_optional_fields_missing_use_gaps() -> None:
     assert _cell_lines(doc, 0, 1)[1] == "…………, ngày 09 tháng 11 năm 2026"
     assert "1. Thời gian: bắt đầu lúc …… giờ ……, ngày 09 tháng 11 năm 2026." in body
     assert "- Tổng số đảng viên của chi bộ: 12 đồng chí (chính thức: 12, dự bị: 0)." in body
-    assert "- Có mặt: 12/12 đồng chí (chính thức: 12, dự bị: 0); đạt 100,0%." in body
+    assert "- Có mặt: 12/12 đồng chí (chính thức: 12, dự bị: 0); đạt 100%." in body
     assert "- Vắng mặt: 0 đồng chí." in body
     assert "- Đảng viên miễn công tác và sinh hoạt đảng: không." in body
     assert "- Đại biểu cấp ủy cấp trên dự: không." in body

@@ -128,7 +128,7 @@ async def test_database_stopped_mid_flow(
     await sec.press("✅ Nguyễn Văn Bình", in_message=screen.message_id)  # same screen, goes on
     await sec.press("❌ Vắng không có lý do", in_message=screen.message_id)
     await sec.press("➡️ Tiếp tục")
-    assert "vắng có lý do 1 · vắng không lý do 1" in _shown(sec, screen.message_id)
+    assert "vắng có lý do 1 · vắng không có lý do 1" in _shown(sec, screen.message_id)
     await sec.press("💾 Lưu")
     assert "Đã lưu" in _shown(sec, screen.message_id)
     after = await _rows(env)

@@ -51,7 +51,7 @@ def kind_of(text: str) -> str:
     if text.startswith("⏰"):
         return "mlast"
     if text.startswith("📝"):
-        return "after" if "chưa được ghi" in first else "m25"
+        return "after" if "chưa ghi kết quả" in first else "m25"
     if text.startswith("📘"):
         return "q_late" if "kết thúc" in first else "q"
     return "other"
@@ -182,6 +182,22 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
         ("2026-03-31 08:05", "before"),
         ("2026-03-31 08:05", "mlast"),
     ]
+    # #15: each reminder says what is due, by when, and to which committee.
+    ward = cells["ward"].name
+    march = {k: (t, m) for w, k, t, m in received(env, A_SEC) if w.startswith("2026-03")}
+    assert march["after"][0] == (
+        f"📝 {cells['A'].name}: chưa ghi kết quả buổi sinh hoạt ngày 03/03/2026. Đề nghị đồng "
+        f"chí ghi chậm nhất ngày 05/03/2026 để báo cáo {ward}."  # M6: two days after
+    )
+    assert march["docs"][0].endswith(
+        "Đề nghị đồng chí đưa tài liệu lên Sổ tay đảng viên điện tử chậm nhất trong hôm nay."
+    )  # M6: the day before
+    assert march["before"][0].endswith(f"đồng chí cấp ủy viên {ward} phụ trách chi bộ.")
+    assert f"hoặc báo cáo {ward} chi bộ không sinh hoạt." in march["mlast"][0]
+    assert {"📝 Ghi sinh hoạt", "🚫 Không sinh hoạt"} <= set(march["mlast"][1])  # both buttons
+    assert not [t for _, _, t, _ in received(env, A_SEC) if "hai phút" in t or "nhớ" in t]
+    nudge = next(t for _, k, t, _ in received(env, C_SEC) if k == "nudge")
+    assert nudge.startswith(f"📣 {cells['C'].name}: {ward} đề nghị chi bộ báo cáo tháng 03/2026.")
     assert month(A_SEC, "2026-02-28") == [("2026-02-28 08:05", "before")]
     # June: no thematic meeting in Q2 → the 1st of the quarter's last month and 10 days
     # before its end (M4); the restart on the 15th changes nothing.
@@ -294,6 +310,17 @@ async def test_fourteen_months_of_reminders(env: BotEnv) -> None:
     assert len(d_feb) == 1 and "Tết Nguyên Đán" in d_feb[0]
     assert not env.errors
     await stop_env(env)
+
+
+def received(env: BotEnv, uid: int) -> list[tuple[str, str, str, list[str]]]:
+    """(local time, kind, text, button labels) of what the bot sent `uid`."""
+    out = []
+    for msg in env.fake.chat(uid).messages:
+        if msg.from_bot and msg.text:
+            local = datetime.fromtimestamp(msg.date, VN)
+            labels = [b.text for b in msg.buttons]
+            out.append((f"{local:%Y-%m-%d %H:%M}", kind_of(msg.text), msg.text, labels))
+    return out
 
 
 async def actions(env: BotEnv, cells: dict[str, Org], ids: dict[str, int], day: date) -> None:

@@ -135,10 +135,10 @@ def test_caption_gives_the_last_month_in_both_languages() -> None:
     assert en.splitlines() == [
         "Đảng ủy phường Cẩm Lệ: regular meetings and mean attendance, 11/2025 – 10/2026.",
         "10/2026: 1 of 3 cells held the regular meeting (33.3%); "
-        "mean attendance 90.0%, threshold 90.0%.",
+        "mean attendance 90%, threshold 90%.",
     ]
     assert len(vi.splitlines()) == 2
-    assert "10/2026" in vi and "33,3%" in vi and "90,0%" in vi  # L3: decimal comma
+    assert "10/2026" in vi and "33,3%" in vi and "90%" in vi  # L3: decimal comma
     assert "regular" not in vi  # translated
 
 
@@ -195,7 +195,7 @@ def test_month_workbook_in_vietnamese() -> None:
     mean = rows[VI.gettext("Mean attendance rate")][0]
     assert mean.value == pytest.approx(0.9) and "%" in mean.number_format
     below = VI.gettext("Cells below the attendance threshold ({threshold})")
-    assert rows[below.format(threshold="90,0%")][0].value == 0  # R4: 9/10 meets 90%
+    assert rows[below.format(threshold="90%")][0].value == 0  # R4: 9/10 meets 90%
     assert "Chi bộ khu phố 9" in rows  # K1: the cell that has not reported, by name
     # K4: both breakdowns, cell types by their Vietnamese names.
     assert rows["Đảng bộ phường An Hải"][0].value == 2
@@ -219,7 +219,7 @@ def test_month_workbook_in_vietnamese() -> None:
 def test_quarter_workbook() -> None:
     wb = load(QUARTER, VI)
     summary, sheet = wb.worksheets
-    assert summary["A3"].value == "Quý 3/2026"
+    assert summary["A3"].value == "Quý III/2026"
     rows = summary_rows(summary)
     thematic = rows[VI.gettext("Held a thematic meeting")]
     assert thematic[0].value == 1 and thematic[1].value == pytest.approx(1 / 3)  # K2
@@ -233,7 +233,7 @@ def test_quarter_workbook() -> None:
     assert [r[1].value for r in data] == ORDER
     by_name_ = {r[1].value: r for r in data}
     thematic_col = heads.index(
-        VI.gettext("Thematic Q{quarter}/{year}").format(quarter=3, year=2026)
+        VI.gettext("Thematic Q{quarter}/{year}").format(quarter="III", year=2026)
     )
     assert by_name_["Chi bộ khu phố 2"][thematic_col].value == "✓"
     assert by_name_["Chi bộ khu phố 10"][thematic_col].value == "—"
@@ -265,7 +265,7 @@ def test_year_workbook() -> None:
     assert lowest.value == pytest.approx(0.98) and "%" in lowest.number_format
     mean = (Fraction(119, 120) + Fraction(98, 100) + 1 + 1) / 4
     assert rows[VI.gettext("Mean attendance rate")][0].value == pytest.approx(float(mean))
-    q4 = rows[VI.gettext("Thematic meeting in quarter {quarter}").format(quarter=4)]
+    q4 = rows[VI.gettext("Thematic meeting in quarter {quarter}").format(quarter="IV")]
     assert q4[0].value == 1 and q4[1].value == pytest.approx(0.25)
     graded = VI.gettext("Meetings graded {grade} (confirmed)")  # M9: by the upper committee
     assert rows[graded.format(grade="Tốt")][0].value == 7
@@ -279,7 +279,7 @@ def test_year_workbook() -> None:
     assert [r[1].value for r in data] == ORDER
     assert heads[5:29:2] == [f"{m:02d}/2026" for m in range(1, 13)]
     assert [r[4].value for r in data] == [None, None, None, "11/2026"]  # #14
-    assert heads[29] == VI.gettext("Thematic Q{quarter}/{year}").format(quarter=1, year=2026)
+    assert heads[29] == VI.gettext("Thematic Q{quarter}/{year}").format(quarter="I", year=2026)
     zero = heads.index(VI.gettext("Months reported as not met"))
     met_col = heads.index(VI.gettext("Months with the regular meeting"))
     assert [r[zero].value for r in data] == [0, 0, 1, 0]

@@ -817,30 +817,35 @@ async def test_october_as_text(sessions: Sessions) -> None:
     assert lines == [
         f"📊 <b>{WARD}</b>: sinh hoạt chi bộ tháng 10/2026",
         "Đã sinh hoạt thường kỳ: 4/7 (57,1%) chi bộ",  # A, B, C, F
-        "Báo cáo không sinh hoạt: 1",  # E
+        "Báo cáo không sinh hoạt: 1",  # E, with its reason (#15)
+        f"• {E} (Giải thể trường, chờ sáp nhập)",
         "Chưa báo cáo: 2",
         f"• {H}",
         f"• {D}",
-        # 721/760 = 94,87%; B's 17/19 = 89,47%
-        "Tỷ lệ đảng viên dự bình quân: 94,9% (thấp nhất 89,5%)",
-        "Dưới 90,0%: 1 chi bộ",  # A's 9/10 is on the line (R4)
+        # 721/760 = 94,87%; B's 17/19 = 89,47%, named (#15)
+        f"Tỷ lệ đảng viên dự sinh hoạt bình quân: 94,9% (thấp nhất 89,5%: {B})",
+        "Dưới 90%: 1 chi bộ",  # A's 9/10 is on the line (R4)
         f"• {B}",
-        "Chi bộ có đảng viên vắng không lý do: 1 (1 lượt)",
+        "Chi bộ có đảng viên vắng không có lý do: 1 (1 lượt)",
+        f"• {B}",  # #15: the cell, never the member (S2)
         "Buổi sinh hoạt chưa đủ thời lượng: 1",
         "Báo cáo chậm quá 2 ngày sau buổi sinh hoạt: 1 chi bộ",  # M6
         f"• {B} (4 ngày)",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
-        f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",
-        f"• {G1}: 3/3 (100,0%) {EVERY} 93,2%",  # (9/10 + 17/19 + 1) / 3 = 177/190
-        f"• {UNDER}: 0/1 (0,0%) {EVERY} —",  # K4: H's own line, the ward's
+        f"• {G2}: 1/3 (33,3%) {EVERY} 100%",
+        f"• {G1}: 3/3 (100%) {EVERY} 93,2%",  # (9/10 + 17/19 + 1) / 3 = 177/190
+        f"• {UNDER}: 0/1 (0%) {EVERY} —",  # K4: H's own line, the ward's
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
-        f"• lực lượng vũ trang: 0/1 (0,0%) {EVERY} —",
-        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
-        f"• đơn vị sự nghiệp: 0/1 (0,0%) {EVERY} —",
-        f"• dân cư: 3/3 (100,0%) {EVERY} 93,2%",
+        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• lực lượng vũ trang: 0/1 (0%) {EVERY} —",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
+        f"• đơn vị sự nghiệp: 0/1 (0%) {EVERY} —",
+        f"• dân cư: 3/3 (100%) {EVERY} 93,2%",
+        "",  # #15: the deadline for the cells not reported yet, last
+        "Hạn báo cáo (ngày 05/11/2026) đã qua: đề nghị các chi bộ chưa báo cáo liên hệ cấp ủy "
+        "cấp trên để ghi bổ sung.",
     ]
     no_person(lines, await member_names(sessions))
 
@@ -849,7 +854,7 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
     t = await ward(sessions)
     q3 = lines_of(await report(sessions, t["W"], "2026-Q3"))
     assert q3 == [
-        f"📘 <b>{WARD}</b>: sinh hoạt chi bộ quý 3/2026",
+        f"📘 <b>{WARD}</b>: sinh hoạt chi bộ quý III/2026",
         "3/7 (42,9%) chi bộ đã sinh hoạt chuyên đề trong quý",  # A, E, F
         "Chưa sinh hoạt chuyên đề:",
         f"• {H}",
@@ -866,22 +871,22 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
         # H met in Jul-Sep; E and F (due from July) did, D did not; A did, B missed July,
         # C met in none. Every rate of the quarter is 1.
-        f"• {G2}: 2/3 (66,7%) {EVERY} 100,0%",
-        f"• {G1}: 1/3 (33,3%) {EVERY} 100,0%",
-        f"• {UNDER}: 1/1 (100,0%) {EVERY} 100,0%",
+        f"• {G2}: 2/3 (66,7%) {EVERY} 100%",
+        f"• {G1}: 1/3 (33,3%) {EVERY} 100%",
+        f"• {UNDER}: 1/1 (100%) {EVERY} 100%",
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
-        f"• lực lượng vũ trang: 1/1 (100,0%) {EVERY} 100,0%",
-        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
-        f"• đơn vị sự nghiệp: 1/1 (100,0%) {EVERY} 100,0%",
-        f"• dân cư: 1/3 (33,3%) {EVERY} 100,0%",
+        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• lực lượng vũ trang: 1/1 (100%) {EVERY} 100%",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
+        f"• đơn vị sự nghiệp: 1/1 (100%) {EVERY} 100%",
+        f"• dân cư: 1/3 (33,3%) {EVERY} 100%",
     ]
     q4 = lines_of(await report(sessions, t["W"], "2026-Q4"))
     # Residential in Q4: A 29/30, B 55/57, C 5/5 → (551 + 550 + 570) / 570 / 3 = 97,72%.
     residential = f"2/3 (66,7%) {EVERY} 97,7%"
     assert q4 == [
-        f"📘 <b>{WARD}</b>: sinh hoạt chi bộ quý 4/2026",
+        f"📘 <b>{WARD}</b>: sinh hoạt chi bộ quý IV/2026",
         "3/7 (42,9%) chi bộ đã sinh hoạt chuyên đề trong quý",  # A, B, F
         "Chưa sinh hoạt chuyên đề:",
         f"• {H}",
@@ -894,15 +899,15 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
         "• 12/2026: 4/7 (57,1%)",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
-        f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",  # F; E only reported zero, D nothing
+        f"• {G2}: 1/3 (33,3%) {EVERY} 100%",  # F; E only reported zero, D nothing
         f"• {G1}: {residential}",
-        f"• {UNDER}: 0/1 (0,0%) {EVERY} 90,0%",  # H: Nov 4/5, Dec 5/5
+        f"• {UNDER}: 0/1 (0%) {EVERY} 90%",  # H: Nov 4/5, Dec 5/5
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
-        f"• lực lượng vũ trang: 0/1 (0,0%) {EVERY} 90,0%",
-        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
-        f"• đơn vị sự nghiệp: 0/1 (0,0%) {EVERY} —",
+        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• lực lượng vũ trang: 0/1 (0%) {EVERY} 90%",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
+        f"• đơn vị sự nghiệp: 0/1 (0%) {EVERY} —",
         f"• dân cư: {residential}",
     ]
     no_person(q3 + q4, await member_names(sessions))
@@ -918,34 +923,34 @@ async def test_the_year_as_text(sessions: Sessions) -> None:
         # K3 by regular meetings held, over the cells tracked all year (#14).
         "Sinh hoạt thường kỳ của 6 chi bộ được theo dõi cả năm:",
         "• sinh hoạt thường kỳ đủ 12 tháng: 1/6 (16,7%)",  # A
-        "• sinh hoạt thường kỳ 9-11 tháng: 3/6 (50,0%)",  # B, E, H
+        "• sinh hoạt thường kỳ 9-11 tháng: 3/6 (50%)",  # B, E, H
         "• sinh hoạt thường kỳ từ 8 tháng trở xuống: 2/6 (33,3%)",  # C, D
         "Thành lập (hoặc bắt đầu theo dõi) trong năm: 1, đã sinh hoạt đủ các tháng: 1",
         f"• {FF} (theo dõi từ 07/2026)",
-        "Tỷ lệ đảng viên dự bình quân: 96,3% (thấp nhất 87,8%)",  # C's 36/41
+        "Tỷ lệ đảng viên dự sinh hoạt bình quân: 96,3% (thấp nhất 87,8%)",  # C's 36/41
         "Buổi sinh hoạt chưa đủ thời lượng: 3",
         "Báo cáo chậm quá 2 ngày sau buổi sinh hoạt: 2 chi bộ",  # M6: B in Oct, H in Nov
         # M9: none confirmed yet (test_grades.py confirms some)
         "Xếp loại buổi sinh hoạt (cấp ủy cấp trên đã xác nhận): Tốt 0 · Khá 0 · Trung bình 0 · Kém 0",
         "Chi bộ tự xếp loại, chưa xác nhận: 35",
         "Sinh hoạt chuyên đề theo quý:",
-        "• Quý 1: 4/6 (66,7%)",
-        "• Quý 2: 4/6 (66,7%)",
-        "• Quý 3: 3/7 (42,9%)",
-        "• Quý 4: 3/7 (42,9%)",
-        "Đảng viên cần xem xét: vắng không lý do 2 tháng: 1, từ 3 tháng trở lên: 1; "
+        "• Quý I: 4/6 (66,7%)",
+        "• Quý II: 4/6 (66,7%)",
+        "• Quý III: 3/7 (42,9%)",
+        "• Quý IV: 3/7 (42,9%)",
+        "Đảng viên cần xem xét: vắng không có lý do 2 tháng: 1, từ 3 tháng trở lên: 1; "
         "vắng có lý do quá 3 lần liên tiếp: 1",
         "",
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
-        f"• {G2}: 1/3 (33,3%) {EVERY} 100,0%",
+        f"• {G2}: 1/3 (33,3%) {EVERY} 100%",
         f"• {G1}: 1/3 (33,3%) {EVERY} 93,8%",
-        f"• {UNDER}: 0/1 (0,0%) {EVERY} 96,4%",
+        f"• {UNDER}: 0/1 (0%) {EVERY} 96,4%",
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0,0%) {EVERY} —",
-        f"• lực lượng vũ trang: 0/1 (0,0%) {EVERY} 96,4%",
-        f"• doanh nghiệp ngoài nhà nước: 1/1 (100,0%) {EVERY} 100,0%",
-        f"• đơn vị sự nghiệp: 0/1 (0,0%) {EVERY} 100,0%",
+        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• lực lượng vũ trang: 0/1 (0%) {EVERY} 96,4%",
+        f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
+        f"• đơn vị sự nghiệp: 0/1 (0%) {EVERY} 100%",
         f"• dân cư: 1/3 (33,3%) {EVERY} 93,8%",
     ]
     no_person(lines, await member_names(sessions))
@@ -992,9 +997,9 @@ async def test_october_as_a_workbook(sessions: Sessions) -> None:
     assert rows["Đã sinh hoạt thường kỳ"] == (4, approx(F(4, 7)), None, None)
     assert rows["Báo cáo không sinh hoạt"] == (1, approx(F(1, 7)), None, None)
     assert rows["Chưa báo cáo"] == (2, approx(F(2, 7)), None, None)
-    assert rows["Tỷ lệ dự họp bình quân"] == (approx(F(721, 760)), None, None, None)
-    assert rows["Tỷ lệ dự họp thấp nhất"] == (approx(F(17, 19)), None, None, None)
-    assert rows["Chi bộ có tỷ lệ dự họp dưới mức yêu cầu (90,0%)"] == (
+    assert rows["Tỷ lệ đảng viên dự sinh hoạt bình quân"] == (approx(F(721, 760)), None, None, None)
+    assert rows["Tỷ lệ đảng viên dự sinh hoạt thấp nhất"] == (approx(F(17, 19)), None, None, None)
+    assert rows["Chi bộ có tỷ lệ đảng viên dự sinh hoạt dưới mức yêu cầu (90%)"] == (
         1,
         approx(F(1, 7)),
         None,
@@ -1016,7 +1021,7 @@ async def test_october_as_a_workbook(sessions: Sessions) -> None:
         "Số chi bộ",
         "Sinh hoạt đủ các tháng",
         "Tỷ lệ so với số chi bộ",
-        "Tỷ lệ dự họp bình quân",
+        "Tỷ lệ đảng viên dự sinh hoạt bình quân",
     )
     assert rows["Theo tổ chức cơ sở đảng"] == group
     assert rows[UNDER] == (1, 0, 0, None)
@@ -1040,8 +1045,8 @@ async def test_october_as_a_workbook(sessions: Sessions) -> None:
     # logging (the most), meetings logged late (M6).
     assert [c.value for c in cells[3]] == [
         "STT", "Chi bộ", "Tổ chức cơ sở đảng", "Loại hình", "Theo dõi từ", "10/2026", None,
-        "Chuyên đề quý 4/2026", "Số tháng báo cáo không sinh hoạt",
-        "Số tháng có sinh hoạt thường kỳ", "Tỷ lệ dự họp", "Lượt vắng không có lý do",
+        "Chuyên đề quý IV/2026", "Số tháng báo cáo không sinh hoạt",
+        "Số tháng có sinh hoạt thường kỳ", "Tỷ lệ đảng viên dự sinh hoạt", "Lượt vắng không có lý do",
         "Buổi không đủ thời lượng", "Số ngày từ khi sinh hoạt đến khi báo cáo (lâu nhất)",
         "Số buổi báo cáo chậm quá 2 ngày",
     ]  # fmt: skip
@@ -1104,10 +1109,13 @@ async def test_the_year_as_a_workbook(sessions: Sessions) -> None:
     assert rows["trong đó, đã sinh hoạt thường kỳ đủ các tháng"][:2] == (1, 1)
     assert rows["Chi bộ báo cáo chậm quá 2 ngày sau buổi sinh hoạt"][:2] == (2, approx(F(2, 7)))
     assert f"{FF} (theo dõi từ 07/2026)" in rows
-    assert rows["Tỷ lệ dự họp bình quân"][:2] == (approx(mean(list(YEAR_RATES.values()))), None)
-    assert rows["Tỷ lệ dự họp thấp nhất"][:2] == (approx(F(36, 41)), None)
+    assert rows["Tỷ lệ đảng viên dự sinh hoạt bình quân"][:2] == (
+        approx(mean(list(YEAR_RATES.values()))),
+        None,
+    )
+    assert rows["Tỷ lệ đảng viên dự sinh hoạt thấp nhất"][:2] == (approx(F(36, 41)), None)
     assert rows["Buổi sinh hoạt không đủ thời lượng tối thiểu"][:2] == (3, None)
-    assert [rows[f"Sinh hoạt chuyên đề quý {q}"][:2] for q in (1, 2, 3, 4)] == [
+    assert [rows[f"Sinh hoạt chuyên đề quý {q}"][:2] for q in ("I", "II", "III", "IV")] == [
         (4, approx(F(4, 6))),
         (4, approx(F(4, 6))),
         (3, approx(F(3, 7))),
@@ -1123,7 +1131,7 @@ async def test_the_year_as_a_workbook(sessions: Sessions) -> None:
     head = [c.value for c in cells[3]]
     assert head[4] == "Theo dõi từ"
     assert head[5:29:2] == [f"{m:02d}/2026" for m in range(1, 13)]
-    assert head[29:33] == [f"Chuyên đề quý {q}/2026" for q in (1, 2, 3, 4)]
+    assert head[29:33] == [f"Chuyên đề quý {q}/2026" for q in ("I", "II", "III", "IV")]
     got = [tuple(r) for r in cells.iter_rows(min_row=5, values_only=True)]
     assert [(r[0], r[1]) for r in got] == list(enumerate([H, FF, A, B, C, E, D], 1))
     # #14: only F is tracked from inside the year.
@@ -1167,11 +1175,11 @@ async def test_the_ward_s_chart(sessions: Sessions, period: str) -> None:
     last = {"2026-10": "10/2026", "2026-Q4": "12/2026", "2026": "12/2026"}[period]
     first = {"2026-10": "11/2025", "2026-Q4": "01/2026", "2026": "01/2026"}[period]
     # Oct: 4/7, mean 721/760; Dec: A, B, F, H held, all present (mean 1).
-    share, rate = {"10/2026": ("57,1%", "94,9%"), "12/2026": ("57,1%", "100,0%")}[last]
+    share, rate = {"10/2026": ("57,1%", "94,9%"), "12/2026": ("57,1%", "100%")}[last]
     assert caption == (
-        f"{WARD}: sinh hoạt thường kỳ và tỷ lệ dự họp bình quân, từ {first} đến {last}.\n"
+        f"{WARD}: sinh hoạt thường kỳ và tỷ lệ đảng viên dự sinh hoạt bình quân, từ {first} đến {last}.\n"
         f"Tháng {last}: 4/7 chi bộ đã sinh hoạt thường kỳ ({share}); "
-        f"tỷ lệ dự họp bình quân {rate}, yêu cầu 90,0%."
+        f"tỷ lệ đảng viên dự sinh hoạt bình quân {rate}, yêu cầu 90%."
     )
 
 
@@ -1187,7 +1195,7 @@ async def test_a_running_year_as_text_says_what_it_counts(sessions: Sessions) ->
     text = lines[0].split("\n")
     at = text.index("Sau 9 tháng, sinh hoạt thường kỳ của 6 chi bộ được theo dõi đủ 9 tháng:")
     assert text[at + 1 : at + 6] == [
-        "• sinh hoạt thường kỳ đủ 9/9 tháng: 3/6 (50,0%)",
+        "• sinh hoạt thường kỳ đủ 9/9 tháng: 3/6 (50%)",
         "• thiếu 1-3 tháng (6-8/9 tháng): 2/6 (33,3%)",
         "• thiếu từ 4 tháng trở lên (từ 5/9 tháng trở xuống): 1/6 (16,7%)",
         "Thành lập (hoặc bắt đầu theo dõi) trong năm: 1, đã sinh hoạt đủ các tháng: 1",
@@ -1259,14 +1267,14 @@ async def test_a_province_s_breakdown_goes_commune_by_commune(sessions: Sessions
     r = await report(sessions, province, "2026-10")
     lines = report_texts(r, VI)[0].split("\n")
     at = lines.index("<b>Theo đảng bộ, chi bộ cơ sở:</b>")
-    every = f"{EVERY} 100,0%"
+    every = f"{EVERY} 100%"
     assert lines[at + 1 : at + 7] == [
         "<i>Đảng ủy phường Bình Minh</i>",
-        f"• Đảng bộ Khối cơ quan phường Bình Minh: 1/1 (100,0%) {every}",
-        f"• chi bộ trực thuộc Đảng ủy phường Bình Minh: 0/2 (0,0%) {EVERY} —",
+        f"• Đảng bộ Khối cơ quan phường Bình Minh: 1/1 (100%) {every}",
+        f"• chi bộ trực thuộc Đảng ủy phường Bình Minh: 0/2 (0%) {EVERY} —",
         "<i>Đảng ủy xã An Hòa</i>",
-        f"• Đảng bộ Khối cơ quan xã An Hòa: 0/1 (0,0%) {EVERY} —",
-        f"• chi bộ trực thuộc Đảng ủy xã An Hòa: 1/2 (50,0%) {every}",
+        f"• Đảng bộ Khối cơ quan xã An Hòa: 0/1 (0%) {EVERY} —",
+        f"• chi bộ trực thuộc Đảng ủy xã An Hòa: 1/2 (50%) {every}",
     ]
     assert not any("Tỉnh ủy" in line for line in lines[at:])
     summary, _cells = sheets(r)

@@ -58,7 +58,7 @@ async def test_one_line_a_day_once_across_a_restart_corrections_marked(env: BotE
     assert lines(admin) == [
         "📨 Đảng ủy phường Hòa Minh: 1 buổi sinh hoạt được ghi từ lần báo cáo trước:\n"
         "• Chi bộ Khu phố 5: sinh hoạt thường kỳ 03/12/2026, dự 2/3 (66,7%), "
-        "vắng không lý do 1"
+        "vắng không có lý do 1"
     ]
     assert not any(n in lines(admin)[0] for n in NAMES)  # S2
     # TDP12 saves later that day: one line a day, so it waits for tomorrow's.
@@ -71,7 +71,7 @@ async def test_one_line_a_day_once_across_a_restart_corrections_marked(env: BotE
     await run(env, datetime(2026, 12, 5, 8, 6, tzinfo=VN))
     assert len(lines(admin)) == 2
     assert lines(admin)[1].splitlines()[1:] == [
-        "• Chi bộ Tổ dân phố 12: sinh hoạt chuyên đề 04/12/2026, vắng không lý do 0"
+        "• Chi bộ Tổ dân phố 12: sinh hoạt chuyên đề 04/12/2026, vắng không có lý do 0"
     ]
     # The secretary corrects KP5's meeting (Bình excused after all): "đã sửa" next day.
     async with env.db() as s:
@@ -83,7 +83,7 @@ async def test_one_line_a_day_once_across_a_restart_corrections_marked(env: BotE
     await run(env, datetime(2026, 12, 6, 8, 5, tzinfo=VN))
     assert lines(admin)[2].splitlines()[1:] == [
         "• Chi bộ Khu phố 5: sinh hoạt thường kỳ 03/12/2026, dự 2/3 (66,7%), "
-        "vắng không lý do 0 (đã sửa)"
+        "vắng không có lý do 0 (đã sửa)"
     ]
     await run(env, datetime(2026, 12, 7, 8, 5, tzinfo=VN))
     assert len(lines(admin)) == 3  # nothing new: no line
@@ -122,6 +122,6 @@ async def test_off_for_a_committee_and_old_history_is_not_news(env: BotEnv) -> N
     await run(env, datetime(2026, 12, 5, 8, 5, tzinfo=VN))
     [text] = lines(admin)
     assert text.splitlines()[1:] == [
-        "• Chi bộ Tổ dân phố 12: sinh hoạt thường kỳ 20/11/2026, vắng không lý do 0"
+        "• Chi bộ Tổ dân phố 12: sinh hoạt thường kỳ 20/11/2026, vắng không có lý do 0"
     ]
     assert await env.count(MeetingUpward) == 3

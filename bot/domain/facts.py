@@ -104,6 +104,7 @@ class MonthFacts:
     # logging (local dates, L1), and how many were logged more than REPORT_WITHIN_DAYS late.
     lag: int | None = None  # None: no saved meeting in the month
     late: int = 0
+    reason: str | None = None  # #15: the "did not meet" report's reason (M8)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,11 @@ class MonthFigures:
     # M6: cells with a meeting of the month logged more than REPORT_WITHIN_DAYS after it
     # was held, with the most days it took (cells only, never persons: S2).
     late: list[tuple[str, int]] = field(default_factory=list)
+    # #15: (cell, reason) of the "did not meet" reports; the cells with the lowest rate and
+    # with unexcused absences, by name (cells only, never a member: S2).
+    zero_cells: list[tuple[str, str | None]] = field(default_factory=list)
+    lowest: list[str] = field(default_factory=list)
+    unexcused_cells: list[str] = field(default_factory=list)
 
 
 def late_cells(cells: Iterable[CellFacts], months: Sequence[YearMonth]) -> list[tuple[str, int]]:
@@ -115,18 +120,22 @@ def month_figures(cells: Sequence[CellFacts], ym: YearMonth, profile: RuleProfil
     states = {c.id: month_state(c, ym) for c in due}
     rated = [(c, c.rate([ym])) for c in due if states[c.id] == "held"]
     rates = [r for _c, r in rated if r is not None]
+    lowest = min(rates, default=None)
     return MonthFigures(
         cells=len(due),
         held=sum(s == "held" for s in states.values()),
         zero=sum(s == "zero" for s in states.values()),
         unreported=[c.name for c in due if states[c.id] == "none"],
         mean_rate=mean(rates),
-        lowest_rate=min(rates, default=None),
+        lowest_rate=lowest,
         below=[c.name for c, r in rated if r is not None and not meets_threshold(r, profile)],
         with_unexcused=sum(1 for c in due if c.month(ym).unexcused),
         unexcused=sum(c.month(ym).unexcused for c in due),
         short=sum(c.month(ym).short for c in due),
         late=late_cells(due, [ym]),
+        zero_cells=[(c.name, c.month(ym).reason) for c in due if states[c.id] == "zero"],
+        lowest=[c.name for c, r in rated if rates and r == lowest],
+        unexcused_cells=[c.name for c in due if c.month(ym).unexcused],
     )
 
 

@@ -51,6 +51,14 @@ def resolve_locale(
     return default if default in SUPPORTED_LOCALES else DEFAULT_LOCALE
 
 
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def roman(quarter: int) -> str:
+    """#15: a quarter in Roman numerals, as Party documents write it ("quý IV/2026")."""
+    return _ROMAN[quarter - 1]
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything a reply needs to speak one language."""
@@ -85,7 +93,12 @@ class Translator:
         return format_decimal(value, format=fmt, locale=self.locale)
 
     def percent(self, value: Fraction | float | Decimal, digits: int = 1) -> str:
-        """A share as "93,8%". Display only: R4 compares the exact fraction, never this."""
+        """A share as "93,8%", and "90%" when it is exactly a whole percentage (#15: not
+        "90,0%"). Display only: R4 compares the exact fraction, never this; 89,96% keeps its
+        decimal ("90,0%"), so a share below the threshold never reads as exactly 90%."""
+        exact = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+        if (exact * 100).denominator == 1:
+            digits = 0
         fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return format_percent(float(value), format=fmt, locale=self.locale)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import date
 from fractions import Fraction
 
-from bot.domain.meeting_rules import Grade
+from bot.domain.meeting_rules import Grade, correction_deadline
 from bot.domain.model import CellType
 from bot.domain.report import Report
 from bot.domain.summary import (
@@ -25,7 +26,7 @@ from bot.domain.summary import (
     tracked_within,
 )
 from bot.render import labels
-from bot.render.i18n import Translator
+from bot.render.i18n import Translator, roman
 
 LIMIT = 4096  # Telegram's limit for a message, in UTF-16 code units
 BUDGET = 3900  # what a part may hold, leaving room for "(2/3)"
@@ -81,7 +82,7 @@ def period_title(tr: Translator, period: Period) -> str:
     if period.month:
         return tr.gettext("month {month}").format(month=tr.month(period.year, period.month))
     if period.quarter:
-        return tr.gettext("quarter {q}/{year}").format(q=period.quarter, year=period.year)
+        return tr.gettext("quarter {q}/{year}").format(q=roman(period.quarter), year=period.year)
     return tr.gettext("year {year}").format(year=period.year)
 
 
@@ -177,38 +178,85 @@ def late_lines(report: Report, tr: Translator, late: Sequence[tuple[str, int]]) 
     return lines
 
 
+def _capped(tr: Translator, names: Sequence[str]) -> list[str]:
+    """Bulleted names, at most MAX_LATE_NAMES; the rest counted."""
+    lines = _names(names[:MAX_LATE_NAMES])
+    if len(names) > MAX_LATE_NAMES:
+        lines.append(tr.gettext("… and {n} more cells").format(n=len(names) - MAX_LATE_NAMES))
+    return lines
+
+
+def deadline_line(report: Report, tr: Translator) -> list[str]:
+    """#15: the month's report ends with the deadline for the cells not reported yet: the
+    correction deadline (RuleProfile), or, once it has passed, who can still log it."""
+    f = report.month
+    period = report.period
+    if f is None or not f.unreported or period.month is None:
+        return []
+    deadline = correction_deadline(date(period.year, period.month, 1), report.profile)
+    if report.today <= deadline:
+        text = tr.gettext("The cells not reported yet: please report by {date} at the latest.")
+    else:
+        text = tr.gettext(
+            "The deadline ({date}) has passed: the cells not reported yet, please ask the "
+            "upper committee to log it."
+        )
+    return ["", text.format(date=tr.date(deadline))]
+
+
 def month_lines(report: Report, tr: Translator) -> list[str]:
-    """K1 (and M5, R4): the month's figures."""
+    """K1 (and M5, R4): the month's figures. #15: the cells behind each figure by name
+    (cells only, never a member: S2), no line for a figure that is zero or empty, and the
+    deadline for the cells not reported yet at the end."""
     f = report.month
     assert f is not None
     lines = _head(report, tr, "📊")
     lines.append(tr.gettext("Held the regular meeting: {share} cells").format(
         share=_share(tr, f.held, f.cells)))  # fmt: skip
-    lines.append(tr.gettext("Reported “did not meet”: {n}").format(n=f.zero))
-    lines.append(tr.gettext("Not reported yet: {n}").format(n=len(f.unreported)))
-    lines += _names(f.unreported)
-    lines.append(
-        tr.gettext("Mean attendance: {mean} (lowest {low})").format(
-            mean=_pct(tr, f.mean_rate), low=_pct(tr, f.lowest_rate)
+    if f.zero_cells:
+        lines.append(tr.gettext("Reported “did not meet”: {n}").format(n=len(f.zero_cells)))
+        lines += _capped(
+            tr,
+            [
+                tr.gettext("{cell} ({reason})").format(cell=cell, reason=reason) if reason else cell
+                for cell, reason in f.zero_cells
+            ],
         )
-    )
-    lines.append(
-        tr.gettext("Below {threshold}: {n} cells").format(
-            threshold=tr.percent(report.profile.attendance_threshold), n=len(f.below)
+    if f.unreported:
+        lines.append(tr.gettext("Not reported yet: {n}").format(n=len(f.unreported)))
+        lines += _names(f.unreported)  # K1: every one named, across parts if need be
+    if f.mean_rate is not None and f.lowest_rate is not None:
+        if f.lowest_rate == f.mean_rate:  # one rate, or all the same: no "lowest"
+            line = tr.gettext("Mean attendance: {mean}").format(mean=_pct(tr, f.mean_rate))
+        else:
+            line = tr.gettext("Mean attendance: {mean} (lowest {low}: {cells})").format(
+                mean=_pct(tr, f.mean_rate),
+                low=_pct(tr, f.lowest_rate),
+                cells=html.escape(tr.list(f.lowest[:MAX_LATE_NAMES]), quote=False),
+            )
+        lines.append(line)
+    if f.below:
+        lines.append(
+            tr.gettext("Below {threshold}: {n} cells").format(
+                threshold=tr.percent(report.profile.attendance_threshold), n=len(f.below)
+            )
         )
-    )
-    lines += _names(f.below)
-    lines.append(
-        tr.ngettext(
-            "Cells with unexcused absences: {n} ({absences} absence)",
-            "Cells with unexcused absences: {n} ({absences} absences)",
-            f.unexcused,
-        ).format(n=f.with_unexcused, absences=f.unexcused)
-    )
-    lines.append(tr.gettext("Meetings shorter than the minimum: {n}").format(n=f.short))
-    lines += late_lines(report, tr, f.late)
+        lines += _capped(tr, f.below)
+    if f.unexcused:
+        lines.append(
+            tr.ngettext(
+                "Cells with unexcused absences: {n} ({absences} absence)",
+                "Cells with unexcused absences: {n} ({absences} absences)",
+                f.unexcused,
+            ).format(n=f.with_unexcused, absences=f.unexcused)
+        )
+        lines += _capped(tr, f.unexcused_cells)
+    if f.short:
+        lines.append(tr.gettext("Meetings shorter than the minimum: {n}").format(n=f.short))
+    if f.late:
+        lines += late_lines(report, tr, f.late)
     lines += _tracked_lines(report, tr)
-    return lines + _breakdown_lines(report, tr)
+    return lines + _breakdown_lines(report, tr) + deadline_line(report, tr)
 
 
 def quarter_lines(report: Report, tr: Translator) -> list[str]:
@@ -329,7 +377,7 @@ def year_lines(report: Report, tr: Translator) -> list[str]:
     )
     lines.append(tr.gettext("Thematic meetings by quarter:"))
     lines += [
-        "• " + tr.gettext("Q{q}: {share}").format(q=q, share=_share(tr, held, due))
+        "• " + tr.gettext("Q{q}: {share}").format(q=roman(q), share=_share(tr, held, due))
         for q, held, due in f.thematic_quarters
     ]
     lines.append(
@@ -386,7 +434,8 @@ def recap_text(
             held=held, due=len(due)
         ),
         tr.gettext("Thematic meeting in quarter {q}: {state}").format(
-            q=quarter.quarter, state=tr.gettext("yes") if thematic else tr.gettext("not yet")
+            q=roman((ym[1] - 1) // 3 + 1),
+            state=tr.gettext("yes") if thematic else tr.gettext("not yet"),
         ),
     ]
     return "\n".join(lines)

@@ -115,11 +115,18 @@ def digest_button(tr: Translator, org_id: int, year: int, month: int) -> Buttons
     return [[(tr.gettext("📣 Nudge them all"), button)]]
 
 
-def nudge_message(tr: Translator, cell: Org, year: int, month: int) -> tuple[str, Buttons]:
+def nudge_message(
+    tr: Translator, cell: Org, year: int, month: int, committee: str
+) -> tuple[str, Buttons]:
+    """#15: the nudge names the committee that asks (a plain name)."""
     text = tr.gettext(
-        "📣 <b>{cell}</b>: the upper committee asks for the report of {month}. Please log the "
+        "📣 <b>{cell}</b>: {committee} asks for the report of {month}. Please log the "
         "regular meeting, or report that the cell did not meet."
-    ).format(cell=html.escape(cell.name, quote=False), month=tr.month(year, month))
+    ).format(
+        cell=html.escape(cell.name, quote=False),
+        committee=html.escape(committee, quote=False),
+        month=tr.month(year, month),
+    )
     return text, [
         [
             (tr.gettext("📝 Log the meeting"), PickCell(cell.id).pack()),
@@ -241,7 +248,7 @@ async def nudge_cells(
         won = False
         for person in people.get(cell.id, []):
             tr = translator(resolve_locale(person.locale, person.language_code, default_locale))
-            text, buttons = nudge_message(tr, cell, year, month)
+            text, buttons = nudge_message(tr, cell, year, month, org.name)
             draft = Outgoing(0, person.user_id, text, buttons)
             claimed = await claim(
                 session, draft, f"nudge:{cell.id}:{period(year, month)}", "nudge", cell.id

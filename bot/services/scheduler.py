@@ -21,6 +21,7 @@ from telegram.ext import Application
 
 from bot.domain.dates import last_day_of_month
 from bot.domain.facts import tracked_since
+from bot.domain.meeting_rules import RuleProfile
 from bot.domain.reminders import CellMonth, ReminderSettings, due, is_quiet, planned_day
 from bot.render.i18n import N_, resolve_locale, translator
 from bot.render.reminder_text import render
@@ -108,6 +109,8 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
             rs = ReminderSettings.from_settings(info.settings.get("reminders", {}))
             if is_quiet(now, rs):
                 continue
+            profile = RuleProfile.from_settings(info.settings)  # #15: the correction deadline
+            committee = html.escape(info.parent_name, quote=False)
             this = _cell_month(info, facts, today.year, today.month, settings.timezone)
             last = _cell_month(info, facts, prev.year, prev.month, settings.timezone)
             after = _cell_month(info, facts, following.year, following.month, settings.timezone)
@@ -124,6 +127,8 @@ async def plan_batches(app_data: Any, now_utc: datetime) -> AsyncIterator[list[O
                         at=info.meeting_time,
                         tr=tr,
                         today=today,
+                        committee=committee,
+                        profile=profile,
                     )
                     draft = Outgoing(0, person.user_id, text, buttons)
                     batch.add(draft, item.key, item.kind.value, info.org.id)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.history import CellYear, MonthStatus, QuarterStatus, YearMeeting
 from bot.domain.meetings import Tally
-from bot.render.i18n import N_
+from bot.render.i18n import N_, roman
 from bot.services import history
 
 from ..base import Button, Turn, esc, inline
@@ -73,9 +73,9 @@ def _year_text(turn: Turn, cell: Org, y: CellYear) -> str:
     for q in quarters:
         if q.thematic:
             days = ", ".join(day(m.held_on) for m in q.thematic)
-            lines.append(_("✅ Q{quarter} · {days}").format(quarter=q.quarter, days=days))
+            lines.append(_("✅ Q{quarter} · {days}").format(quarter=roman(q.quarter), days=days))
         else:
-            lines.append(_(QUARTER_TEXT[q.status]).format(quarter=q.quarter))
+            lines.append(_(QUARTER_TEXT[q.status]).format(quarter=roman(q.quarter)))
     lines += [
         "",
         _(

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from bot.domain.report import Report
 from bot.domain.summary import REPORT_WITHIN_DAYS, CellFacts, Period, YearMonth, month_state
 from bot.domain.text import upfirst
-from bot.render.i18n import Translator
+from bot.render.i18n import Translator, roman
 from bot.render.summary_text import group_label, period_title
 
 from .grid import (
@@ -98,7 +98,7 @@ def write_cells(ws: Any, report: Report, tr: Translator) -> None:
         top += [tr.month(*ym), ""]
         sub += [_("Meeting"), _("Rate")]
     for year, q, _qm in _quarters(report):
-        top.append(_("Thematic Q{quarter}/{year}").format(quarter=q, year=year))
+        top.append(_("Thematic Q{quarter}/{year}").format(quarter=roman(q), year=year))
     late = tr.ngettext(
         "Meetings logged more than {days} day after",
         "Meetings logged more than {days} days after",

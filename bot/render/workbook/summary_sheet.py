@@ -22,7 +22,7 @@ from bot.domain.summary import (
 )
 from bot.domain.text import upfirst
 from bot.render import labels
-from bot.render.i18n import Translator
+from bot.render.i18n import Translator, roman
 from bot.render.summary_text import (
     group_label,
     period_title,
@@ -97,7 +97,7 @@ def _year_lines(f: YearFigures, profile: RuleProfile, tr: Translator) -> list[Li
     ]
     for quarter, held, due in f.thematic_quarters:  # K2 within the year
         lines.append(
-            (_("Thematic meeting in quarter {quarter}").format(quarter=quarter), held, due)
+            (_("Thematic meeting in quarter {quarter}").format(quarter=roman(quarter)), held, due)
         )
     for grade in Grade:  # M9: the upper committee's grades
         label = _("Meetings graded {grade} (confirmed)").format(grade=_(labels.GRADE[grade]))
