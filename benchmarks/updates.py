@@ -9,9 +9,9 @@ Each simulated secretary is the secretary of a cell of their own with a 30-membe
 meetings exactly as a person does, one update per tap or typed message, waiting for the
 bot's answer before the next: /start (the menu), 📝 Ghi sinh hoạt, Thường kỳ, the date
 (Hôm nay for the first meeting, a typed date such as 15/10/2026 for the earlier months),
-two members tapped absent (one excused with the reason ốm, one tapped twice to unexcused:
-"all present but two"), ➡️ Tiếp tục, 🕐 Giờ, thời lượng, 120′, 💾 Lưu. That is 12 updates
-a meeting. All secretaries work at once.
+two members marked absent, each a tap on the name and one on the choice (#15: one excused
+with the reason ốm, one unexcused: "all present but two"), ➡️ Tiếp tục, ➕ Thêm chi tiết,
+🕐 Giờ, thời lượng, 120′, 💾 Lưu. That is 13 updates a meeting. All secretaries work at once.
 
 Updates travel as in production (``chibo run`` polls): the fake queues each update for
 getUpdates, PTB's Updater long-polls it into ``Application.update_queue`` and the
@@ -79,7 +79,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=VN)
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 ROSTER = 30
-UPDATES_PER_MEETING = 12
+UPDATES_PER_MEETING = 13
 FIRST_USER = 700_000_001
 LENGTH = 120  # minutes, pressed on the length screen
 REASON = "ốm"
@@ -347,11 +347,12 @@ async def log_meetings(sec: Secretary, plan: Plan, meetings: int) -> None:
             await sec.press("Hôm nay")
         else:
             await sec.send(f"{plan.day(k):%d/%m/%Y}")  # a typed date
-        await sec.press(f"✅ {excused}")  # → excused
-        await sec.press(REASON)
-        await sec.press(f"✅ {unexcused}")  # → excused
-        await sec.press(f"🟡 {unexcused}")  # → unexcused
+        await sec.press(f"✅ {excused}")  # the choice (#15)
+        await sec.press(f"🟡 Vắng có lý do: {REASON}")  # → excused, with the reason
+        await sec.press(f"✅ {unexcused}")
+        await sec.press("❌ Vắng không có lý do")  # → unexcused
         await sec.press("➡️ Tiếp tục")
+        await sec.press("➕ Thêm chi tiết")
         await sec.press("🕐 Giờ, thời lượng")
         await sec.press(f"{LENGTH}′")
         await sec.press("💾 Lưu")

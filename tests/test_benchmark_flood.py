@@ -30,7 +30,7 @@ async def test_small_floods(backend: Backend, tmp_path: Path) -> None:
         limiter_scale=20,
     )
     stranger, group, unguarded = report.floods
-    assert stranger.answered == [41]  # his burst of 40, and the one notice
+    assert stranger.answered == [71]  # his burst of 70, and the one notice
     assert group.answered == [10]  # the group's burst
     assert unguarded.answered == [200] and not unguarded.guarded  # before #12: every one
     assert report.rows_written == 0

@@ -317,8 +317,9 @@ async def test_nudge_them_all_reminds_each_cell_once(env: BotEnv) -> None:
     )
     nudge_b = p["sec_b"].chat.last_bot_message
     assert nudge_b.text == (
-        "📣 Chi bộ Tổ dân phố 12: cấp ủy cấp trên đề nghị chi bộ báo cáo tháng 10/2026. Đồng chí "
-        "ghi buổi sinh hoạt thường kỳ, hoặc báo cáo chi bộ không sinh hoạt."
+        # #15: the nudge names the committee.
+        "📣 Chi bộ Tổ dân phố 12: Đảng ủy phường Hòa Minh đề nghị chi bộ báo cáo tháng 10/2026. "
+        "Đề nghị đồng chí ghi buổi sinh hoạt thường kỳ, hoặc báo cáo chi bộ không sinh hoạt."
     )
     assert [b.callback_data for b in nudge_b.buttons] == [
         f"mt:cell:{p['tdp12'].id}",

@@ -38,10 +38,10 @@ QUEUED_UPDATES = 1024  # updates in the processor at once, all chats together (P
 # A chat with this many updates in the processor (waiting for their turn or being handled)
 # gets its further ones dropped until it catches up (CHIBO_CHAT_QUEUE). A person waits for
 # each answer, so a real chat has one or two in flight; an album is 10. It is above the
-# per-person burst of 40 (bot.services.throttle), so within the budgets it only bites when the chat's
+# per-person burst of 70 (bot.services.throttle), so within the budgets it only bites when the chat's
 # updates pile up faster than they are handled (a database that hangs for 30 s while people
 # keep tapping), or with the budgets turned off.
-CHAT_QUEUE = 50
+CHAT_QUEUE = 80
 
 Notify = Callable[[Update, Verdict], Awaitable[None]]
 

@@ -46,9 +46,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         listen=env.get("CHIBO_LISTEN", "").strip() or "127.0.0.1",
         port=_int(env, "CHIBO_PORT", 8443),
         update_workers=_int(env, "CHIBO_UPDATE_WORKERS", 0),
-        flood_burst=_int(env, "CHIBO_FLOOD_BURST", 40),
+        flood_burst=_int(env, "CHIBO_FLOOD_BURST", 70),
         flood_per_minute=_int(env, "CHIBO_FLOOD_PER_MINUTE", 120),
-        chat_queue=_int(env, "CHIBO_CHAT_QUEUE", 50),
+        chat_queue=_int(env, "CHIBO_CHAT_QUEUE", 80),
     )
 
 

@@ -42,9 +42,9 @@ class Settings:
     # Floods (#12; the numbers are explained in bot/services/throttle.py and bot/app/processor.py): each
     # person may send flood_burst updates at once, then flood_per_minute a minute (0: no
     # limit); a chat with chat_queue updates waiting gets further ones dropped.
-    flood_burst: int = 40
+    flood_burst: int = 70
     flood_per_minute: int = 120
-    chat_queue: int = 50
+    chat_queue: int = 80
 
     def __post_init__(self) -> None:
         if self.update_workers < 0:

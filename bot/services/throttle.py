@@ -4,15 +4,16 @@ Pure bookkeeping on a monotonic clock, no Telegram and no database: bot.app.proc
 `check` before an update takes a worker or opens a transaction, and handlers/flood.py tells
 the person when they went over.
 
-**Per person** (bot.services.settings: CHIBO_FLOOD_BURST, CHIBO_FLOOD_PER_MINUTE), from what a fast
-person does. The longest run of updates a secretary sends is logging a meeting: four to reach
-the attendance screen (/start, 📝 Ghi sinh hoạt, the type, the date), one tap per absent
-member, two to confirm and save, each answered (the screen redrawn) before the next. Tapping
-a whole 30-member roster with no pause at all is 36 updates; a burst of 40 lets all of them
-through even if they came in the same instant. A person reading each screen taps one to
-three times a second for a few seconds, then reads; 120 a minute (2 a second, sustained) is
-more than anybody keeps up. A pasted list is one update; an album or a forwarded batch at
-most 10 at once. A script gets 40 updates and then 2 a second: the rest is dropped unread.
+**Per person** (bot.services.settings: CHIBO_FLOOD_BURST, CHIBO_FLOOD_PER_MINUTE), from what a
+fast person does. The longest run of updates a secretary sends is logging a meeting: four to
+reach the attendance screen (/start, 📝 Ghi sinh hoạt, the type, the date), two taps per absent
+member (the name, then the choice: #15), two to confirm and save, each answered (the screen
+redrawn) before the next. Marking a whole 30-member roster absent with no pause at all is 66
+updates; a burst of 70 lets all of them through even if they came in the same instant. A
+person reading each screen taps one to three times a second for a few seconds, then reads; 120
+a minute (2 a second, sustained) is more than anybody keeps up. A pasted list is one update;
+an album or a forwarded batch at most 10 at once. A script gets 70 updates and then 2 a
+second: the rest is dropped unread.
 
 **Per group chat** (GROUP_BURST, GROUP_PER_MINUTE): Telegram lets a bot send at most 20
 messages a minute in one group, and nearly every update in a group is answered there. More
