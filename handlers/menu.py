@@ -87,13 +87,19 @@ async def roles_text(turn: Turn) -> str:
     )
 
 
+async def hello(turn: Turn) -> str:
+    """L6, #15: "Xin chào đồng chí Lan.", by the given name alone."""
+    _ = turn._
+    name = await people.given_name(turn.session, turn.user) if turn.user else ""
+    return _("Hello, comrade {name}.").format(name=esc(name)) if name else _("Hello, comrade.")
+
+
 async def send_main_menu(turn: Turn, greeting: str | None = None) -> None:
     _ = turn._
     if not turn.access.is_known:
         await turn.reply(stranger_text(turn))
         return
-    name = esc(turn.user.display_name) if turn.user else ""
-    head = greeting or _("Hello, comrade {name}.").format(name=name)
+    head = greeting or await hello(turn)
     text = (
         f"{head}\n\n"
         + _("Your roles:")

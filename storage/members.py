@@ -49,6 +49,18 @@ async def get(session: AsyncSession, member_id: int) -> Member | None:
     )
 
 
+async def linked_name(session: AsyncSession, telegram_id: int) -> str | None:
+    """The roster name of the member linked to a Telegram user (the latest linked), or None.
+
+    Read only when the main menu greets someone (#15), so no index of its own."""
+    return await session.scalar(
+        select(Member.full_name)
+        .where(Member.telegram_user_id == telegram_id)
+        .order_by(Member.id.desc())
+        .limit(1)
+    )
+
+
 async def find_by_name(session: AsyncSession, cell_id: int, name: str) -> Member | None:
     """L5: "Hoà" finds "Hòa"."""
     return await session.scalar(

@@ -66,7 +66,10 @@ async def test_all_present_but_two_in_nine_taps(env: BotEnv) -> None:
             and audit.after
             and audit.after["held_on"] == "2026-11-21"
         )
-    assert "Đã lưu" in sec.chat.last_bot_message.text
+    # #15: no capital in the middle of a sentence (docs/glossary.md).
+    assert sec.chat.last_bot_message.text.startswith(
+        "Đã lưu: sinh hoạt thường kỳ ngày 21/11/2026, Chi bộ Khu phố 5."
+    )
 
 
 async def test_typed_dates_and_refusals(env: BotEnv) -> None:

@@ -131,7 +131,7 @@ async def test_second_regular_meeting_opens_the_first_to_correct(env: BotEnv) ->
     await sec.press("❌ Vắng không có lý do")  # excused → unexcused, chosen (R3)
     await sec.press("➡️ Tiếp tục")
     await sec.press("💾 Lưu")
-    assert "Đã sửa" in sec.chat.last_bot_message.text
+    assert "Đã sửa: sinh hoạt thường kỳ ngày" in sec.chat.last_bot_message.text  # #15: lower case
     async with env.db() as s:
         meetings = list(await s.scalars(select(Meeting)))
         assert [(m.id, m.state) for m in meetings] == [(original_id, "saved")]  # same id
@@ -177,8 +177,9 @@ async def test_deadline_for_secretaries_admins_always(env: BotEnv) -> None:
     await admin.command("start")
     await admin.press_data(f"mt:open:{meeting.id}", admin.chat.last_bot_message.message_id)
     await admin.press("🗑 Xóa")
+    assert admin.chat.last_bot_message.text.startswith("Xóa buổi sinh hoạt thường kỳ ngày")
     await admin.press("🗑 Đồng ý xóa")
-    assert "Đã xóa" in admin.chat.last_bot_message.text
+    assert admin.chat.last_bot_message.text.startswith("Đã xóa: sinh hoạt thường kỳ ngày")
     async with env.db() as s:
         gone = await s.get(Meeting, meeting.id)
         assert gone is not None and gone.state == "deleted"

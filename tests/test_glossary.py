@@ -14,16 +14,22 @@ import openpyxl
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.domain.names import VIETNAMESE_LETTERS
+from bot.render import labels
 from bot.render.committee_report import Issuer, committee_report
 from bot.render.i18n import translator
 from bot.render.minutes import Person, build_minutes
 from bot.render.summary_text import report_texts
 from bot.render.workbook import report_workbook
+from handlers.meeting.common import TYPE_WORDS
 
 from .test_minutes import REGULAR
 from .test_report_render import MONTH, QUARTER, YEAR
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
+CAPITALS = "".join(sorted(ch for ch in VIETNAMESE_LETTERS if ch.isupper()))
+# What may follow "Đã lưu: " with a capital: a name ("Chi bộ Khu phố 5", "Đảng ủy …").
+PROPER = r"Chi bộ|Đảng"
 
 # (what is wrong, the variant) — docs/glossary.md says what to write instead.
 VI_VARIANTS = [
@@ -41,6 +47,10 @@ VI_VARIANTS = [
     ("tone: Đồng chí vui lòng …", re.compile(r"Xin gõ|Đồng chí nhớ|Chỉ mất hai phút")),
     ("quarters in Roman numerals", re.compile(r"quý \d", re.I)),
     ("whole percentages without ',0'", re.compile(r"\d,0%")),
+    (
+        "no capital in the middle of a sentence",
+        re.compile(rf"(?:Đã lưu|Đã sửa|Đã xóa): (?!{PROPER})[{CAPITALS}]"),
+    ),
 ]
 EN_VARIANTS = [
     ("no sales talk", re.compile(r"takes two minutes", re.I)),
@@ -86,6 +96,7 @@ def test_the_checks_catch_each_variant() -> None:
         "Xin gõ họ tên.",
         "sinh hoạt chi bộ quý 4/2026",
         "Dưới 90,0%: 1 chi bộ",
+        "Đã lưu: Thường kỳ ngày 21/11/2026, Chi bộ Khu phố 5.",
     ]
     good = [
         "vắng không có lý do",
@@ -96,9 +107,28 @@ def test_the_checks_catch_each_variant() -> None:
         "Đồng chí vui lòng gõ họ tên.",
         "quý IV/2026",
         "Dưới 90%: 1 chi bộ · 89,5%",
+        "Đã lưu: sinh hoạt thường kỳ ngày 21/11/2026, Chi bộ Khu phố 5.",
+        "Đã lưu: Chi bộ Khu phố 5 tháng 10/2026 không sinh hoạt.",
     ]
     assert len(offences(bad, VI_VARIANTS)) == len(bad)
     assert offences(good, VI_VARIANTS) == []
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_the_words_put_inside_sentences_are_lower_case(locale: str) -> None:
+    """#15: a meeting's type, a status or a role said inside a
+    sentence ("Đã lưu: sinh hoạt thường kỳ ngày …", "Xóa buổi sinh hoạt chuyên đề …") starts
+    with a small letter; the capitalised labels (handlers.meeting.common.TYPE_LABELS) are
+    for buttons and the start of a line only. (The kinds of organisation are not here: "Tỉnh
+    ủy", "Đảng ủy xã/phường" are written with a capital.)"""
+    gettext = translator(locale).gettext
+    words = [
+        *TYPE_WORDS.values(),
+        *labels.STATUS.values(),
+        *labels.STATUS_SHORT.values(),
+        *labels.ROLE.values(),
+    ]
+    assert [w for w in map(gettext, words) if not w[:1].islower()] == []
 
 
 def docx_text(content: bytes) -> list[str]:

@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import Access
+from bot.domain.given_name import given_name_of_member, given_name_of_telegram
 from bot.domain.model import Role
 from bot.render.i18n import SUPPORTED_LOCALES
-from storage import orgs, users
+from storage import members, orgs, users
 from storage.models import Org, RoleAssignment, User
 from storage.users import Profile as Profile  # what a face tells about its caller
 
@@ -34,6 +35,16 @@ async def identify(
 async def remember(session: AsyncSession, telegram_id: int, profile: Profile) -> User:
     """The caller's first row (#12: strangers have none until they keep something)."""
     return await users.add_user(session, telegram_id, profile)
+
+
+async def given_name(session: AsyncSession, user: User) -> str:
+    """Whom to greet (L6, #15): the given name of the roster member linked to the user, else
+    the given name read from their Telegram name ("Lan Phạm", "Phạm Thị Lan" → "Lan"); ""
+    when neither holds a name."""
+    linked = await members.linked_name(session, user.telegram_id)
+    if linked:
+        return given_name_of_member(linked)
+    return given_name_of_telegram(user.first_name, user.last_name)
 
 
 async def access_of(session: AsyncSession, user_id: int) -> Access:

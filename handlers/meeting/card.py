@@ -13,7 +13,7 @@ from bot.services.meeting_save import Closed
 
 from ..base import Button, Turn, inline
 from .buttons import AskDelete, Correct, Delete, Minutes, OpenMeeting
-from .common import Step, kind_label, saved, start_flow
+from .common import Step, kind_word, saved, start_flow
 from .start import ask_type
 from .summary import meeting_lines, show_confirm
 
@@ -84,7 +84,7 @@ async def ask_delete(turn: Turn, data: AskDelete) -> None:
         _(
             "Delete the {what} of {date}? The month then counts as not reported, and the "
             "upper committee keeps a record of the deletion."
-        ).format(what=kind_label(turn, meeting.kind).lower(), date=turn.t.date(meeting.held_on)),
+        ).format(what=kind_word(turn, meeting.kind), date=turn.t.date(meeting.held_on)),
         inline(
             [
                 [
@@ -107,6 +107,6 @@ async def delete(turn: Turn, data: Delete) -> None:
     assert meeting.held_on is not None
     await turn.show(
         _("Deleted: {what} of {date}.").format(
-            what=kind_label(turn, meeting.kind), date=turn.t.date(meeting.held_on)
+            what=kind_word(turn, meeting.kind), date=turn.t.date(meeting.held_on)
         )
     )

@@ -28,6 +28,14 @@ TYPE_LABELS = {
     MeetingType.COMBINED: N_("Regular + thematic"),
     MeetingType.EXTRAORDINARY: N_("Extraordinary (bất thường)"),
 }
+# #15: the same inside a sentence, in lower case ("Đã lưu: sinh hoạt thường kỳ ngày …"); the
+# words of the reports to the committee (bot/services/upward.py), one word for each thing.
+TYPE_WORDS = {
+    MeetingType.REGULAR: N_("regular meeting"),
+    MeetingType.THEMATIC: N_("thematic meeting"),
+    MeetingType.COMBINED: N_("regular + thematic meeting"),
+    MeetingType.EXTRAORDINARY: N_("extraordinary meeting"),
+}
 
 
 class Step(StrEnum):
@@ -50,7 +58,13 @@ def back_label(turn: Turn) -> str:
 
 
 def kind_label(turn: Turn, kind: MeetingType | str) -> str:
+    """The type as a label: a button, or the start of a line ("Thường kỳ")."""
     return turn._(TYPE_LABELS[MeetingType(kind)])
+
+
+def kind_word(turn: Turn, kind: MeetingType | str) -> str:
+    """The type inside a sentence ("… sinh hoạt thường kỳ ngày 21/11/2026", #15)."""
+    return turn._(TYPE_WORDS[MeetingType(kind)])
 
 
 @contextlib.contextmanager

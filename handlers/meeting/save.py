@@ -14,7 +14,7 @@ from bot.services.meetings import RegularTaken
 from ..base import Stale, Turn, esc, inline
 from .buttons import Minutes, Save
 from .card import say_closed
-from .common import FLOW, Step, draft, goto, kind_label, refusals
+from .common import FLOW, Step, draft, goto, kind_word, refusals
 from .dates import regular_taken
 
 
@@ -41,7 +41,7 @@ async def save(turn: Turn, data: Save) -> None:
     )
     lines = [
         head.format(
-            what=kind_label(turn, meeting.kind),
+            what=kind_word(turn, meeting.kind),
             date=turn.t.date(meeting.held_on),
             cell=esc(cell.name),
         )

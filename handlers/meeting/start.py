@@ -24,6 +24,7 @@ from .common import (
     draft_by_id,
     goto,
     kind_label,
+    kind_word,
     log_cell,
     refusals,
     start_flow,
@@ -64,7 +65,7 @@ async def ask_type(turn: Turn, cell: Org, *, edit: bool = False) -> None:
         when = turn.t.date(draft.held_on) if draft.held_on else "…"
         await turn.reply(
             _("You have an unfinished meeting record ({what}, {when}). Continue it?").format(
-                what=kind_label(turn, draft.kind), when=when
+                what=kind_word(turn, draft.kind), when=when
             ),
             inline(
                 [
