@@ -235,7 +235,7 @@ async def test_one_invisible_character_does_not_break_the_ward(env: BotEnv) -> N
     for content in await ask_files(env, world, ("people",)):
         assert_text_as_text(content, {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"})
     text = docx_text(await minutes(env, world))
-    assert "CHI BỘ KHU PHỐ 7" in text and "Chủ đề: Chủ đề" in text
+    assert "CHI BỘ KHU PHỐ 7" in text and "Nội dung chính: Chủ đề" in text
     assert "Nguyễn Văn An (ốm)" in text and "Trần Thị Bình" in text
 
 

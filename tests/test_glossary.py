@@ -46,6 +46,9 @@ VI_VARIANTS = [
     ("R2: tỷ lệ đảng viên dự sinh hoạt", re.compile(r"dự họp")),
     ("tone: Đồng chí vui lòng …", re.compile(r"Xin gõ|Đồng chí nhớ|Chỉ mất hai phút")),
     ("quarters in Roman numerals", re.compile(r"quý \d", re.I)),
+    ("tin nhắc việc", re.compile(r"lời nhắc", re.I)),
+    ("quản trị viên", re.compile(r"\badmin\b|quản lý viên", re.I)),
+    ("nội dung chính", re.compile(r"\bchủ đề\b", re.I)),
     ("whole percentages without ',0'", re.compile(r"\d,0%")),
     (
         "no capital in the middle of a sentence",
@@ -97,6 +100,9 @@ def test_the_checks_catch_each_variant() -> None:
         "sinh hoạt chi bộ quý 4/2026",
         "Dưới 90,0%: 1 chi bộ",
         "Đã lưu: Thường kỳ ngày 21/11/2026, Chi bộ Khu phố 5.",
+        "Nút 📣 gửi lời nhắc đến bí thư",
+        "Hỏi admin của phường",
+        "Chủ đề: Triển khai Nghị quyết",
     ]
     good = [
         "vắng không có lý do",
@@ -109,6 +115,9 @@ def test_the_checks_catch_each_variant() -> None:
         "Dưới 90%: 1 chi bộ · 89,5%",
         "Đã lưu: sinh hoạt thường kỳ ngày 21/11/2026, Chi bộ Khu phố 5.",
         "Đã lưu: Chi bộ Khu phố 5 tháng 10/2026 không sinh hoạt.",
+        "Nút 📣 gửi tin nhắc việc đến bí thư",
+        "Hỏi quản trị viên của phường",
+        "Nội dung chính: Triển khai Nghị quyết",
     ]
     assert len(offences(bad, VI_VARIANTS)) == len(bad)
     assert offences(good, VI_VARIANTS) == []

@@ -238,7 +238,7 @@ def test_sections_in_the_order_of_a_regular_meeting_with_lines_only() -> None:
     end = next(i for i, t in enumerate(body) if t.startswith("Chi bộ tự đánh giá"))
     content = [t for t in body[start + 1 : end] if t and t != "\t"]
     assert content == [
-        "Chủ đề: Triển khai Nghị quyết số 57-NQ/TW",
+        "Nội dung chính: Triển khai Nghị quyết số 57-NQ/TW",
         "1. Khai mạc, nêu lý do, giới thiệu đại biểu",
         "2. Thông tin thời sự, văn bản mới của cấp trên",
         "3. Đánh giá kết quả thực hiện nhiệm vụ tháng 11 năm 2026, phương hướng, nhiệm vụ "
@@ -281,7 +281,7 @@ def test_m4_combined_session_has_the_thematic_part_after_the_regular_business() 
         "Thông qua biên bản",
     ]
     assert "4. Sinh hoạt chuyên đề: Triển khai Nghị quyết số 57-NQ/TW" in body
-    assert not any(t.startswith("Chủ đề:") for t in body)  # the topic is under the title
+    assert not any(t.startswith("Nội dung chính:") for t in body)  # the topic is under the title
 
 
 def test_thematic_without_topic_leaves_a_line_to_fill() -> None:

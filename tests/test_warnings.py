@@ -271,7 +271,7 @@ async def test_digest_on_the_third_lists_the_cells_that_did_not_report(env: BotE
         "• Chi bộ Khu phố 11\n"
         "• Chi bộ Tổ dân phố 12\n"
         "\n"
-        "Nút 📣 gửi lời nhắc đến bí thư, phó bí thư của từng chi bộ trên (mỗi chi bộ một lần)."
+        "Nút 📣 gửi tin nhắc việc đến bí thư, phó bí thư của từng chi bộ trên (mỗi chi bộ một lần)."
     )
     assert digest.labels == ["📣 Nhắc tất cả"]
     assert digest.buttons[0].callback_data == f"rm:nudge:{p['ward'].id}:202610"

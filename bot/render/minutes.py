@@ -338,7 +338,7 @@ def build_minutes(data: MinutesData) -> bytes:
 
     para(doc, "II. NỘI DUNG", bold=True)
     if topic and not _is_thematic(data.kind):
-        para(doc, f"Chủ đề: {topic}", italic=True)
+        para(doc, f"Nội dung chính: {topic}", italic=True)  # the glossary's word (#15)
     for number, (title, lines, lead) in enumerate(sections(data), 1):
         para(doc, f"{number}. {title}", bold=True)
         if lead:
