@@ -788,6 +788,7 @@ VI = translator("vi")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 UNDER = f"chi bộ trực thuộc {WARD}"  # the K4 line of H, which sits directly under the ward
 EVERY = "sinh hoạt đủ các tháng · dự bình quân"
+HELD_EVERY = "sinh hoạt đủ các tháng"  # a line with no rate has no "—" (#15)
 
 
 async def member_names(sessions: Sessions) -> list[str]:
@@ -835,13 +836,13 @@ async def test_october_as_text(sessions: Sessions) -> None:
         "<b>Theo đảng bộ, chi bộ cơ sở:</b>",
         f"• {G2}: 1/3 (33,3%) {EVERY} 100%",
         f"• {G1}: 3/3 (100%) {EVERY} 93,2%",  # (9/10 + 17/19 + 1) / 3 = 177/190
-        f"• {UNDER}: 0/1 (0%) {EVERY} —",  # K4: H's own line, the ward's
+        f"• {UNDER}: 0/1 (0%) {HELD_EVERY}",  # K4: H's own line, the ward's
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
-        f"• lực lượng vũ trang: 0/1 (0%) {EVERY} —",
+        f"• cơ quan hành chính: 0/1 (0%) {HELD_EVERY}",
+        f"• lực lượng vũ trang: 0/1 (0%) {HELD_EVERY}",
         f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
-        f"• đơn vị sự nghiệp: 0/1 (0%) {EVERY} —",
+        f"• đơn vị sự nghiệp: 0/1 (0%) {HELD_EVERY}",
         f"• dân cư: 3/3 (100%) {EVERY} 93,2%",
         "",  # #15: the deadline for the cells not reported yet, last
         "Hạn báo cáo (ngày 05/11/2026) đã qua: đề nghị các chi bộ chưa báo cáo liên hệ cấp ủy "
@@ -876,7 +877,7 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
         f"• {UNDER}: 1/1 (100%) {EVERY} 100%",
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• cơ quan hành chính: 0/1 (0%) {HELD_EVERY}",
         f"• lực lượng vũ trang: 1/1 (100%) {EVERY} 100%",
         f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
         f"• đơn vị sự nghiệp: 1/1 (100%) {EVERY} 100%",
@@ -904,10 +905,10 @@ async def test_quarters_as_text(sessions: Sessions) -> None:
         f"• {UNDER}: 0/1 (0%) {EVERY} 90%",  # H: Nov 4/5, Dec 5/5
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• cơ quan hành chính: 0/1 (0%) {HELD_EVERY}",
         f"• lực lượng vũ trang: 0/1 (0%) {EVERY} 90%",
         f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
-        f"• đơn vị sự nghiệp: 0/1 (0%) {EVERY} —",
+        f"• đơn vị sự nghiệp: 0/1 (0%) {HELD_EVERY}",
         f"• dân cư: {residential}",
     ]
     no_person(q3 + q4, await member_names(sessions))
@@ -947,7 +948,7 @@ async def test_the_year_as_text(sessions: Sessions) -> None:
         f"• {UNDER}: 0/1 (0%) {EVERY} 96,4%",
         "",
         "<b>Theo loại hình chi bộ:</b>",
-        f"• cơ quan hành chính: 0/1 (0%) {EVERY} —",
+        f"• cơ quan hành chính: 0/1 (0%) {HELD_EVERY}",
         f"• lực lượng vũ trang: 0/1 (0%) {EVERY} 96,4%",
         f"• doanh nghiệp ngoài nhà nước: 1/1 (100%) {EVERY} 100%",
         f"• đơn vị sự nghiệp: 0/1 (0%) {EVERY} 100%",
@@ -1271,9 +1272,9 @@ async def test_a_province_s_breakdown_goes_commune_by_commune(sessions: Sessions
     assert lines[at + 1 : at + 7] == [
         "<i>Đảng ủy phường Bình Minh</i>",
         f"• Đảng bộ Khối cơ quan phường Bình Minh: 1/1 (100%) {every}",
-        f"• chi bộ trực thuộc Đảng ủy phường Bình Minh: 0/2 (0%) {EVERY} —",
+        f"• chi bộ trực thuộc Đảng ủy phường Bình Minh: 0/2 (0%) {HELD_EVERY}",
         "<i>Đảng ủy xã An Hòa</i>",
-        f"• Đảng bộ Khối cơ quan xã An Hòa: 0/1 (0%) {EVERY} —",
+        f"• Đảng bộ Khối cơ quan xã An Hòa: 0/1 (0%) {HELD_EVERY}",
         f"• chi bộ trực thuộc Đảng ủy xã An Hòa: 1/2 (50%) {every}",
     ]
     assert not any("Tỉnh ủy" in line for line in lines[at:])

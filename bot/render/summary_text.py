@@ -134,10 +134,13 @@ def _breakdown_line(report: Report, tr: Translator, row: Breakdown, is_type: boo
         if is_type
         else group_label(report, tr, row.label, row.direct)
     )
+    held = _share(tr, row.held, row.cells)
+    if row.mean_rate is None:  # no meeting with a rate: no empty "—" figure (#15)
+        return tr.gettext("• {label}: {held} held every month").format(
+            label=html.escape(label, quote=False), held=held
+        )
     return tr.gettext("• {label}: {held} held every month · mean attendance {rate}").format(
-        label=html.escape(label, quote=False),
-        held=_share(tr, row.held, row.cells),
-        rate=_pct(tr, row.mean_rate),
+        label=html.escape(label, quote=False), held=held, rate=_pct(tr, row.mean_rate)
     )
 
 
