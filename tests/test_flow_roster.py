@@ -140,7 +140,7 @@ async def test_change_status_keeps_history(env: BotEnv) -> None:
     await sec.press("⬅️ Quay lại")
     assert "🔄 Đổi tình trạng" in sec.chat.last_bot_message.labels  # the member's card again
     await sec.press("🔄 Đổi tình trạng")
-    await sec.press("miễn SH")
+    await sec.press("miễn sinh hoạt")
     await sec.send("31/2/2026")  # impossible date: asked again, nothing saved
     assert "không đọc được" in sec.chat.last_bot_message.text.lower()
     await sec.send("1/12/2026")
