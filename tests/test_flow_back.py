@@ -213,3 +213,16 @@ async def test_back_from_the_file_prompt_and_a_file_preview(env: BotEnv) -> None
     assert screen(sec)[1].startswith("Đồng chí vui lòng gửi danh sách đảng viên")
     assert await flows(env) == [("upload", "file")]
     assert await roster(env, tree["kp5"]) == {}
+
+
+async def test_the_invite_role_picker_goes_back_to_the_node(env: BotEnv) -> None:
+    tree = await env.seed_tree()
+    admin = await env.enrol(env.user(900, "Minh"), tree["ward"], Role.ADMIN)
+    await admin.command("org")
+    node, node_text, node_labels = screen(admin)
+    await admin.press("✉️ Gửi lời mời")
+    _id, text, labels = screen(admin)
+    assert text == "Mời vào Đảng ủy phường Hòa Minh với vai trò:"
+    assert labels[-1] == BACK
+    await admin.press(BACK)
+    assert screen(admin) == (node, node_text, node_labels)
