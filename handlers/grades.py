@@ -21,6 +21,7 @@ from bot.services import grades
 from bot.services.grades import Graded
 
 from .base import Button, Stale, Turn, esc, inline
+from .markup import back
 from .meeting.common import TYPE_LABELS
 
 FLOW = "gradenote"
@@ -166,7 +167,7 @@ def meeting_buttons(turn: Turn, org_id: int, g: Graded) -> list[list[Button]]:
     if g.confirmed is not None:
         rows.append([(_("📝 Note"), GradeNote(org_id, g.meeting_id).pack())])
     month = Month.of(g.held_on)
-    rows.append([("« " + _("Back"), GradeList(org_id, month, 0).pack())])
+    rows.append([back(_, GradeList(org_id, month, 0).pack())])  # #15: one label
     return rows
 
 

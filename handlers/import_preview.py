@@ -17,6 +17,8 @@ from bot.render.i18n import N_
 from bot.services import roster
 
 from .base import Answer, Turn, choice_pattern, esc, inline
+from .markup import back
+from .roster import AddBack, AddStep
 
 if TYPE_CHECKING:
     from storage.models import FlowState
@@ -118,9 +120,11 @@ async def render_preview(turn: Turn, state: FlowState) -> None:
     while len(text) > PREVIEW_BUDGET and limit > 0:  # counts stay exact; lists get shorter
         limit = max(limit - 5, 0)
         text = preview_text(turn, preview, limit)
+    go_back = back(_, AddBack(state.token, AddStep.PREVIEW).pack())  # #15: to the prompt
     if plan.is_empty:
         await turn.reply(
-            text, inline([[(_("✖️ Close"), SaveImport(Answer.NO, state.token).pack())]])
+            text,
+            inline([[go_back, (_("✖️ Close"), SaveImport(Answer.NO, state.token).pack())]]),
         )
         return
     total = len(plan.new) + len(plan.updated)
@@ -128,6 +132,7 @@ async def render_preview(turn: Turn, state: FlowState) -> None:
         [
             (_("✅ Save ({n})").format(n=total), SaveImport(Answer.OK, state.token).pack()),
             (_("✖️ Cancel"), SaveImport(Answer.NO, state.token).pack()),
-        ]
+        ],
+        [go_back],
     ]
     await turn.reply(text, inline(rows))

@@ -16,7 +16,7 @@ from bot.domain.model import CellType
 from bot.domain.names import org_name_refusal
 from bot.domain.text import normalize, upfirst
 from bot.render import labels
-from bot.render.callbacks import Callback
+from bot.render.callbacks import Callback, OpenSchedule, ScheduleFrom
 from bot.services import orgs
 from bot.services.refusals import BadName
 
@@ -24,7 +24,6 @@ from .base import Button, Refused, Stale, Turn, esc, inline
 from .grades import entry as grades_entry
 from .markup import back
 from .roster import RosterList
-from .schedule import OpenSchedule
 
 if TYPE_CHECKING:
     from storage.models import Org
@@ -173,7 +172,7 @@ async def render_node(turn: Turn, org: Org, page: int, *, fresh: bool = False) -
     rows.append(
         [(_("🔗 Link a group"), GroupCode(org.id).pack()), (_("👤 Roles"), Holders(org.id).pack())]
     )
-    rows.append([(_("🗓 Meeting day and time"), OpenSchedule(org.id).pack())])
+    rows.append([(_("🗓 Meeting day and time"), OpenSchedule(org.id, ScheduleFrom.ORG).pack())])
     if org.parent_id is not None and can_move:
         rows.append([("⬆️ " + _("Up"), OrgView(org.parent_id, 0).pack())])
     if fresh:

@@ -2,8 +2,8 @@
 
 RosterList (ros:l:<cell>:<page>) · MemberCard (ros:m:<member>) · RenameMember
 (ros:rn:<member>); the list and the card also carry the buttons that start adding members
-(AddMembers, handlers/roster_add.py) and a status change (ChangeStatus,
-handlers/member_status.py), defined here.
+(AddMembers; AddBack, ⬅️ Back on its steps and the import preview: handlers/roster_add.py)
+and a status change (ChangeStatus, handlers/member_status.py), defined here.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.services import roster
 from bot.services.refusals import BadName
 
 from .base import Button, Turn, choice_pattern, esc, inline
+from .markup import back
 
 if TYPE_CHECKING:
     from storage.models import Member, Org
@@ -60,6 +61,26 @@ class AddMembers(Callback):
     @classmethod
     def pattern(cls) -> str:
         return choice_pattern(cls.prefix, AddHow)
+
+
+class AddStep(StrEnum):
+    """The step a ⬅️ Back was pressed on."""
+
+    NAME = "name"
+    STATUS = "status"
+    DATE = "date"
+    PASTE = "paste"
+    FILE = "file"
+    PREVIEW = "preview"
+
+
+@dataclasses.dataclass(frozen=True)
+class AddBack(Callback):
+    """⬅️ Back one step of adding members (#15)."""
+
+    prefix: ClassVar[str] = "add:b"
+    token: str
+    step: AddStep
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,7 +222,7 @@ async def render_member(turn: Turn, member: Member, *, fresh: bool = False) -> N
                 MemberYearView(member.id, turn.today.year).pack(),
             )
         ],
-        [("« " + _("Back to the list"), RosterList(member.cell_id, 0).pack())],
+        [back(_, RosterList(member.cell_id, 0).pack())],  # #15: one label
     ]
     if fresh:
         await turn.reply(text, inline(buttons))

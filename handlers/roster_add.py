@@ -8,13 +8,18 @@ AddMembers (add:one:<cell>, handlers/roster.py) → name → status (AddStatus
 add:paste:<cell> → text → preview
 add:file:<cell> → document → preview          (a document sent any time also works)
 preview → SaveImport (imp:ok:<token> write / imp:no:<token>, handlers/import_preview.py)
+⬅️ Back on every step (AddBack "add:b:<token>:<step>", #15): the name, the pasted list and
+the file prompts go back to the roster, the status to the name, the date to the status, the
+preview to the prompt the list came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import parse_date
 from bot.domain.model import MemberStatus
@@ -25,9 +30,32 @@ from bot.services import roster
 from bot.services.refusals import BadName
 from bot.services.roster import ADD_STATUSES, RosterFileError
 
-from .base import Answer, Stale, Turn, esc, inline
+from .base import Answer, Button, Stale, Turn, esc, inline
 from .import_preview import SaveImport, render_preview
-from .roster import AddHow, AddMembers, name_refusal, render_list, roster_cell
+from .markup import back
+from .roster import (
+    AddBack,
+    AddHow,
+    AddMembers,
+    AddStep,
+    name_refusal,
+    render_list,
+    roster_cell,
+)
+
+if TYPE_CHECKING:
+    from storage.models import FlowState, Member
+
+
+# Each step's (flow, flow step): a Back from an older screen than the flow's is Stale.
+STEP_FLOW = {
+    AddStep.NAME: ("addone", "name"),
+    AddStep.STATUS: ("addone", "status"),
+    AddStep.DATE: ("addone", "date"),
+    AddStep.PASTE: ("paste", "text"),
+    AddStep.FILE: ("upload", "file"),
+    AddStep.PREVIEW: ("import", "confirm"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,30 +72,69 @@ class AddToday(Callback):
     today: str  # always "today"
 
 
+def back_row(turn: Turn, state: FlowState, step: AddStep) -> list[Button]:
+    return [back(turn._, AddBack(state.token, step).pack())]
+
+
 async def start_add(turn: Turn, data: AddMembers) -> None:
     """➕ one, 📋 a pasted list, 📎 a file."""
     _ = turn._
     cell = await roster_cell(turn, data.cell)
-    how = data.how
+    await ask_first(turn, data.how, cell.id)
+
+
+async def ask_first(turn: Turn, how: AddHow, cell_id: int, *, edit: bool = False) -> None:
+    """The first step of each way of adding (a new message, or, going back, the screen
+    the button was pressed on)."""
+    _ = turn._
     if how == AddHow.ONE:
-        await turn.start_flow("addone", "name", cell_id=cell.id)
-        await turn.reply(_("Type the full name of the new member (e.g. Nguyễn Thị Hòa):"))
+        state = await turn.start_flow("addone", "name", cell_id=cell_id)
+        text, step = _("Type the full name of the new member (e.g. Nguyễn Thị Hòa):"), AddStep.NAME
     elif how == AddHow.PASTE:
-        await turn.start_flow("paste", "text", cell_id=cell.id)
-        await turn.reply(
-            _(
-                "Paste the list, one name per line. You may add the status after a dash, e.g.\n"
-                "<code>Nguyễn Văn An\nTrần Thị Hòa - dự bị\nPhạm Thị Thủy - miễn SH từ 01/2024</code>"
-            )
+        state = await turn.start_flow("paste", "text", cell_id=cell_id)
+        text = _(
+            "Paste the list, one name per line. You may add the status after a dash, e.g.\n"
+            "<code>Nguyễn Văn An\nTrần Thị Hòa - dự bị\nPhạm Thị Thủy - miễn SH từ 01/2024</code>"
         )
+        step = AddStep.PASTE
     else:
-        await turn.start_flow("upload", "file", cell_id=cell.id)
-        await turn.reply(
-            _(
-                "Send the member list as an Excel (.xlsx, .xls) or CSV file, like the ones you keep. "
-                "Title rows above the header are fine. I will show a preview before saving anything."
-            )
+        state = await turn.start_flow("upload", "file", cell_id=cell_id)
+        text = _(
+            "Send the member list as an Excel (.xlsx, .xls) or CSV file, like the ones you keep. "
+            "Title rows above the header are fine. I will show a preview before saving anything."
         )
+        step = AddStep.FILE
+    markup = inline([back_row(turn, state, step)])
+    if edit:
+        await turn.show(text, markup)
+    else:
+        await turn.reply(text, markup)
+
+
+async def go_back(turn: Turn, data: AddBack) -> None:
+    """⬅️ Back one step (#15); what was typed before that step is kept."""
+    flow, step = STEP_FLOW[data.step]
+    state = await turn.flow_for(flow, data.token)
+    if state.step != step:
+        raise Stale
+    cell = await roster_cell(turn, int(state.data["cell_id"]))
+    if data.step == AddStep.STATUS:
+        await turn.advance("addone", "name")
+        await turn.show(
+            turn._("Type the full name of the new member (e.g. Nguyễn Thị Hòa):"),
+            inline([back_row(turn, state, AddStep.NAME)]),
+        )
+    elif data.step == AddStep.DATE:
+        await turn.advance("addone", "status")
+        name = str(state.data["name"])
+        twin = await roster.namesake(turn.session, cell, name)
+        await turn.show(*status_screen(turn, state, name, twin))
+    elif data.step == AddStep.PREVIEW:
+        how = AddHow.FILE if state.data.get("how") == AddHow.FILE else AddHow.PASTE
+        await ask_first(turn, how, cell.id, edit=True)
+    else:  # the first step: back to the roster, nothing kept
+        await turn.finish_flow()
+        await render_list(turn, cell, 0)
 
 
 async def name_text(turn: Turn) -> None:
@@ -85,6 +152,13 @@ async def name_text(turn: Turn) -> None:
         await turn.reply(name_refusal(turn, exc))
         return
     await turn.advance("addone", "status", name=name)
+    await turn.reply(*status_screen(turn, state, name, twin))
+
+
+def status_screen(
+    turn: Turn, state: FlowState, name: str, twin: Member | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    _ = turn._
     rows = [
         [
             (_(labels.STATUS_SHORT[s]), AddStatus(state.token, s).pack())
@@ -92,6 +166,7 @@ async def name_text(turn: Turn) -> None:
         ]
         for i in range(0, len(ADD_STATUSES), 2)
     ]
+    rows.append(back_row(turn, state, AddStep.STATUS))
     text = _("Status of comrade <b>{name}</b>?").format(name=esc(name))
     if twin is not None:
         text = (
@@ -101,7 +176,7 @@ async def name_text(turn: Turn) -> None:
             + "\n\n"
             + text
         )
-    await turn.reply(text, inline(rows))
+    return text, inline(rows)
 
 
 async def picked_status(turn: Turn, data: AddStatus) -> None:
@@ -116,7 +191,12 @@ async def picked_status(turn: Turn, data: AddStatus) -> None:
         _(
             "Since when does the comrade attend this cell with this status? Type a date or press Today."
         ),
-        inline([[(_("Today"), AddToday(state.token, "today").pack())]]),
+        inline(
+            [
+                [(_("Today"), AddToday(state.token, "today").pack())],
+                back_row(turn, state, AddStep.DATE),
+            ]
+        ),
     )
 
 
@@ -177,12 +257,18 @@ async def paste_text(turn: Turn) -> None:
     except RosterFileError as exc:
         await turn.reply(upfirst(labels.problem_text(turn._, exc.problem)) + ".")
         return
-    await _preview(turn, cell.id, turn._("pasted list"), result)
+    await _preview(turn, cell.id, turn._("pasted list"), result, AddHow.PASTE)
 
 
-async def _preview(turn: Turn, cell_id: int, source: str, result: roster.ParseResult) -> None:
+async def _preview(
+    turn: Turn, cell_id: int, source: str, result: roster.ParseResult, how: AddHow
+) -> None:
     state = await turn.start_flow(
-        "import", "confirm", cell_id=cell_id, **roster.stored_import(source, result)
+        "import",
+        "confirm",
+        cell_id=cell_id,
+        how=how.value,  # where ⬅️ Back goes (#15)
+        **roster.stored_import(source, result),
     )
     await render_preview(turn, state)
 
@@ -236,7 +322,7 @@ async def document(turn: Turn) -> None:
             inline([[(_("📋 Paste a list"), paste)]]),
         )
         return
-    await _preview(turn, cell.id, name, result)
+    await _preview(turn, cell.id, name, result, AddHow.FILE)
 
 
 async def confirm_import(turn: Turn, data: SaveImport) -> None:

@@ -1,9 +1,12 @@
 """🗓 The regular meeting's day and time (M7): a cell's own, or an upper committee's default
 for the cells beneath it. The reminders (#4) read it from the database at the next tick.
 
-OpenSchedule (sc:o:<org>) the screen · SetSchedule (sc:d:<org>:<1-28|last|up> the day,
-sc:t:<org>:<HHMM|up> the time) · TypeTime (sc:tt:<org>) type another time (flow "schedule",
-step "time") · MoveMeeting: only this month's meeting (handlers/reminders.py).
+OpenSchedule (sc:o:<org>[:<from>]) the screen · SetSchedule (sc:d:<org>:<1-28|last|up>[:<from>]
+the day, sc:t:<org>:<HHMM|up>[:<from>] the time) · TypeTime (sc:tt:<org>[:<from>]) type another
+time (flow "schedule", step "time") · MoveMeeting: only this month's meeting
+(handlers/reminders.py). <from> (ScheduleFrom, #15) is the screen the schedule was opened
+from, where ⬅️ Back goes: o the node's screen, m the meeting flow's type screen; the buttons
+carry it along so the screen keeps its way back after each change.
 States: see schedule.mmd.
 """
 
@@ -12,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import time
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from bot.domain.dates import parse_time
-from bot.render.callbacks import Callback, Month, MoveMeeting
+from bot.render.callbacks import Callback, Month, MoveMeeting, PickCell, ScheduleFrom
 from bot.render.callbacks import (
     OpenSchedule as OpenSchedule,  # defined there: notifications carry it
 )
@@ -24,6 +27,11 @@ from bot.services import schedule
 from bot.services.schedule import LAST
 
 from .base import Button, Stale, Turn, choice_pattern, esc, inline
+from .markup import back
+from .orgs import OrgView
+
+if TYPE_CHECKING:
+    from storage.models import Org
 
 FLOW = "schedule"
 TIMES = (time(7, 30), time(14, 0), time(19, 30), time(20, 0))
@@ -45,6 +53,7 @@ class SetSchedule(Callback):
     field: Field
     org: int
     value: str
+    origin: ScheduleFrom | None = None
 
     @classmethod
     def pattern(cls) -> str:
@@ -57,6 +66,7 @@ class TypeTime(Callback):
 
     prefix: ClassVar[str] = "sc:tt"
     org: int
+    origin: ScheduleFrom | None = None
 
 
 def day_text(turn: Turn, day: int) -> str:
@@ -64,10 +74,28 @@ def day_text(turn: Turn, day: int) -> str:
 
 
 async def open_schedule(turn: Turn, data: OpenSchedule) -> None:
-    await render(turn, data.org)
+    """The screen; also ⬅️ Back from typing a time, which ends that step."""
+    state = await turn.flow()
+    if state is not None and state.flow == FLOW:
+        await turn.finish_flow()
+    await render(turn, data.org, data.origin)
 
 
-async def render(turn: Turn, org_id: int, *, fresh: bool = False) -> None:
+def back_to(turn: Turn, org: Org, origin: ScheduleFrom | None) -> str:
+    """⬅️ Back (#15): to the screen the schedule was opened from; for a button sent before
+    #15, to the natural parent (a cell the caller holds a role in: its meeting menu; else
+    the node's screen). Either handler checks the caller's rights again."""
+    if origin is None:
+        mine = org.is_cell and org.id in turn.access.cell_ids
+        origin = ScheduleFrom.MEETING if mine else ScheduleFrom.ORG
+    if origin == ScheduleFrom.MEETING and org.is_cell:
+        return PickCell(org.id, True).pack()
+    return OrgView(org.id, 0).pack()
+
+
+async def render(
+    turn: Turn, org_id: int, origin: ScheduleFrom | None = None, *, fresh: bool = False
+) -> None:
     _ = turn._
     settings = turn.ctx.settings
     sc = await schedule.view(
@@ -111,7 +139,10 @@ async def render(turn: Turn, org_id: int, *, fresh: bool = False) -> None:
 
     rows: list[list[Button]] = [
         [
-            (mark(str(d), org.meeting_day == d), SetSchedule(Field.DAY, org.id, str(d)).pack())
+            (
+                mark(str(d), org.meeting_day == d),
+                SetSchedule(Field.DAY, org.id, str(d), origin).pack(),
+            )
             for d in range(first, first + 7)
         ]
         for first in (1, 8, 15, 22)
@@ -120,18 +151,18 @@ async def render(turn: Turn, org_id: int, *, fresh: bool = False) -> None:
         [
             (
                 mark(_("Last day of the month"), org.meeting_day == LAST),
-                SetSchedule(Field.DAY, org.id, "last").pack(),
+                SetSchedule(Field.DAY, org.id, "last", origin).pack(),
             )
         ]
     )
     times: list[Button] = [
         (
             mark(turn.t.time(t), org.meeting_time == t),
-            SetSchedule(Field.TIME, org.id, f"{t:%H%M}").pack(),
+            SetSchedule(Field.TIME, org.id, f"{t:%H%M}", origin).pack(),
         )
         for t in TIMES
     ]
-    rows.append([*times, (_("⌨️ Other"), TypeTime(org.id).pack())])
+    rows.append([*times, (_("⌨️ Other"), TypeTime(org.id, origin).pack())])
     if upper is not None:  # M7: back to the upper committee's default
         rows.append(
             [
@@ -140,14 +171,14 @@ async def render(turn: Turn, org_id: int, *, fresh: bool = False) -> None:
                         _("↩️ Day as above ({day})").format(day=_day_short(turn, sc.upper_day)),
                         org.meeting_day is None,
                     ),
-                    SetSchedule(Field.DAY, org.id, UP).pack(),
+                    SetSchedule(Field.DAY, org.id, UP, origin).pack(),
                 ),
                 (
                     mark(
                         _("↩️ Time as above ({time})").format(time=turn.t.time(sc.upper_at)),
                         org.meeting_time is None,
                     ),
-                    SetSchedule(Field.TIME, org.id, UP).pack(),
+                    SetSchedule(Field.TIME, org.id, UP, origin).pack(),
                 ),
             ]
         )
@@ -156,6 +187,7 @@ async def render(turn: Turn, org_id: int, *, fresh: bool = False) -> None:
         rows.append(
             [(_("📅 Move only this month's meeting"), MoveMeeting(org.id, Month.of(today)).pack())]
         )
+    rows.append([back(_, back_to(turn, org, origin))])
     markup = inline(rows)
     if fresh:
         await turn.reply("\n".join(lines), markup)
@@ -192,13 +224,17 @@ async def set_value(turn: Turn, data: SetSchedule) -> None:
         at = None if follow else _time(data.value)
         await schedule.set_meeting(turn.session, turn.access, data.org, at=at, follow_time=follow)
     await turn.answer(turn._("Saved."))
-    await render(turn, data.org)
+    await render(turn, data.org, data.origin)
 
 
 async def ask_time(turn: Turn, data: TypeTime) -> None:
     org = await schedule.schedule_node(turn.session, turn.access, data.org)
-    await turn.start_flow(FLOW, "time", org_id=org.id)
-    await turn.reply(turn._("Type the time of the meeting, e.g. 19:30, 7h30 or 14h."))
+    origin = data.origin.value if data.origin else None
+    await turn.start_flow(FLOW, "time", org_id=org.id, origin=origin)
+    await turn.reply(
+        turn._("Type the time of the meeting, e.g. 19:30, 7h30 or 14h."),
+        inline([[back(turn._, OpenSchedule(org.id, data.origin).pack())]]),  # #15
+    )
 
 
 async def time_text(turn: Turn) -> None:
@@ -216,4 +252,5 @@ async def time_text(turn: Turn) -> None:
         return
     await schedule.set_meeting(turn.session, turn.access, org_id, at=at)
     await turn.finish_flow()
-    await render(turn, org_id, fresh=True)
+    origin = state.data.get("origin")
+    await render(turn, org_id, ScheduleFrom(origin) if origin else None, fresh=True)

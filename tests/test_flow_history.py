@@ -160,8 +160,8 @@ async def test_a_members_record_from_the_roster_card(env: BotEnv) -> None:
             "✅ Không vắng có lý do quá 3 lần liên tiếp.",
         ]
     )
-    assert sec.chat.last_bot_message.labels == ["« 2025", "« Quay lại"]
-    await sec.press("« Quay lại")
+    assert sec.chat.last_bot_message.labels == ["« 2025", "⬅️ Quay lại"]  # #15: one label for back
+    await sec.press("⬅️ Quay lại")
     # The exempted member: nothing counted, the voluntary attendance apart (R1, R2).
     await sec.press_data(f"mh:m:{ids['Thuỷ']}:2026", sec.chat.last_bot_message.message_id)
     assert sec.chat.last_bot_message.text == "\n".join(

@@ -204,10 +204,10 @@ async def test_admin_confirms_and_adjusts_through_the_bot(env: BotEnv) -> None:
     await admin.press("📝 Ghi chú")
     await admin.send("Nội dung sinh hoạt phong phú, đảng viên phát biểu sôi nổi")
     assert "Ghi chú: Nội dung sinh hoạt phong phú" in text(admin)
-    await admin.press("« Quay lại")
+    await admin.press("⬅️ Quay lại")
     await admin.press("⏳ Chi bộ Tổ dân phố 12 · 05/10 · Tốt")
     await admin.press("✅ Xác nhận: Tốt")
-    await admin.press("« Quay lại")
+    await admin.press("⬅️ Quay lại")
     assert "Đã xác nhận: 2/2" in text(admin)
     assert "✅ Chi bộ Khu phố 5 · 03/10 · Khá → Tốt" in admin.chat.last_bot_message.labels
 

@@ -197,10 +197,13 @@ class Nudge(Callback):
 
 @dataclasses.dataclass(frozen=True)
 class PickCell(Callback):
-    """📝 Log the meeting, for a cell (the meeting flow's first step; reminders carry it)."""
+    """📝 Log the meeting, for a cell (the meeting flow's first step; reminders carry it).
+    `edit`: pressed on the list of cells, whose message becomes the type screen (#15); a
+    reminder's button leaves the reminder readable and answers with a new message."""
 
     prefix: ClassVar[str] = "mt:cell"
     cell: int
+    edit: bool | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,9 +231,18 @@ class MemberCard(Callback):
     member: int
 
 
+class ScheduleFrom(enum.StrEnum):
+    """The screen the schedule was opened from, where its ⬅️ Back goes (#15)."""
+
+    ORG = "o"  # 🏛 the node's screen
+    MEETING = "m"  # 📝 the meeting flow's type screen (cells only)
+
+
 @dataclasses.dataclass(frozen=True)
 class OpenSchedule(Callback):
-    """🗓 Meeting day and time of a node (the meeting menu links to it)."""
+    """🗓 Meeting day and time of a node (the meeting menu and the node's screen link to
+    it). Buttons sent before #15 have no `origin`: ⬅️ Back then goes to the natural parent."""
 
     prefix: ClassVar[str] = "sc:o"
     org: int
+    origin: ScheduleFrom | None = None

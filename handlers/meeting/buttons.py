@@ -51,6 +51,14 @@ class NewMeeting(Callback):
 
 
 @dataclasses.dataclass(frozen=True)
+class TypeBack(Callback):
+    """⬅️ Back from the flow's first step, the type (#15): to the list of cells when the
+    caller logs for several, else the screen is closed with a sentence."""
+
+    prefix: ClassVar[str] = "mt:home"
+
+
+@dataclasses.dataclass(frozen=True)
 class ResumeDraft(Callback):
     prefix: ClassVar[str] = "mt:draft"
     meeting: int

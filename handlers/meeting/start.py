@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain.meetings import MeetingType
-from bot.render.callbacks import OpenSchedule
+from bot.render.callbacks import OpenSchedule, ScheduleFrom
 from bot.services import meetings as service
 
 from ..base import Turn, esc, inline
 from ..meeting_history.common import CellYearView
 from ..zero_report.buttons import ZeroStart
 from .attendance import show_attendance
-from .buttons import DateStepBack, DraftAction, NewMeeting, PickCell, ResumeDraft
+from .buttons import DateStepBack, DraftAction, NewMeeting, PickCell, ResumeDraft, TypeBack
 from .common import (
     FLOW,
     Step,
+    back_label,
     draft,
     draft_by_id,
     goto,
@@ -44,15 +47,32 @@ async def start(turn: Turn) -> None:
         await turn.reply(_("You do not log meetings for any cell."))
         return
     if len(cells) > 1:
-        await turn.reply(
-            _("Which cell?"), inline([[(c.name, PickCell(c.id).pack())] for c in cells])
-        )
+        await turn.reply(_("Which cell?"), cell_list(cells))
         return
     await ask_type(turn, cells[0])
 
 
+def cell_list(cells: list[Org]) -> InlineKeyboardMarkup:
+    return inline([[(c.name, PickCell(c.id, True).pack())] for c in cells])
+
+
+async def type_back(turn: Turn, data: TypeBack) -> None:
+    """⬅️ Back from the type (or the "continue?") screen (#15): to the cells when there
+    are several; with one, the screen closes with a sentence (the main menu stays below).
+    An unfinished record stays in the database and is offered again next time."""
+    _ = turn._
+    state = await turn.flow()
+    if state is not None and state.flow == FLOW:
+        await turn.finish_flow()
+    cells = await service.cells(turn.session, turn.access)
+    if len(cells) > 1:
+        await turn.show(_("Which cell?"), cell_list(cells))
+    else:
+        await turn.show(_("Closed. Use the menu below when you need it."))
+
+
 async def picked_cell(turn: Turn, data: PickCell) -> None:
-    await ask_type(turn, await log_cell(turn, data.cell))
+    await ask_type(turn, await log_cell(turn, data.cell), edit=bool(data.edit))
 
 
 async def ask_type(turn: Turn, cell: Org, *, edit: bool = False) -> None:
@@ -63,7 +83,7 @@ async def ask_type(turn: Turn, cell: Org, *, edit: bool = False) -> None:
     if draft is not None:
         await turn.start_flow(FLOW, Step.RESUME.value, meeting_id=draft.id)
         when = turn.t.date(draft.held_on) if draft.held_on else "…"
-        await turn.reply(
+        await (turn.show if edit else turn.reply)(
             _("You have an unfinished meeting record ({what}, {when}). Continue it?").format(
                 what=kind_word(turn, draft.kind), when=when
             ),
@@ -72,7 +92,8 @@ async def ask_type(turn: Turn, cell: Org, *, edit: bool = False) -> None:
                     [
                         (_("▶️ Continue"), ResumeDraft(draft.id, DraftAction.GO).pack()),
                         (_("🗑 Discard it"), ResumeDraft(draft.id, DraftAction.DROP).pack()),
-                    ]
+                    ],
+                    [(back_label(turn), TypeBack().pack())],
                 ]
             ),
         )
@@ -85,7 +106,10 @@ async def ask_type(turn: Turn, cell: Org, *, edit: bool = False) -> None:
         ]
     )
     if turn.access.can_set_schedule(cell.id, cell.path, is_cell=True):
-        rows.append([(_("🗓 Meeting day and time"), OpenSchedule(cell.id).pack())])
+        rows.append(
+            [(_("🗓 Meeting day and time"), OpenSchedule(cell.id, ScheduleFrom.MEETING).pack())]
+        )
+    rows.append([(back_label(turn), TypeBack().pack())])  # #15: a way back from the first step
     text = _("<b>{cell}</b>: which meeting?").format(cell=esc(cell.name))
     if edit:
         await turn.show(text, inline(rows))

@@ -12,6 +12,7 @@ from bot.render.callbacks import MemberCard
 from bot.services import history
 
 from ..base import Turn, esc, inline
+from ..markup import back
 from ..meeting.common import refusals
 from .common import MemberYearView, day, kind, year_nav
 
@@ -45,7 +46,7 @@ async def member_year_view(turn: Turn, data: MemberYearView) -> None:
     member, cell, record, profile = got.member, got.cell, got.year, got.profile
     rows = [
         year_nav(turn, got.first_year, record.year, lambda y: MemberYearView(member.id, y)),
-        [("« " + turn._("Back"), MemberCard(member.id).pack())],
+        [back(turn._, MemberCard(member.id).pack())],  # #15: one label
     ]
     await turn.show(_member_text(turn, member, cell, record, profile), inline(rows))
 
