@@ -3,7 +3,8 @@ their meetings. Business rules and authorization are in bot/services/grades.py.
 
 GradeList (gr:l:<node>:<yyyymm>:<page>) the month's saved meetings of the cells beneath ·
 GradeOpen (gr:m:<node>:<meeting>) one meeting · GradeSet (gr:s:<node>:<meeting>:<version>:
-<grade>) confirm as is or give another · GradeNote (gr:n:<node>:<meeting>) type a short note.
+<grade>) confirm as is or give another · GradeNote (gr:n:<node>:<meeting>) type a short note ·
+NoteBack (gr:b:<token>) ⬅️ Back from typing it.
 States: see grades.mmd.
 """
 
@@ -65,6 +66,15 @@ class GradeNote(Callback):
     prefix: ClassVar[str] = "gr:n"
     org: int
     meeting: int
+
+
+@dataclasses.dataclass(frozen=True)
+class NoteBack(Callback):
+    """⬅️ Back from typing the note (#15): ends the note flow, the meeting's screen. The
+    token is the flow's: a button of a flow that has ended is out of date."""
+
+    prefix: ClassVar[str] = "gr:b"
+    token: str
 
 
 def entry(org_id: int, today: date) -> GradeList:
@@ -189,12 +199,24 @@ async def ask_note(turn: Turn, data: GradeNote) -> None:
     node, g = await grades.open_meeting(turn.session, turn.access, data.org, data.meeting)
     if g.confirmed is None:
         raise Stale
-    await turn.start_flow(FLOW, "note", org_id=node.id, meeting_id=g.meeting_id)
+    state = await turn.start_flow(FLOW, "note", org_id=node.id, meeting_id=g.meeting_id)
     await turn.reply(
         turn._(
             "A short note on the grade of {cell} (up to 200 characters; a dash removes it):"
-        ).format(cell=f"<b>{esc(g.cell_name)}</b>")
+        ).format(cell=f"<b>{esc(g.cell_name)}</b>"),
+        inline([[back(turn._, NoteBack(state.token).pack())]]),  # #15
     )
+
+
+async def note_back(turn: Turn, data: NoteBack) -> None:
+    """⬅️ Back from typing the note (#15): the flow ends (a later line is no note) and the
+    prompt becomes the meeting's screen, read again through the service (M9 rights)."""
+    state = await turn.flow_for(FLOW, data.token)
+    node, g = await grades.open_meeting(
+        turn.session, turn.access, int(state.data["org_id"]), int(state.data["meeting_id"])
+    )
+    await turn.finish_flow()
+    await turn.show(meeting_text(turn, g), inline(meeting_buttons(turn, node.id, g)))
 
 
 async def note_text(turn: Turn) -> None:

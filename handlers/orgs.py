@@ -1,7 +1,8 @@
 """Admins browse their subtree and add, rename and move cells (O2, S4).
 
 OrgView (org:o:<node>:<page>) view a node · AddCell (org:add:<node>) add a cell ·
-PickCellType (org:ct:<token>:<type>) · RenameOrg (org:rn:<node>) · ChooseParent
+PickCellType (org:ct:<token>:<type>) · RenameOrg (org:rn:<node>) · OrgBack
+(org:b:<token>:<step>) ⬅️ Back from typing a name or choosing the type · ChooseParent
 (org:mv:<node>:<page>) a new parent · MoveTo (org:mt:<node>:<parent>). The node's screen also
 carries the invites' buttons (defined here, answered in handlers/invites.py).
 States: see orgs.mmd.
@@ -10,6 +11,7 @@ States: see orgs.mmd.
 from __future__ import annotations
 
 import dataclasses
+from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
 from bot.domain.model import CellType
@@ -17,6 +19,7 @@ from bot.domain.names import org_name_refusal
 from bot.domain.text import normalize, upfirst
 from bot.render import labels
 from bot.render.callbacks import Callback, OpenSchedule, ScheduleFrom
+from bot.render.i18n import N_
 from bot.services import orgs
 from bot.services.refusals import BadName
 
@@ -26,6 +29,8 @@ from .markup import back
 from .roster import RosterList
 
 if TYPE_CHECKING:
+    from telegram import InlineKeyboardMarkup
+
     from storage.models import Org
 
 PAGE_SIZE = 20
@@ -55,6 +60,23 @@ class PickCellType(Callback):
 class RenameOrg(Callback):
     prefix: ClassVar[str] = "org:rn"
     org: int
+
+
+class OrgStep(StrEnum):
+    """The step a ⬅️ Back was pressed on (#15)."""
+
+    NAME = "name"  # typing the new cell's name, or the new name
+    TYPE = "type"  # the new cell's type
+
+
+@dataclasses.dataclass(frozen=True)
+class OrgBack(Callback):
+    """⬅️ Back from a step of adding or renaming (#15). The token is the flow's, the step
+    the one the button was shown on: a button of an ended or moved-on flow is Stale."""
+
+    prefix: ClassVar[str] = "org:b"
+    token: str
+    step: OrgStep
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,10 +203,43 @@ async def render_node(turn: Turn, org: Org, page: int, *, fresh: bool = False) -
         await turn.show("\n".join(lines), inline(rows))
 
 
+def back_markup(turn: Turn, token: str, step: OrgStep) -> InlineKeyboardMarkup:
+    return inline([[back(turn._, OrgBack(token, step).pack())]])
+
+
+NEW_CELL_PROMPT = N_("Name of the new cell (e.g. Chi bộ Khu phố 6):")
+
+
 async def ask_new_cell(turn: Turn, data: AddCell) -> None:
     org = await orgs.parent_for_new_cell(turn.session, turn.access, data.org)
-    await turn.start_flow("orgadd", "name", parent_id=org.id)
-    await turn.reply(turn._("Name of the new cell (e.g. Chi bộ Khu phố 6):"))
+    state = await turn.start_flow("orgadd", "name", parent_id=org.id)
+    await turn.reply(turn._(NEW_CELL_PROMPT), back_markup(turn, state.token, OrgStep.NAME))
+
+
+async def go_back(turn: Turn, data: OrgBack) -> None:
+    """⬅️ Back (#15). From a name: the flow ends (a later line is no name) and the prompt
+    becomes the node's screen (the parent for a new cell, the node for a rename). From the
+    type: back to typing the name. The node is checked again through the services."""
+    state = await turn.flow()
+    if (
+        state is None
+        or state.flow not in ("orgadd", "orgrename")
+        or state.token != data.token
+        or state.step != data.step
+    ):
+        raise Stale
+    if state.flow == "orgrename":
+        org = await orgs.admin_node(turn.session, turn.access, int(state.data["org_id"]))
+        await turn.finish_flow()
+        await render_node(turn, org, 0)
+        return
+    parent = await orgs.parent_for_new_cell(turn.session, turn.access, int(state.data["parent_id"]))
+    if data.step == OrgStep.TYPE:
+        await turn.advance("orgadd", "name")
+        await turn.show(turn._(NEW_CELL_PROMPT), back_markup(turn, state.token, OrgStep.NAME))
+        return
+    await turn.finish_flow()
+    await render_node(turn, parent, 0)
 
 
 async def org_text(turn: Turn) -> None:
@@ -204,14 +259,18 @@ async def org_text(turn: Turn) -> None:
             turn.session, turn.access, int(state.data["parent_id"]), name
         )
     except BadName as exc:
-        await turn.reply(esc(org_name_refusal(exc.problem, _)))
+        await turn.reply(
+            esc(org_name_refusal(exc.problem, _)),
+            back_markup(turn, state.token, OrgStep(state.step)),
+        )
         return
     if state.step != "name":
         await turn.reply(_("Please use the buttons above, or /cancel."))
         return
     if taken:
         await turn.reply(
-            _("{parent} already has a unit with this name.").format(parent=esc(parent.name))
+            _("{parent} already has a unit with this name.").format(parent=esc(parent.name)),
+            back_markup(turn, state.token, OrgStep.NAME),
         )
         return
     await turn.advance("orgadd", "type", name=name)
@@ -220,6 +279,7 @@ async def org_text(turn: Turn) -> None:
         [(_(labels.CELL_TYPE[t]), PickCellType(state.token, t).pack()) for t in types[i : i + 2]]
         for i in range(0, len(types), 2)
     ]
+    rows.append([back(_, OrgBack(state.token, OrgStep.TYPE).pack())])  # #15
     await turn.reply(_("Type of <b>{name}</b>?").format(name=esc(name)), inline(rows))
 
 
@@ -243,8 +303,11 @@ async def picked_type(turn: Turn, data: PickCellType) -> None:
 
 async def ask_rename(turn: Turn, data: RenameOrg) -> None:
     org = await orgs.admin_node(turn.session, turn.access, data.org)
-    await turn.start_flow("orgrename", "name", org_id=org.id)
-    await turn.reply(turn._("New name for <b>{name}</b>:").format(name=esc(org.name)))
+    state = await turn.start_flow("orgrename", "name", org_id=org.id)
+    await turn.reply(
+        turn._("New name for <b>{name}</b>:").format(name=esc(org.name)),
+        back_markup(turn, state.token, OrgStep.NAME),
+    )
 
 
 async def choose_parent(turn: Turn, data: ChooseParent) -> None:

@@ -1,9 +1,10 @@
 """A cell's roster: the list in Vietnamese order (L4), one member's card, renaming.
 
 RosterList (ros:l:<cell>:<page>) · MemberCard (ros:m:<member>) · RenameMember
-(ros:rn:<member>); the list and the card also carry the buttons that start adding members
-(AddMembers; AddBack, ⬅️ Back on its steps and the import preview: handlers/roster_add.py)
-and a status change (ChangeStatus, handlers/member_status.py), defined here.
+(ros:rn:<member>) · RenameBack (ros:rb:<token>, ⬅️ Back from typing the name); the list and
+the card also carry the buttons that start adding members (AddMembers; AddBack, ⬅️ Back on
+its steps and the import preview: handlers/roster_add.py) and a status change (ChangeStatus,
+handlers/member_status.py), defined here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .base import Button, Turn, choice_pattern, esc, inline
 from .markup import back
 
 if TYPE_CHECKING:
+    from telegram import InlineKeyboardMarkup
+
     from storage.models import Member, Org
 
 PAGE_SIZE = 30  # a 200-member cell pages; Telegram allows ~100 buttons a message
@@ -42,6 +45,15 @@ class RosterList(Callback):
 class RenameMember(Callback):
     prefix: ClassVar[str] = "ros:rn"
     member: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RenameBack(Callback):
+    """⬅️ Back from typing the corrected name (#15): ends the rename flow, the member's card.
+    The token is the flow's: a button of a flow that has ended is out of date."""
+
+    prefix: ClassVar[str] = "ros:rb"
+    token: str
 
 
 class AddHow(StrEnum):
@@ -238,10 +250,28 @@ async def member_card(turn: Turn, data: MemberCard) -> None:
 async def ask_rename(turn: Turn, data: RenameMember) -> None:
     """Ask for the corrected name."""
     member, _cell = await roster_member(turn, data.member)
-    await turn.start_flow("rename", "name", member_id=member.id)
+    state = await turn.start_flow("rename", "name", member_id=member.id)
     await turn.reply(
-        turn._("Type the corrected full name of comrade {name}:").format(name=esc(member.full_name))
+        turn._("Type the corrected full name of comrade {name}:").format(
+            name=esc(member.full_name)
+        ),
+        rename_back(turn, state.token),
     )
+
+
+def rename_back(turn: Turn, token: str) -> InlineKeyboardMarkup:
+    """The ⬅️ Back under the rename prompt and its refusals (#15)."""
+    return inline([[back(turn._, RenameBack(token).pack())]])
+
+
+async def rename_back_button(turn: Turn, data: RenameBack) -> None:
+    """⬅️ Back from typing the name (#15): the flow ends (a later line is no name), and the
+    prompt becomes the member's card. The card is checked again (the member may be gone
+    from the caller's rights); a button of an ended flow is Stale."""
+    state = await turn.flow_for("rename", data.token)
+    member, _cell = await roster_member(turn, int(state.data["member_id"]))
+    await turn.finish_flow()
+    await render_member(turn, member)
 
 
 async def rename_text(turn: Turn) -> None:
@@ -254,11 +284,12 @@ async def rename_text(turn: Turn) -> None:
             turn.session, turn.access, int(state.data["member_id"]), name
         )
     except BadName as exc:
-        await turn.reply(name_refusal(turn, exc))
+        await turn.reply(name_refusal(turn, exc), rename_back(turn, state.token))
         return
     if clash is not None:
         await turn.reply(
-            _("Comrade {name} is already on the roster.").format(name=esc(clash.full_name))
+            _("Comrade {name} is already on the roster.").format(name=esc(clash.full_name)),
+            rename_back(turn, state.token),
         )
         return
     await turn.finish_flow()

@@ -1,6 +1,7 @@
 """⬅️ Quay lại on the steps that had no way back (#15 item 5): the meeting flow's first step,
 the schedule (back to the screen it was opened from), the roster-add steps and the import
-preview. Each test presses the button and checks what the user then saw and what the
+preview; (#15 back3) the typed-text prompts of renaming a member, adding or renaming a
+cell, and the committee's grade note. Each test presses the button and checks what the user then saw and what the
 database holds. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from datetime import date, time
 from sqlalchemy import select
 
 from bot.domain.model import MemberStatus, Role
-from bot.domain.roster import status_on
-from storage.models import FlowState, Meeting, Org
+from bot.domain.roster import NewSpan, status_on
+from storage import members
+from storage.models import AuditEntry, FlowState, Meeting, Member, Org
 
 from .auxil.botenv import BotEnv
 from .auxil.flows import roster, secretary_of
@@ -226,3 +228,147 @@ async def test_the_invite_role_picker_goes_back_to_the_node(env: BotEnv) -> None
     assert labels[-1] == BACK
     await admin.press(BACK)
     assert screen(admin) == (node, node_text, node_labels)
+
+
+# --- 4. the typed-text prompts: a member's name, a cell's name, the grade note (back3) -------
+
+OUT_OF_DATE = "cũ"  # "Tin nhắn này đã cũ…"
+
+
+async def test_back_from_correcting_a_members_name(env: BotEnv) -> None:
+    """✏️ Sửa họ tên → ⬅️: the prompt becomes the member's card, the rename flow ends, a line
+    typed afterwards renames no one, and the old ⬅️ is out of date."""
+    sec, tree = await secretary_of(env)
+    async with env.db() as s:
+        m = await members.add_member(
+            s,
+            cell_id=tree["kp5"].id,
+            full_name="Lê Thị Hương",
+            spans=[NewSpan(MemberStatus.OFFICIAL, date(2001, 5, 19))],
+            actor_id=None,
+        )
+    await sec.command("members")
+    await sec.press("Lê Thị Hương")
+    _card, card_text, card_labels = screen(sec)
+    await sec.press("✏️ Sửa họ tên")
+    prompt, text, labels = screen(sec)
+    assert text == "Gõ lại họ và tên đúng của đồng chí Lê Thị Hương:" and labels == [BACK]
+    assert await flows(env) == [("rename", "name")]
+    await sec.press(BACK)
+    assert screen(sec) == (prompt, card_text, card_labels)  # the prompt became the card
+    assert await flows(env) == []
+    await sec.send("Lê Thị Hường")  # no longer a name: a hint, nothing renamed
+    async with env.db() as s:
+        again = await s.get(Member, m.id)
+        assert again is not None and again.full_name == "Lê Thị Hương"
+    assert await env.count(AuditEntry, AuditEntry.action == "member.rename") == 0
+    await sec.press(BACK, in_message=prompt)  # the card's own ⬅️: to the roster
+    roster_msg = sec.chat.find(prompt)
+    assert roster_msg is not None and roster_msg.text is not None
+    assert roster_msg.text.startswith("Chi bộ Khu phố 5")
+    # A refused name keeps the way back; a ⬅️ of an ended flow is out of date.
+    await sec.press("Lê Thị Hương")
+    await sec.press("✏️ Sửa họ tên")
+    old = screen(sec)[0]
+    await sec.send("12345")
+    assert screen(sec)[2] == [BACK]
+    await sec.send("Lê Thị Hường")
+    assert await flows(env) == []
+    await sec.press(BACK, in_message=old)
+    assert sec.last_alert and OUT_OF_DATE in sec.last_alert
+    assert screen(sec)[1].startswith("Lê Thị Hường")  # the saved card stays the last screen
+    assert list(await roster(env, tree["kp5"])) == ["Lê Thị Hường"]
+
+
+async def test_back_from_naming_a_new_cell_and_from_its_type(env: BotEnv) -> None:
+    """➕ Thêm chi bộ: ⬅️ on the type goes back to the name; ⬅️ on the name ends the flow and
+    shows the committee's screen; nothing is created."""
+    tree = await env.seed_tree()
+    admin = await env.enrol(env.user(900, "Minh"), tree["ward"], Role.ADMIN)
+    await admin.command("org")
+    _node, node_text, node_labels = screen(admin)
+    cells_before = await env.count(Org)
+    await admin.press("➕ Thêm chi bộ")
+    prompt, text, labels = screen(admin)
+    assert text == "Tên chi bộ mới (ví dụ: Chi bộ Khu phố 6):" and labels == [BACK]
+    await admin.send("Chi bộ Khu phố 6")
+    types, text, labels = screen(admin)
+    assert text == "Chi bộ Khu phố 6 thuộc loại hình nào?" and labels[-1] == BACK
+    await admin.press(BACK)  # type → name, the same message
+    assert screen(admin) == (types, "Tên chi bộ mới (ví dụ: Chi bộ Khu phố 6):", [BACK])
+    assert await flows(env) == [("orgadd", "name")]
+    await admin.press(BACK)  # name → the committee's screen
+    assert screen(admin) == (types, node_text, node_labels)
+    assert await flows(env) == []
+    await admin.send("Chi bộ Khu phố 7")  # no longer a name
+    assert await env.count(Org) == cells_before
+    await admin.press(BACK, in_message=prompt)  # the first prompt's ⬅️: out of date
+    assert admin.last_alert and OUT_OF_DATE in admin.last_alert
+    assert await env.count(Org) == cells_before
+
+
+async def test_back_from_renaming_a_cell(env: BotEnv) -> None:
+    tree = await env.seed_tree()
+    admin = await env.enrol(env.user(900, "Minh"), tree["ward"], Role.ADMIN)
+    await admin.command("org")
+    await admin.press("Chi bộ Khu phố 5")
+    _node, node_text, node_labels = screen(admin)
+    await admin.press("✏️ Đổi tên")
+    prompt, text, labels = screen(admin)
+    assert text == "Tên mới của Chi bộ Khu phố 5:" and labels == [BACK]
+    msg = admin.chat.last_bot_message
+    assert msg is not None
+    old_back = msg.buttons[0].callback_data
+    assert old_back is not None and old_back.startswith("org:b:")
+    await admin.press(BACK)
+    assert screen(admin) == (prompt, node_text, node_labels)
+    assert await flows(env) == []
+    await admin.send("Chi bộ Bị Đổi Tên")
+    async with env.db() as s:
+        cell = await s.get(Org, tree["kp5"].id)
+        assert cell is not None and cell.name == "Chi bộ Khu phố 5"
+    await admin.press_data(old_back, prompt)  # pressed again (a double tap): out of date
+    assert admin.last_alert and OUT_OF_DATE in admin.last_alert
+    assert screen(admin)[2] == []  # the hint; the node's screen was not sent again
+    assert await env.count(AuditEntry, AuditEntry.action == "org.update") == 0
+
+
+async def test_back_from_the_grade_note(env: BotEnv) -> None:
+    """📝 Ghi chú → ⬅️: the meeting's screen, no note saved, the note flow gone."""
+    tree = await env.seed_tree()
+    admin = await env.enrol(env.user(900, "Minh"), tree["ward"], Role.ADMIN)
+    meeting_id = await env.save_meeting(tree["kp5"].id, date(2026, 10, 3))
+    async with env.db() as s:
+        m = await s.get(Meeting, meeting_id)
+        assert m is not None
+        m.grade = "kha"
+    await admin.command("org")
+    await admin.press("🏅 Xếp loại")
+    await admin.press("⏳ Chi bộ Khu phố 5 · 03/10 · Khá")
+    await admin.press("✅ Xác nhận: Khá")
+    _meeting, meeting_text, meeting_labels = screen(admin)
+    assert "📝 Ghi chú" in meeting_labels
+    await admin.press("📝 Ghi chú")
+    prompt, text, labels = screen(admin)
+    assert text.startswith("Ghi chú ngắn về xếp loại của Chi bộ Khu phố 5") and labels == [BACK]
+    await admin.press(BACK)
+    assert screen(admin) == (prompt, meeting_text, meeting_labels)
+    assert await flows(env) == []
+    await admin.send("ghi chú gõ sau khi đã quay lại")
+    async with env.db() as s:
+        m = await s.get(Meeting, meeting_id)
+        assert m is not None and m.grade_note is None and m.confirmed_grade == "kha"
+    assert await env.count(AuditEntry, AuditEntry.action == "meeting.grade_note") == 0
+    await admin.press(BACK, in_message=prompt)  # now the meeting screen's ⬅️: to the month
+    month = admin.chat.find(prompt)
+    assert month is not None and month.text is not None and "Đã xác nhận: 1/1" in month.text
+    # An old note prompt's ⬅️ after the note was saved: out of date.
+    await admin.press("✅ Chi bộ Khu phố 5 · 03/10 · Khá")
+    await admin.press("📝 Ghi chú")
+    old = screen(admin)[0]
+    await admin.send("Nội dung phong phú")
+    await admin.press(BACK, in_message=old)
+    assert admin.last_alert and OUT_OF_DATE in admin.last_alert
+    async with env.db() as s:
+        m = await s.get(Meeting, meeting_id)
+        assert m is not None and m.grade_note == "Nội dung phong phú"
