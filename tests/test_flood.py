@@ -154,7 +154,7 @@ async def test_a_strangers_flood_does_not_hold_up_a_secretary(env: BotEnv) -> No
         seconds = await answered(sec, 0)
         flood_answers_then = len(env.fake.sent_to(999))
         await env.app.update_queue.join()
-    assert "Hòa Trần" in sec.chat.last_bot_message.text  # her menu
+    assert "đồng chí Hòa." in sec.chat.last_bot_message.text  # her menu
     assert flood_answers_then < BURST, (flood_answers_then, seconds)
     flood_texts = env.fake.chat(999).bot_texts()
     assert len(flood_texts) == BURST + 1
@@ -176,7 +176,7 @@ async def group_flood(env: BotEnv, sec: QueuedUser) -> tuple[TgGroup, int]:
         await answered(sec, 0)
         group_answers_then = len(env.fake.sent_to(group.chat_id))
         await env.app.update_queue.join()
-    assert "Hòa Trần" in sec.chat.last_bot_message.text
+    assert "đồng chí Hòa." in sec.chat.last_bot_message.text
     return group, group_answers_then
 
 
@@ -237,12 +237,12 @@ async def test_over_the_budget_one_notice_and_no_database_work(env: BotEnv) -> N
         texts = sec.chat.bot_texts()
         assert len(texts) == BURST + 1 and texts.count(TOO_FAST_VI) == 1
         assert texts.index(TOO_FAST_VI) == BURST  # after the 70 menus
-        assert sum("Hòa Trần" in t for t in texts) == BURST
+        assert sum("đồng chí Hòa." in t for t in texts) == BURST
 
         ticks[0] += 2.0  # two seconds: four updates' worth (120 a minute)
         sec.wait = True
         await sec.command("start")
-        assert "Hòa Trần" in sec.chat.last_bot_message.text
+        assert "đồng chí Hòa." in sec.chat.last_bot_message.text
         ticks[0] += 30.0  # the quiet time over: going too fast again earns one more notice
         sec.wait = False
         for _ in range(BURST + 2):

@@ -201,9 +201,9 @@ async def test_the_application_guards_by_the_settings(backend: Backend, tmp_path
         processor = build_application(settings, request=FakeTelegram(TOKEN), engine=engine)
         guarded = processor.update_processor
         assert isinstance(guarded, ChatOrderedProcessor)
-        assert guarded.chat_queue == 50 and guarded.on_throttled is not None
+        assert guarded.chat_queue == 80 and guarded.on_throttled is not None
         assert guarded.throttle is not None
-        assert (guarded.throttle.burst, guarded.throttle.per_minute) == (40, 120)
+        assert (guarded.throttle.burst, guarded.throttle.per_minute) == (70, 120)
         off = settings.with_(flood_burst=0, chat_queue=5)
         app = build_application(off, request=FakeTelegram(TOKEN), engine=engine)
         assert isinstance(app.update_processor, ChatOrderedProcessor)
