@@ -449,6 +449,10 @@ MUTANTS = [
 ]  # fmt: skip
 
 
+# The typed-text flows whose token a button carries (tests/test_authz_matrix.py's t_ fields).
+FLOW_TOKENS = ("status", "addone", "import", "orgadd", "zero", "rename", "orgrename", "gradenote")
+
+
 async def _values(world: World) -> dict[str, Any]:
     """The templates' fields with the world's own ids (and the draft's current version)."""
     async with world.env.db() as s:
@@ -463,7 +467,7 @@ async def _values(world: World) -> dict[str, Any]:
         "own_ver": draft.version if draft else 1, "own_node": ids["party"],
         "own_cell": ids["other_cell"],
     }  # fmt: skip
-    return values | {f"t_{f}": TOKEN for f in ("status", "addone", "import", "orgadd", "zero")}
+    return values | {f"t_{f}": TOKEN for f in FLOW_TOKENS}
 
 
 async def _ensure_draft(world: World) -> None:
