@@ -15,6 +15,7 @@ from datetime import date
 from typing import ClassVar
 
 from bot.domain.meeting_rules import Grade
+from bot.domain.text import normalize
 from bot.render import labels
 from bot.render.callbacks import Callback, Month
 from bot.render.i18n import N_
@@ -222,7 +223,16 @@ async def note_back(turn: Turn, data: NoteBack) -> None:
 async def note_text(turn: Turn) -> None:
     """The typed note."""
     state = await turn.flow_for(FLOW)
-    text = turn.text.strip()
+    text = " ".join(normalize(turn.text).split())
+    if len(text) > grades.NOTE_LIMIT:  # refused with a sentence, never cut (#15)
+        await turn.reply(
+            turn._(
+                "That note is {length} characters long; a note holds at most {limit}. "
+                "Please shorten it and send it again."
+            ).format(length=len(text), limit=grades.NOTE_LIMIT),
+            inline([[back(turn._, NoteBack(state.token).pack())]]),
+        )
+        return
     node, g = await grades.set_note(
         turn.session,
         turn.access,

@@ -372,3 +372,12 @@ async def test_back_from_the_grade_note(env: BotEnv) -> None:
     async with env.db() as s:
         m = await s.get(Meeting, meeting_id)
         assert m is not None and m.grade_note == "Nội dung phong phú"
+    # An overlong note is refused with a sentence, never cut (#15 item 4); the flow waits.
+    await admin.press("📝 Ghi chú")
+    await admin.send("x" * 5000)
+    assert "dài 5000 ký tự" in (admin.chat.last_bot_message.text or "")
+    assert await flows(env) == [("gradenote", "note")]
+    await admin.send("Ngắn gọn")
+    async with env.db() as s:
+        m = await s.get(Meeting, meeting_id)
+        assert m is not None and m.grade_note == "Ngắn gọn"

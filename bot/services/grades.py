@@ -136,6 +136,8 @@ async def set_note(
     node, meeting, cell = await _meeting(session, access, org_id, meeting_id)
     if meeting.confirmed_grade is None:
         raise Stale  # a note belongs to a confirmation
-    text = " ".join(note.split())[:NOTE_LIMIT] or None
+    text = " ".join(note.split()) or None
+    if text is not None and len(text) > NOTE_LIMIT:  # the face refuses it first (#15)
+        raise ValueError(f"a note of {len(text)} characters (at most {NOTE_LIMIT})")
     await grades.set_note(session, meeting, text, actor_id=access.user_id)
     return node, graded(meeting, cell)
