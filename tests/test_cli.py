@@ -19,7 +19,9 @@ from storage.models import AuditEntry, Invite, Org, RoleAssignment
 from .auxil.paths import ROOT
 
 
-def chibo(engine: AsyncEngine, *args: str, token: str = "") -> subprocess.CompletedProcess[str]:
+def chibo(
+    engine: AsyncEngine, *args: str, token: str = "", **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -29,6 +31,7 @@ def chibo(engine: AsyncEngine, *args: str, token: str = "") -> subprocess.Comple
     env["TELEGRAM_BOT_USERNAME"] = "chibo_hoaminh_bot"
     if token:
         env["TELEGRAM_BOT_TOKEN"] = token
+    env.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=ROOT,

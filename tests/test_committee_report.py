@@ -304,6 +304,19 @@ async def test_cli_text_is_plain(engine: AsyncEngine) -> None:
     assert lines[0] == f"📊 {WARD}: sinh hoạt chi bộ tháng 10/2026"
     assert "• Chi bộ <Khu phố 1> & 2" in lines
     assert not any(tag in done.stdout for tag in ("<b>", "</b>", "&lt;", "&amp;"))
+    # #16: the text imports no chart, workbook or document library (about a second and 50 MB
+    # of a 2,000-cell province's `chibo report` before).
+    done = chibo(
+        engine, "report", "--org", WARD, "--period", "2026-10", PYTHONPROFILEIMPORTTIME="1"
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "bot.render.summary_text" in imported
+    assert not imported & {"matplotlib", "openpyxl", "docx"}, imported & {
+        "matplotlib",
+        "openpyxl",
+        "docx",
+    }
 
 
 def test_cli_help_speaks_vietnamese_by_default_and_english_when_set(tmp_path: Path) -> None:

@@ -36,23 +36,28 @@ def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> i
         raise CliError(t.gettext("The period {period} has not begun.").format(period=period.key))
 
     async def work(session: AsyncSession) -> bytes:
-        from bot.render.charts import compliance_chart
-        from bot.render.committee_report import committee_report
-        from bot.render.plain import plain_lines
-        from bot.render.summary_text import report_lines
-        from bot.render.workbook import report_workbook
-        from bot.services import reporting
-
+        # Each format imports only its own renderer (#16): the text needs neither matplotlib
+        # nor openpyxl nor python-docx, about a second of imports on a small machine.
         node = await one_org(session, args.org, t)
         report = await build(
             session, node, period, today, settings.timezone
         )  # once, whatever the format
         if args.format == "png":
+            from bot.render.charts import compliance_chart
+
             return compliance_chart(report, t)
         if args.format == "xlsx":
+            from bot.render.workbook import report_workbook
+
             return report_workbook(report, t)
         if args.format == "docx":
+            from bot.render.committee_report import committee_report
+            from bot.services import reporting
+
             return committee_report(report, await reporting.issuer(session, node))
+        from bot.render.plain import plain_lines
+        from bot.render.summary_text import report_lines
+
         # #14: a terminal shows no HTML: the same lines, plain, in one piece (no "(1/3)").
         return "\n".join(plain_lines(report_lines(report, t))).encode("utf-8")
 
