@@ -156,8 +156,12 @@ async def picked_period(turn: Turn, data: ReportText) -> None:
     await send_text(turn, node, reporting.period(data.period, turn.today))
 
 
-async def _build(turn: Turn, node: Org, period: Period) -> Report:
-    return await build(turn.session, node, period, turn.today, turn.ctx.settings.timezone)
+async def _build(turn: Turn, node: Org, period: Period, *, chart: bool = False) -> Report:
+    """The report of one screen or file; the chart's 12 months are read only for the chart
+    (#16)."""
+    return await build(
+        turn.session, node, period, turn.today, turn.ctx.settings.timezone, with_trend=chart
+    )
 
 
 async def send_text(turn: Turn, node: Org, period: Period) -> None:
@@ -223,7 +227,7 @@ async def send_file(turn: Turn, data: ReportFile) -> None:
     if what == FileKind.PEOPLE:
         await send_people(turn, node, period)
         return
-    report = await _build(turn, node, period)
+    report = await _build(turn, node, period, chart=what == FileKind.CHART)
     await turn.answer()
     bot = turn.ctx.bot
     # matplotlib and openpyxl are imported when a file is first asked for, not at start: a

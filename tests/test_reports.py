@@ -1298,3 +1298,19 @@ async def test_a_province_s_breakdown_goes_commune_by_commune(sessions: Sessions
         ["Đảng bộ Khối cơ quan xã An Hòa", "0/1"],
         ["Chi bộ trực thuộc Đảng ủy xã An Hòa", "1/2"],
     ]
+
+
+async def test_without_the_trend_the_figures_are_the_same(sessions: Sessions) -> None:
+    """#16: a text, workbook or document reads only its period's months (the chart's 12 are
+    read for the chart alone); every figure is the same as with them."""
+    t = await ward(sessions)
+    for period in ("2026-10", "2026-Q3", "2026"):
+        full = await report(sessions, t["W"], period)
+        async with sessions.begin() as s:
+            fresh = await orgs.get(s, t["W"].id)
+            assert fresh is not None
+            lean = await build(s, fresh, Period.parse(period), TODAY, with_trend=False)
+        assert lean.trend == [] and len(full.trend) == 12
+        assert (lean.month, lean.quarter, lean.year) == (full.month, full.quarter, full.year)
+        assert (lean.by_group, lean.by_type) == (full.by_group, full.by_type)
+        assert report_texts(lean, VI) == report_texts(full, VI)

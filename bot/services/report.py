@@ -29,15 +29,23 @@ __all__ = ["Report", "TrendPoint", "build", "months_back", "trend"]  # the repor
 
 
 async def build(
-    session: AsyncSession, node: Org, period: Period, today: date, tz: tzinfo = reports.LOCAL
+    session: AsyncSession,
+    node: Org,
+    period: Period,
+    today: date,
+    tz: tzinfo = reports.LOCAL,
+    *,
+    with_trend: bool = True,
 ) -> Report:
     """The figures of `node`'s subtree for `period`, as of `today` (local date in `tz`, L1:
-    the settings' timezone, which also dates the month a cell was entered in, #14)."""
+    the settings' timezone, which also dates the month a cell was entered in, #14). Without
+    `with_trend` the 12 months of the chart are not read (#16: a month's text reads one month,
+    not twelve) and `Report.trend` is empty."""
     profile = await profiles.rule_profile(session, node)
     now: YearMonth = (today.year, today.month)
     months = [ym for ym in period.months if ym <= now]
     last = months[-1] if months else period.months[-1]
-    trend_months = [ym for ym in months_back(last, TREND_MONTHS) if ym <= now]
+    trend_months = [ym for ym in months_back(last, TREND_MONTHS) if ym <= now] if with_trend else []
     first_ym = min([*trend_months, *period.months])
     # A year's R5/R6 counts on a second connection while this one reads the months.
     flags_job: asyncio.Task[tuple[int, int, int]] | None = None

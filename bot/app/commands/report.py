@@ -39,9 +39,9 @@ def cmd_report(settings: Settings, args: argparse.Namespace, t: Translator) -> i
         # Each format imports only its own renderer (#16): the text needs neither matplotlib
         # nor openpyxl nor python-docx, about a second of imports on a small machine.
         node = await one_org(session, args.org, t)
-        report = await build(
-            session, node, period, today, settings.timezone
-        )  # once, whatever the format
+        report = await build(  # once, whatever the format; the trend only for the chart
+            session, node, period, today, settings.timezone, with_trend=args.format == "png"
+        )
         if args.format == "png":
             from bot.render.charts import compliance_chart
 
