@@ -17,7 +17,7 @@ from bot.render.i18n import N_
 from bot.services import roster
 
 from .base import Answer, Turn, choice_pattern, esc, inline
-from .markup import back
+from .markup import back, cancel
 from .roster import AddBack, AddStep
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ async def render_preview(turn: Turn, state: FlowState) -> None:
     rows = [
         [
             (_("✅ Save ({n})").format(n=total), SaveImport(Answer.OK, state.token).pack()),
-            (_("✖️ Cancel"), SaveImport(Answer.NO, state.token).pack()),
+            cancel(_, SaveImport(Answer.NO, state.token).pack()),
         ],
         [go_back],
     ]

@@ -39,6 +39,11 @@ def back(gettext: Callable[[str], str], data: str) -> Button:
     return (gettext(BACK), data)
 
 
+def cancel(gettext: Callable[[str], str], data: str) -> Button:
+    """✖️ Cancel on a confirmation: the same label on every screen (#15)."""
+    return (gettext(CANCEL), data)
+
+
 def esc(text: str) -> str:
     """Escape user-entered text for Telegram HTML."""
     return html.escape(text, quote=False)

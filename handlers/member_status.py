@@ -21,7 +21,7 @@ from bot.render.callbacks import Callback
 from bot.services import roster
 
 from .base import Answer, Stale, Turn, choice_pattern, esc, inline
-from .markup import back
+from .markup import back, cancel
 from .roster import ChangeStatus, MemberCard, render_member, roster_member
 
 FLOW = "status"
@@ -160,7 +160,7 @@ async def show_confirm(turn: Turn) -> None:
     rows = [
         [
             (_("✅ Save"), SaveStatus(Answer.OK, state.token).pack()),
-            (_("✖️ Cancel"), SaveStatus(Answer.NO, state.token).pack()),
+            cancel(_, SaveStatus(Answer.NO, state.token).pack()),
         ]
     ]
     await turn.reply(text, inline(rows))

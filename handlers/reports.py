@@ -199,10 +199,7 @@ def nudge_button(turn: Turn, node: Org, report: Report) -> Button | None:
     """#15: 📣 on the committee's report of a month that is over with cells that have not
     reported, for its admins in private: the digest's button (Nudge, handlers.digest), so the
     same authorization, outbox and once-per-cell-and-month claims."""
-    figures = report.month
-    if not turn.is_private or figures is None or not figures.unreported or not report.complete:
-        return None
-    if node.is_cell or not turn.access.is_admin_of(node.path):
+    if not turn.is_private or not reporting.may_nudge_from(turn.access, node, report):
         return None
     first = report.period.first_day
     return (

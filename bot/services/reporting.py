@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.access import Access
 from bot.domain.meetings import RuleProfile
 from bot.domain.model import ROSTER_ROLES
+from bot.domain.report import Report
 from bot.domain.summary import Period
 from bot.render.committee_report import Issuer
 from bot.services import profiles
@@ -59,6 +60,15 @@ async def report_node(
         if linked is None or linked.id != org.id or not may_report_in_group(access, org):
             raise Refused
     return org
+
+
+def may_nudge_from(access: Access, org: Org, report: Report) -> bool:
+    """#15: 📣 under a committee's report: its admins, for a month that is over with cells
+    that have not reported (K1); the nudge itself is the digest's (same claims)."""
+    figures = report.month
+    if figures is None or not figures.unreported or not report.complete:
+        return False
+    return not org.is_cell and access.is_admin_of(org.path)
 
 
 def may_report_in_group(access: Access, org: Org) -> bool:

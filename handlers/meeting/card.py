@@ -12,6 +12,7 @@ from bot.services import meeting_save
 from bot.services.meeting_save import Closed
 
 from ..base import Button, Turn, inline
+from ..markup import cancel
 from .buttons import AskDelete, Correct, Delete, Minutes, OpenMeeting
 from .common import Step, kind_word, saved, start_flow
 from .start import ask_type
@@ -89,7 +90,7 @@ async def ask_delete(turn: Turn, data: AskDelete) -> None:
             [
                 [
                     (_("🗑 Yes, delete"), Delete.of(meeting).pack()),
-                    (_("✖️ Cancel"), OpenMeeting(meeting.id).pack()),
+                    cancel(_, OpenMeeting(meeting.id).pack()),
                 ]
             ]
         ),

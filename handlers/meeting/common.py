@@ -15,6 +15,7 @@ from bot.services import refusals as errors
 from bot.services.meetings import Record
 
 from ..base import Refused, Stale, Turn
+from ..markup import BACK
 from .buttons import OnMeeting
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class Step(StrEnum):
 
 def back_label(turn: Turn) -> str:
     """⬅️ Back: one label on every step of the flow (#15)."""
-    return turn._("⬅️ Back")
+    return turn._(BACK)
 
 
 def kind_label(turn: Turn, kind: MeetingType | str) -> str:

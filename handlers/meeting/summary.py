@@ -13,6 +13,7 @@ from bot.services import meetings as service
 from bot.services.meetings import Record
 
 from ..base import Turn, esc, inline
+from ..markup import cancel as cancel_button
 from .buttons import (
     AskCancel,
     AskGrade,
@@ -57,7 +58,7 @@ async def show_confirm(turn: Turn, record: Record) -> None:
             (_("✏️ Edit attendance"), BackToAttendance.of(meeting).pack()),
             (_("➕ Add details"), MoreDetails.of(meeting).pack()),
         ],
-        [(_("✖️ Cancel"), AskCancel.of(meeting).pack())],
+        [cancel_button(_, AskCancel.of(meeting).pack())],
     ]
     await turn.show("\n".join(lines), inline(rows))
 
