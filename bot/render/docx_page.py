@@ -20,6 +20,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from bot.domain.text import normalize, xml_safe
+from bot.render.i18n import translator
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
@@ -141,8 +142,9 @@ _WIDER_UNITS = ("huyện", "quận", "thị xã", "thành phố", "tỉnh")
 
 
 def formal_date(day: date) -> str:
-    """L2: "ngày 03 tháng 02 năm 2026"."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """L2: "ngày 03 tháng 02 năm 2026" (the Vietnamese Translator's, for a Party document
+    whatever the reader's language)."""
+    return translator("vi").formal_date(day)
 
 
 def party_organisation(name: str) -> str:
